@@ -1,0 +1,58 @@
+# geotrade — two set-up commands (see README):
+#   make demo   create .venv, install geotrade, run `geotrade demo` offline
+#   make test   create the environments the tests need (engine venv, system QGIS 3.22 via apt
+#               when missing and root on Debian, a QGIS test venv) and run the whole suite
+# Both are idempotent: stamps under .venv*/ skip work that is already done.
+
+PYTHON      ?= python3
+VENV        := .venv
+QGIS_VENV   := .venv-qgis
+ENGINE_OK   := $(VENV)/.geotrade-installed
+QGIS_OK     := $(QGIS_VENV)/.geotrade-installed
+SYSTEM_OK   := $(VENV)/.system-deps-ok
+DEMO_OUT    ?= output/demo
+
+.PHONY: demo test test-engine test-qgis lint bench plugin clean help
+
+help:
+	@echo "make demo   - install into .venv and run 'geotrade demo --out $(DEMO_OUT)'"
+	@echo "make test   - install everything needed and run the whole test suite"
+	@echo "make lint   - ruff check"
+	@echo "make bench  - run benchmarks (writes benchmarks/RESULTS*.md; not part of make test)"
+
+$(ENGINE_OK): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "geotrade needs Python >= 3.10")'
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+demo: $(ENGINE_OK)
+	$(VENV)/bin/geotrade demo --out $(DEMO_OUT)
+
+$(SYSTEM_OK): scripts/ensure_system_deps.sh | $(ENGINE_OK)
+	bash scripts/ensure_system_deps.sh
+	touch $@
+
+$(QGIS_OK): scripts/make_qgis_venv.sh $(SYSTEM_OK)
+	bash scripts/make_qgis_venv.sh $(QGIS_VENV)
+	touch $@
+
+test: test-engine test-qgis
+
+test-engine: $(ENGINE_OK) $(SYSTEM_OK)
+	$(VENV)/bin/ruff check geotrade tests benchmarks scripts boundaries
+	$(VENV)/bin/python -m pytest --doctest-modules geotrade tests
+
+test-qgis: $(QGIS_OK) $(ENGINE_OK)
+	GEOTRADE_ENGINE_PYTHON=$(CURDIR)/$(VENV)/bin/python \
+	  $(QGIS_VENV)/bin/python -m pytest -c tests/qgis/pytest.ini tests/qgis
+
+lint: $(ENGINE_OK)
+	$(VENV)/bin/ruff check geotrade tests benchmarks scripts boundaries
+
+bench: $(ENGINE_OK)
+	$(VENV)/bin/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) $(QGIS_VENV) output .pytest_cache .qgis-settings

@@ -1,0 +1,19 @@
+"""geotrade: map the lithium-battery supply chain.
+
+Trade interdependence (Grubel-Lloyd typology), battery-recycling spatial mismatch, exact
+natural breaks, and styled GeoPackages, QGIS styles, web maps and print-ready maps.
+
+Data flows one way: read -> validate -> metrics (tables) -> join (codes meet geometries)
+-> classify -> style -> write. The engine never imports ``qgis``.
+
+Examples
+--------
+>>> import geotrade
+>>> isinstance(geotrade.__version__, str)
+True
+"""
+
+from geotrade._version import __version__
+from geotrade.errors import GeotradeError
+
+__all__ = ["GeotradeError", "__version__"]

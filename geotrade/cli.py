@@ -1,0 +1,215 @@
+"""The ``geotrade`` command line.
+
+Human mode prints rich progress bars on stderr and a short summary. ``--json`` switches every
+command to machine-readable JSON lines on stdout (progress, log, result and error records,
+see :mod:`geotrade.reporting`); this is how the QGIS plugin drives the engine out of process.
+``--quiet`` silences progress. Errors are one line (``--debug`` adds the traceback); the exit
+code tells the error class (see :mod:`geotrade.errors`).
+
+Examples
+--------
+>>> from typer.testing import CliRunner
+>>> r = CliRunner().invoke(app, ["--version"])
+>>> r.output.startswith("geotrade ")
+True
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+
+from geotrade._version import __version__
+from geotrade.errors import EngineError, GeotradeError
+from geotrade.reporting import JsonReporter, Reporter, RichReporter
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="geotrade",
+    help="Map the lithium-battery supply chain: trade interdependence, recycling mismatch, "
+    "natural breaks, styled GeoPackages and maps.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+@dataclass
+class _State:
+    json: bool = False
+    quiet: bool = False
+    debug: bool = False
+    reporter: Reporter | None = None
+
+
+STATE = _State()
+
+
+def _reporter() -> Reporter:
+    if STATE.reporter is None:
+        if STATE.json:
+            STATE.reporter = JsonReporter()
+        elif STATE.quiet:
+            STATE.reporter = Reporter()
+        else:
+            STATE.reporter = RichReporter()
+    return STATE.reporter
+
+
+def _close_reporter() -> None:
+    rep = STATE.reporter
+    if isinstance(rep, RichReporter):
+        rep.close()
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"geotrade {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+    json_mode: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Machine-readable mode: one JSON object per line on stdout "
+            "(progress, log, result, error).",
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """Global options (they go before the command: ``geotrade --json demo``)."""
+    STATE.json, STATE.quiet, STATE.debug = json_mode, quiet, debug
+    STATE.reporter = None
+
+
+def _emit_result(command: str, record: dict[str, Any], human: str) -> None:
+    rep = _reporter()
+    if STATE.json:
+        rep.result({"command": command, **record})
+    else:
+        _close_reporter()
+        if not STATE.quiet:
+            typer.echo(human)
+
+
+@app.command()
+def demo(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output directory (created if missing).")
+    ] = Path("output/demo"),
+) -> None:
+    """Run the whole pipeline offline on the embedded SYNTHETIC demo data.
+
+    Writes li_ion_interdependence.gpkg (one layer per year 2012/2017/2022),
+    recycling_mismatch.gpkg (province capacity ratio, prefecture matching degree), a web map
+    per GeoPackage, a PNG map per layer and report.md. Every output is labelled synthetic.
+    """
+    from geotrade.demo import run_demo
+
+    result = run_demo(out, reporter=_reporter())
+    lines = [f"Demo written to {result.out_dir} (synthetic data, {result.seconds:.1f} s):"]
+    lines += [f"  {p}" for p in result.files]
+    _emit_result("demo", result.to_record(), "\n".join(lines))
+
+
+def _handle_error(exc: BaseException) -> int:
+    """Report an exception in the active mode and return the exit code."""
+    if isinstance(exc, GeotradeError):
+        err: GeotradeError = exc
+    else:
+        err = EngineError(
+            f"internal error ({type(exc).__name__}: {exc}). This is a bug in geotrade or its "
+            "environment; rerun with --debug and report the traceback."
+        )
+    if STATE.json:
+        rec = err.to_record()
+        if STATE.debug:
+            rec["traceback"] = "".join(traceback.format_exception(exc))
+        JsonReporter(stream=sys.stdout).error(rec)
+    else:
+        _close_reporter()
+        if STATE.debug:
+            traceback.print_exception(exc, file=sys.stderr)
+        first, *rest = str(err).splitlines() or [""]
+        typer.secho(f"Error: {first}", fg="red", err=True)
+        for line in rest:
+            typer.echo(line, err=True)
+    return err.exit_code
+
+
+def _sigterm(signum: int, frame: object) -> None:  # pragma: no cover - exercised via subprocess
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``geotrade`` executable; returns the process exit code."""
+    signal.signal(signal.SIGTERM, _sigterm)
+    args = list(sys.argv[1:] if argv is None else argv)
+    # usage errors happen before the global callback runs: honour --json for them too
+    STATE.json = "--json" in args
+    STATE.debug = "--debug" in args
+    try:
+        app(args=args, prog_name="geotrade", standalone_mode=False)
+    except typer.Exit as e:
+        return int(e.exit_code or 0)
+    except (KeyboardInterrupt, typer.Abort):
+        _close_reporter()
+        if STATE.json:
+            JsonReporter(stream=sys.stdout).error(
+                {
+                    "type": "error",
+                    "code": "interrupted",
+                    "error": "Interrupted",
+                    "message": "interrupted; no partial output files were left",
+                }
+            )
+        else:
+            typer.secho("Interrupted.", fg="yellow", err=True)
+        return 130
+    except Exception as e:
+        if _is_usage_error(e):
+            return _usage_error(e)
+        return _handle_error(e)
+    finally:
+        _close_reporter()
+    return 0
+
+
+def _is_usage_error(e: BaseException) -> bool:
+    # typer >= 0.29 vendors click (typer._click); older ones use click itself
+    return isinstance(e, click.exceptions.ClickException) or (
+        hasattr(e, "show") and hasattr(e, "exit_code") and hasattr(e, "format_message")
+    )
+
+
+def _usage_error(e: Any) -> int:
+    if STATE.json:
+        JsonReporter(stream=sys.stdout).error(
+            {"type": "error", "code": "usage", "error": "UsageError", "message": e.format_message()}
+        )
+    else:
+        e.show()
+    return int(e.exit_code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

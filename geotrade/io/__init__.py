@@ -1,0 +1,1 @@
+"""Readers and writers (GeoPackage with embedded styles, atomic outputs)."""

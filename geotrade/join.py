@@ -1,0 +1,182 @@
+"""Join metric tables to geometries: the only place where codes meet polygons.
+
+A join never drops a key silently. :func:`join_to_geometry` returns the joined
+GeoDataFrame **and** a :class:`JoinReport` listing
+
+* ``matched`` keys,
+* ``unmatched_table`` keys: rows of the table with no geometry (they cannot be mapped; each
+  comes with the closest geometry keys/names as suggestions),
+* ``unmatched_geometry`` keys: geometries with no table row (drawn as "no data").
+
+With ``strict=True`` any unmatched table key raises :class:`~geotrade.errors.JoinError`.
+
+Examples
+--------
+>>> import geopandas as gpd, pandas as pd
+>>> from shapely.geometry import box
+>>> geoms = gpd.GeoDataFrame({"iso_a3": ["AAA", "BBB"], "name": ["Aa", "Bb"]},
+...                          geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+>>> table = pd.DataFrame({"partner_iso3": ["AAA", "ZZZ"], "v": [1.0, 2.0]})
+>>> joined, report = join_to_geometry(table, geoms, left_on="partner_iso3", right_on="iso_a3")
+>>> list(joined["v"])
+[1.0, nan]
+>>> report.unmatched_table
+('ZZZ',)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+
+from geotrade.errors import JoinError
+
+__all__ = ["JoinReport", "join_to_geometry"]
+
+
+@dataclass(frozen=True)
+class JoinReport:
+    """What matched and what did not in a table-to-geometry join."""
+
+    table_key: str
+    geometry_key: str
+    n_table_keys: int
+    n_geometry_keys: int
+    matched: tuple[str, ...]
+    unmatched_table: tuple[str, ...]
+    unmatched_geometry: tuple[str, ...]
+    suggestions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when every table key found a geometry."""
+        return not self.unmatched_table
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a JSON-serialisable dict (stored in GeoPackage metadata)."""
+        return {
+            "table_key": self.table_key,
+            "geometry_key": self.geometry_key,
+            "n_table_keys": self.n_table_keys,
+            "n_geometry_keys": self.n_geometry_keys,
+            "n_matched": len(self.matched),
+            "unmatched_table": list(self.unmatched_table),
+            "unmatched_geometry": list(self.unmatched_geometry),
+            "suggestions": {k: list(v) for k, v in self.suggestions.items()},
+        }
+
+    def summary(self) -> str:
+        """One human-readable paragraph."""
+        parts = [
+            f"{len(self.matched)} of {self.n_table_keys} table keys matched "
+            f"{self.n_geometry_keys} geometries"
+        ]
+        if self.unmatched_table:
+            sugg = "; ".join(
+                f"{k} (closest: {', '.join(self.suggestions.get(k, ())) or 'none'})"
+                for k in self.unmatched_table[:10]
+            )
+            n_more = len(self.unmatched_table) - 10
+            more = f" and {n_more} more" if n_more > 0 else ""
+            parts.append(f"table keys without geometry: {sugg}{more}")
+        if self.unmatched_geometry:
+            parts.append(f"{len(self.unmatched_geometry)} geometries have no data")
+        return "; ".join(parts) + "."
+
+
+def _suggest(key: str, candidates: Sequence[str], labels: dict[str, str]) -> tuple[str, ...]:
+    pool = list(candidates) + [v for v in labels.values() if v]
+    close = difflib.get_close_matches(str(key), pool, n=3, cutoff=0.5)
+    inv = {v: k for k, v in labels.items()}
+    return tuple(dict.fromkeys(f"{inv[c]} ({c})" if c in inv else c for c in close))
+
+
+def join_to_geometry(
+    table: pd.DataFrame,
+    geometries: gpd.GeoDataFrame,
+    *,
+    left_on: str,
+    right_on: str,
+    how: Literal["geometry", "inner"] = "geometry",
+    strict: bool = False,
+    name_column: str | None = None,
+) -> tuple[gpd.GeoDataFrame, JoinReport]:
+    """Attach a table (one row per key) to geometries and report unmatched keys.
+
+    Parameters
+    ----------
+    table
+        Metric table, at most one row per ``left_on`` key.
+    geometries
+        Polygons keyed by ``right_on``.
+    left_on, right_on
+        Key columns of the table and of the geometries.
+    how
+        ``"geometry"`` (default) keeps every geometry (unmatched ones get missing values:
+        they are mapped as "no data"); ``"inner"`` keeps only matched geometries.
+    strict
+        Raise :class:`JoinError` when a table key has no geometry.
+    name_column
+        Column of ``geometries`` with display names, used for suggestions.
+
+    Returns
+    -------
+    (GeoDataFrame, JoinReport)
+        The joined layer (geometry columns first, then table columns) and the report.
+
+    Raises
+    ------
+    JoinError
+        If keys are duplicated in the table, or ``strict`` and keys are unmatched.
+    """
+    if left_on not in table.columns:
+        msg = f"table has no key column {left_on!r}; columns are {list(table.columns)}"
+        raise JoinError(msg)
+    if right_on not in geometries.columns:
+        msg = f"geometries have no key column {right_on!r}; columns are {list(geometries.columns)}"
+        raise JoinError(msg)
+    tkeys = table[left_on].astype("string")
+    dup = tkeys[tkeys.duplicated(keep=False)].dropna().unique().tolist()
+    if dup:
+        msg = (
+            f"table key {left_on!r} must be unique before joining to geometries; duplicated: "
+            f"{', '.join(map(str, dup[:10]))}. Filter to one year/flow or aggregate first."
+        )
+        raise JoinError(msg)
+    gkeys = geometries[right_on].astype("string")
+    tset, gset = set(tkeys.dropna()), set(gkeys.dropna())
+    matched = tuple(sorted(tset & gset))
+    un_t = tuple(sorted(tset - gset))
+    un_g = tuple(sorted(gset - tset))
+    labels: dict[str, str] = {}
+    if name_column is not None and name_column in geometries.columns:
+        labels = dict(zip(gkeys, geometries[name_column].astype(str), strict=False))
+    suggestions = {k: _suggest(k, sorted(gset), labels) for k in un_t}
+    report = JoinReport(
+        table_key=left_on,
+        geometry_key=right_on,
+        n_table_keys=len(tset),
+        n_geometry_keys=len(gset),
+        matched=matched,
+        unmatched_table=un_t,
+        unmatched_geometry=un_g,
+        suggestions=suggestions,
+    )
+    if strict and un_t:
+        msg = f"{len(un_t)} table keys have no geometry: {report.summary()}"
+        raise JoinError(msg)
+    right = table.copy()
+    right["_join_key"] = tkeys
+    if left_on == right_on:
+        right = right.drop(columns=[left_on])
+    left = geometries.copy()
+    left["_join_key"] = gkeys
+    merged = left.merge(right, on="_join_key", how="left" if how == "geometry" else "inner")
+    merged = merged.drop(columns="_join_key")
+    out = gpd.GeoDataFrame(merged, geometry=geometries.geometry.name, crs=geometries.crs)
+    return out, report

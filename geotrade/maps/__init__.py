@@ -1,0 +1,1 @@
+"""Web (folium) and static (matplotlib) maps drawn from a shared LayerStyle."""

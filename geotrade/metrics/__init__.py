@@ -1,0 +1,1 @@
+"""Metrics: tables in, tables out (no geometry)."""

@@ -1,0 +1,151 @@
+"""Progress, log and result reporting shared by the library and the command line.
+
+Library functions that take long accept a keyword-only ``reporter``. The command line gives
+them a :class:`RichReporter` (progress bars), a :class:`JsonReporter` (one JSON object per
+line on stdout, for the QGIS plugin) or a :class:`Reporter` that stays silent (``--quiet``).
+
+JSON-lines records (schema version 1), one per line::
+
+    {"type": "progress", "step": "join", "done": 3, "total": 10, "percent": 30.0, "message": "..."}
+    {"type": "log", "level": "info", "message": "..."}
+    {"type": "result", "command": "demo", "outputs": {...}, ...}
+    {"type": "error", "code": "validation", "error": "ValidationError", "message": "..."}
+
+Examples
+--------
+>>> import io
+>>> buf = io.StringIO()
+>>> rep = JsonReporter(stream=buf)
+>>> rep.progress("demo", 1, 4, "boundaries")
+>>> import json
+>>> json.loads(buf.getvalue())["percent"]
+25.0
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+__all__ = ["SCHEMA_VERSION", "JsonReporter", "Reporter", "RichReporter"]
+
+SCHEMA_VERSION = 1
+
+
+class Reporter:
+    """Silent reporter; the base class of the others.
+
+    Subclasses override :meth:`progress`, :meth:`log` and :meth:`result`.
+    """
+
+    def progress(self, step: str, done: int, total: int | None, message: str = "") -> None:
+        """Report that ``done`` of ``total`` units of ``step`` are finished."""
+
+    def log(self, message: str, *, level: str = "info") -> None:
+        """Report a human-readable message."""
+
+    def result(self, record: dict[str, Any]) -> None:
+        """Report a final result record."""
+
+    @contextmanager
+    def task(self, step: str, total: int | None, message: str = "") -> Iterator[_Task]:
+        """Context manager yielding a handle whose ``advance()`` reports progress."""
+        t = _Task(self, step, total, message)
+        self.progress(step, 0, total, message)
+        yield t
+        if total is not None and t.done < total:
+            self.progress(step, total, total, message)
+
+
+class _Task:
+    def __init__(self, rep: Reporter, step: str, total: int | None, message: str) -> None:
+        self.rep, self.step, self.total, self.message, self.done = rep, step, total, message, 0
+
+    def advance(self, n: int = 1, message: str | None = None) -> None:
+        self.done += n
+        if message is not None:
+            self.message = message
+        self.rep.progress(self.step, self.done, self.total, self.message)
+
+
+class JsonReporter(Reporter):
+    """Write one JSON object per line (``--json`` mode)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stdout
+
+    def _emit(self, rec: dict[str, Any]) -> None:
+        self.stream.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+        self.stream.flush()
+
+    def progress(self, step: str, done: int, total: int | None, message: str = "") -> None:  # noqa: D102
+        pct = None if not total else round(100.0 * done / total, 1)
+        self._emit(
+            {
+                "type": "progress",
+                "schema": SCHEMA_VERSION,
+                "step": step,
+                "done": done,
+                "total": total,
+                "percent": pct,
+                "message": message,
+            }
+        )
+
+    def log(self, message: str, *, level: str = "info") -> None:  # noqa: D102
+        self._emit({"type": "log", "schema": SCHEMA_VERSION, "level": level, "message": message})
+
+    def result(self, record: dict[str, Any]) -> None:  # noqa: D102
+        self._emit({"type": "result", "schema": SCHEMA_VERSION, **record})
+
+    def error(self, record: dict[str, Any]) -> None:
+        """Write an error record."""
+        self._emit({"schema": SCHEMA_VERSION, **record})
+
+
+class RichReporter(Reporter):
+    """Rich progress bars and messages on stderr (the default human mode)."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.console = Console(stderr=True)
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[message]}"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
+        )
+        self._tasks: dict[str, Any] = {}
+        self._started = False
+
+    def progress(self, step: str, done: int, total: int | None, message: str = "") -> None:  # noqa: D102
+        if not self._started:
+            self._progress.start()
+            self._started = True
+        if step not in self._tasks:
+            self._tasks[step] = self._progress.add_task(step, total=total, message=message)
+        self._progress.update(self._tasks[step], completed=done, total=total, message=message)
+
+    def log(self, message: str, *, level: str = "info") -> None:  # noqa: D102
+        style = {"warning": "yellow", "error": "red"}.get(level, "")
+        self.console.print(f"[{style}]{message}[/{style}]" if style else message)
+
+    def close(self) -> None:
+        """Stop the live progress display."""
+        if self._started:
+            self._progress.stop()
+            self._started = False

@@ -1,0 +1,1 @@
+"""Styles: palettes, renderer-neutral class spec, QGIS QML and SLD."""

@@ -1,0 +1,1 @@
+"""Synthetic demo data generators (fixed seeds, calibrated to published aggregates)."""
