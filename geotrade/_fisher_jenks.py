@@ -1,0 +1,308 @@
+"""Exact Fisher–Jenks (optimal univariate k-means) kernel.
+
+Fisher–Jenks natural breaks partition sorted values into ``k`` contiguous classes that
+minimise the (optionally weighted) within-class sum of squared deviations from the class
+means. This is the objective of Ckmeans.1d.dp (Wang & Song 2011; Song & Zhong 2020), and the
+algorithm here is the same dynamic programme:
+
+``D[q, i] = min_{q <= j <= i} D[q-1, j-1] + SSQ(j, i)``
+
+where ``SSQ(j, i)`` is the within-class sum of squares of sorted distinct values ``j..i``.
+The optimal ``j`` is non-decreasing in ``i``, so each layer is filled by divide and conquer
+in ``O(m log m)`` and the whole table in ``O(k m log m)`` for ``m`` distinct values.
+
+Numerical safety: repeated values are merged first (summing their weights), the values are
+shifted by their median before the prefix sums are accumulated (so ``1e9 + small noise``
+keeps its precision), and all arithmetic is float64.
+
+Two interchangeable implementations exist:
+
+* ``"numba"``: a single ``@njit(cache=True)`` loop (imported lazily on first use);
+* ``"numpy"``: the same divide and conquer, processed one recursion level at a time with
+  vectorised numpy (no compiler needed; slower, still ``O(k m log m)``).
+
+Both return the same optimum (up to ties between equally good partitions).
+
+Examples
+--------
+>>> import numpy as np
+>>> from geotrade._fisher_jenks import fisher_jenks_classes
+>>> x = np.array([1.0, 1.1, 5.0, 5.2, 9.0, 9.1])
+>>> u, starts, wsum = fisher_jenks_classes(x, 3, backend="numpy")
+>>> u[starts].tolist()
+[1.0, 5.0, 9.0]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Backend", "fisher_jenks_classes", "numba_available"]
+
+Backend = Literal["auto", "numba", "numpy"]
+
+#: Below this many distinct values times classes the numpy path is used by ``"auto"``:
+#: it is fast enough there and avoids importing/compiling numba (about 1 s cold).
+AUTO_NUMPY_BELOW = 500_000
+
+_KERNEL: Callable[..., None] | None = None
+_NUMBA_CHECKED = False
+
+
+def numba_available() -> bool:
+    """Return whether the numba kernel can be used.
+
+    Set the environment variable ``GEOTRADE_DISABLE_NUMBA=1`` to force the numpy path.
+
+    Returns
+    -------
+    bool
+        ``True`` when numba imports and is not disabled.
+
+    Examples
+    --------
+    >>> isinstance(numba_available(), bool)
+    True
+    """
+    return _get_kernel() is not None
+
+
+def _get_kernel() -> Callable[..., None] | None:
+    global _KERNEL, _NUMBA_CHECKED
+    if _NUMBA_CHECKED:
+        return _KERNEL
+    _NUMBA_CHECKED = True
+    if os.environ.get("GEOTRADE_DISABLE_NUMBA", "").strip() not in ("", "0"):
+        return None
+    try:
+        from numba import njit
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    _KERNEL = njit(cache=True, nogil=True)(_dp_loops)
+    return _KERNEL
+
+
+def _dp_loops(w: NDArray, s: NDArray, ss: NDArray, k: int, back: NDArray) -> None:
+    """Fill ``back[q, i]`` (first index of class ``q`` when class ``q`` ends at ``i``).
+
+    Plain loops, compiled by numba. ``w``, ``s``, ``ss`` are prefix sums of length ``m + 1``
+    of weights, weighted shifted values and weighted squared shifted values. Under numba
+    this body is compiled, so coverage tools do not see it.
+    """
+    m = w.shape[0] - 1
+    prev = np.empty(m)
+    cur = np.empty(m)
+    for i in range(m):
+        sw = w[i + 1]
+        sx = s[i + 1]
+        c = ss[i + 1] - sx * sx / sw
+        prev[i] = c if c > 0.0 else 0.0
+        back[0, i] = 0
+    stack = np.empty((256, 4), dtype=np.int64)
+    for q in range(1, k):
+        if q == k - 1:
+            # last class: only the full range (ending at m - 1) is needed
+            i = m - 1
+            best = np.inf
+            bj = q
+            for j in range(q, m):
+                sw = w[i + 1] - w[j]
+                sx = s[i + 1] - s[j]
+                c = ss[i + 1] - ss[j] - sx * sx / sw
+                if c < 0.0:
+                    c = 0.0
+                c += prev[j - 1]
+                if c < best:
+                    best = c
+                    bj = j
+            back[q, i] = bj
+            cur[i] = best
+        else:
+            sp = 0
+            stack[0, 0] = q
+            stack[0, 1] = m - k + q
+            stack[0, 2] = q
+            stack[0, 3] = m - k + q
+            sp = 1
+            while sp > 0:
+                sp -= 1
+                lo = stack[sp, 0]
+                hi = stack[sp, 1]
+                jlo = stack[sp, 2]
+                jhi = stack[sp, 3]
+                i = (lo + hi) // 2
+                jend = jhi if jhi < i else i
+                best = np.inf
+                bj = jlo
+                s2 = ss[i + 1]
+                s1 = s[i + 1]
+                w1 = w[i + 1]
+                for j in range(jlo, jend + 1):
+                    sw = w1 - w[j]
+                    sx = s1 - s[j]
+                    c = s2 - ss[j] - sx * sx / sw
+                    if c < 0.0:
+                        c = 0.0
+                    c += prev[j - 1]
+                    if c < best:
+                        best = c
+                        bj = j
+                cur[i] = best
+                back[q, i] = bj
+                if lo <= i - 1:
+                    stack[sp, 0] = lo
+                    stack[sp, 1] = i - 1
+                    stack[sp, 2] = jlo
+                    stack[sp, 3] = bj
+                    sp += 1
+                if i + 1 <= hi:
+                    stack[sp, 0] = i + 1
+                    stack[sp, 1] = hi
+                    stack[sp, 2] = bj
+                    stack[sp, 3] = jhi
+                    sp += 1
+        tmp = prev
+        prev = cur
+        cur = tmp
+
+
+def _dp_numpy(w: NDArray, s: NDArray, ss: NDArray, k: int, back: NDArray) -> None:
+    """Vectorised numpy version of :func:`_dp_loops` (same recursion, level by level)."""
+    m = w.shape[0] - 1
+    prev = np.maximum(ss[1:] - s[1:] ** 2 / w[1:], 0.0)
+    back[0, :] = 0
+    for q in range(1, k):
+        if q == k - 1:
+            i = m - 1
+            j = np.arange(q, m)
+            sx = s[i + 1] - s[j]
+            cost = np.maximum(ss[i + 1] - ss[j] - sx * sx / (w[i + 1] - w[j]), 0.0) + prev[j - 1]
+            back[q, i] = q + int(np.argmin(cost))
+            break
+        cur = np.full(m, np.inf)
+        # active segments: rows of (lo, hi, jlo, jhi)
+        lo = np.array([q], dtype=np.int64)
+        hi = np.array([m - k + q], dtype=np.int64)
+        jlo = lo.copy()
+        jhi = hi.copy()
+        while lo.size:
+            mid = (lo + hi) // 2
+            jend = np.minimum(jhi, mid)
+            nc = jend - jlo + 1
+            offsets = np.zeros(nc.size, dtype=np.int64)
+            np.cumsum(nc[:-1], out=offsets[1:])
+            total = int(offsets[-1] + nc[-1])
+            seg = np.repeat(np.arange(nc.size), nc)
+            j = np.arange(total) - offsets[seg] + jlo[seg]
+            i = mid[seg]
+            sx = s[i + 1] - s[j]
+            cost = np.maximum(ss[i + 1] - ss[j] - sx * sx / (w[i + 1] - w[j]), 0.0) + prev[j - 1]
+            mins = np.minimum.reduceat(cost, offsets)
+            hit = np.flatnonzero(cost == mins[seg])
+            first = hit[np.searchsorted(hit, offsets)]
+            bj = j[first]
+            cur[mid] = mins
+            back[q, mid] = bj
+            left = lo <= mid - 1
+            right = mid + 1 <= hi
+            lo, hi, jlo, jhi = (
+                np.concatenate([lo[left], mid[right] + 1]),
+                np.concatenate([mid[left] - 1, hi[right]]),
+                np.concatenate([jlo[left], bj[right]]),
+                np.concatenate([bj[left], jhi[right]]),
+            )
+        prev = cur
+
+
+def fisher_jenks_classes(
+    x: NDArray[np.float64],
+    k: int,
+    *,
+    weights: NDArray[np.float64] | None = None,
+    backend: Backend = "auto",
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
+    """Return the optimal partition of finite values ``x`` into ``min(k, m)`` classes.
+
+    Parameters
+    ----------
+    x
+        Finite float64 values (any order; NaN must already be removed).
+    k
+        Requested number of classes (``>= 1``). If ``x`` has fewer distinct values ``m``,
+        ``m`` classes are returned.
+    weights
+        Optional strictly positive weights, same shape as ``x``.
+    backend
+        ``"numba"``, ``"numpy"`` or ``"auto"`` (numpy for small problems, numba when
+        available otherwise).
+
+    Returns
+    -------
+    u : ndarray
+        Sorted distinct values.
+    starts : ndarray
+        Index into ``u`` of the first value of each class (``starts[0] == 0``).
+    wsum : ndarray
+        Total weight (count when unweighted) of each distinct value.
+
+    Examples
+    --------
+    >>> u, starts, _ = fisher_jenks_classes(np.array([3.0, 1.0, 2.0, 10.0, 11.0]), 2)
+    >>> u[starts].tolist()
+    [1.0, 10.0]
+    """
+    if weights is None:
+        xs = np.sort(x, kind="quicksort")
+        ws = None
+    else:
+        order = np.argsort(x, kind="stable")
+        xs = x[order]
+        ws = weights[order]
+    n = xs.size
+    newval = np.empty(n, dtype=bool)
+    newval[0] = True
+    np.not_equal(xs[1:], xs[:-1], out=newval[1:])
+    first = np.flatnonzero(newval)
+    u = xs[first]
+    m = u.size
+    if ws is None:
+        wsum = np.diff(np.append(first, n)).astype(np.float64)
+    else:
+        wsum = np.add.reduceat(ws, first)
+    k = min(k, m)
+    if k == 1:
+        return u, np.zeros(1, dtype=np.int64), wsum
+    if k == m:
+        return u, np.arange(m, dtype=np.int64), wsum
+    shift = u[m // 2]
+    d = u - shift
+    wd = wsum * d
+    pw = np.zeros(m + 1)
+    ps = np.zeros(m + 1)
+    pss = np.zeros(m + 1)
+    np.cumsum(wsum, out=pw[1:])
+    np.cumsum(wd, out=ps[1:])
+    np.cumsum(wd * d, out=pss[1:])
+    back = np.empty((k, m), dtype=np.int32 if m < 2**31 - 1 else np.int64)
+    kernel = None
+    if backend == "numba" or (backend == "auto" and k * m >= AUTO_NUMPY_BELOW):
+        kernel = _get_kernel()
+        if kernel is None and backend == "numba":
+            msg = "the numba backend was requested but numba is not importable (or disabled)"
+            raise ImportError(msg)
+    if kernel is None:
+        _dp_numpy(pw, ps, pss, k, back)
+    else:
+        kernel(pw, ps, pss, k, back)
+    starts = np.empty(k, dtype=np.int64)
+    i = m - 1
+    for q in range(k - 1, -1, -1):
+        j = int(back[q, i])
+        starts[q] = j
+        i = j - 1
+    return u, starts, wsum
