@@ -213,7 +213,7 @@ def _ratio_style(values: pd.Series, *, year: int) -> tuple[LayerStyle, dict[str,
         field="ratio",
         classes=classes,
         title_en=f"Retired volume / whitelist capacity, {year}",
-        title_zh=f"{year}年退役量与白名单产能之比",
+        title_zh=f"{year}年退役量/白名单产能",
         nodata=ClassStyle(
             label_en="No whitelist capacity",
             label_zh="无白名单产能",
@@ -248,11 +248,11 @@ def _matching_style(values: pd.Series) -> tuple[LayerStyle, dict[str, Any]]:
         kind="graduated",
         field="share_ratio",
         classes=classes,
-        title_en="Matching degree: retired-volume share / outlet share, 2025 (natural breaks)",
-        title_zh="2025年退役量占比与回收网点占比之比（自然断点）",
+        title_en="Retired-volume share / outlet share, 2025",
+        title_zh="2025年退役量占比/网点占比",
         nodata=ClassStyle(
-            label_en="No statistics or no outlets",
-            label_zh="无统计或无网点",
+            label_en="No recycling outlets (ratio undefined)",
+            label_zh="无回收网点（比值无定义）",
             color="#d9d9d9",
             count=int(np.isnan(v).sum()),
         ),
@@ -282,8 +282,15 @@ def _recycling_layers(
     classinfo: dict[str, Any] = {}
     for year in RECYCLING_YEARS:
         t = ratios[ratios["year"] == year].copy()
+        # inner join: units outside the data (HK, MO, TW) are drawn as a labelled background
+        # in the maps rather than mixed into the "no whitelist capacity" class
         gdf, report = join_to_geometry(
-            t, provinces, left_on="province_adcode", right_on="adcode", name_column="name"
+            t,
+            provinces,
+            left_on="province_adcode",
+            right_on="adcode",
+            name_column="name",
+            how="inner",
         )
         gdf["synthetic"] = True
         name = f"province_capacity_ratio_{year}"
@@ -297,6 +304,7 @@ def _recycling_layers(
         left_on="adcode",
         right_on="adcode",
         name_column="name",
+        how="inner",
     )
     gdf["synthetic"] = True
     name = "prefecture_matching_2025"
@@ -314,7 +322,7 @@ def _recycling_layers(
 def _render_png(job: tuple[Any, ...]) -> list[str]:
     from geotrade.maps.static import static_map
 
-    gdf, style, path, title, subtitle, projection = job
+    gdf, style, path, title, subtitle, projection, background, background_label = job
     paths = static_map(
         gdf,
         style,
@@ -324,6 +332,8 @@ def _render_png(job: tuple[Any, ...]) -> list[str]:
         note=SYNTHETIC_NOTE,
         projection=projection,
         formats=("png",),
+        background=background,
+        background_label=background_label,
     )
     return [str(p) for p in paths]
 
@@ -352,6 +362,27 @@ def _md_table(df: pd.DataFrame, floatfmt: str = "{:.1f}") -> str:
     return "\n".join(lines)
 
 
+def _table2(summary: pd.DataFrame) -> str:
+    """Top-N partners and shares side by side per year, as in seed 000 Table 2."""
+    from geotrade.reference import country_name
+
+    cols: dict[str, list[str]] = {}
+    for r in summary.itertuples():
+        names = [_name_zh(country_name, c) for c in r.top_partners]
+        cols[f"{r.year}"] = [*names, "合计 total"]
+        cols[f"{r.year} %"] = [f"{v:.1f}" for v in r.top_shares_pct] + [
+            f"{r.top_share_sum_pct:.1f}"
+        ]
+    return _md_table(pd.DataFrame(cols))
+
+
+def _name_zh(country_name: Any, iso3: str) -> str:
+    try:
+        return f"{country_name(iso3, lang='zh', common=True)} {iso3}"
+    except Exception:
+        return iso3
+
+
 def _report(
     flows: pd.DataFrame,
     trade_table: pd.DataFrame,
@@ -359,8 +390,12 @@ def _report(
     classinfo: dict[str, Any],
     join_reports: dict[str, Any],
 ) -> str:
-    from geotrade.metrics.recycling import high_volume_low_outlet, prefecture_matching, ratio_summary
-    from geotrade.metrics.trade import class_counts, pattern_summary
+    from geotrade.metrics.recycling import (
+        high_volume_low_outlet,
+        prefecture_matching,
+        ratio_summary,
+    )
+    from geotrade.metrics.trade import class_counts, class_label, pattern_summary
 
     out = [
         "# geotrade demo report",
@@ -376,11 +411,25 @@ def _report(
     ]
     for flow in ("import", "export"):
         s = pattern_summary(flows, focal="CHN", years=list(DEMO_YEARS), flow=flow, top=10)
-        out += [f"### {flow.capitalize()}s", "", _md_table(s), ""]
+        out += [f"### {flow.capitalize()} shares of the top 10 partners (%)", "", _table2(s), ""]
+        totals = "; ".join(
+            f"{r.year}: {r.total_usd / 1e8:.1f} 亿 USD, {r.n_partners} partners, "
+            f"HHI {r.hhi_10000:.0f}"
+            for r in s.itertuples()
+        )
+        out += [f"Totals: {totals}.", ""]
+    counts = class_counts(trade_table).reset_index()
+    counts.insert(0, "class (zh)", [class_label(c, lang="zh") for c in counts.iloc[:, 0]])
+    counts.columns = [
+        " ".join(str(x) for x in c) if isinstance(c, tuple) else str(c) for c in counts.columns
+    ]
     out += [
         "## 2. Interdependence classes (seed 000, Table 3 shape)",
         "",
-        _md_table(class_counts(trade_table)),
+        _md_table(counts),
+        "",
+        "The published Table 3 cannot be met exactly (its counts contradict the partner counts "
+        "of Table 2); see geotrade/data/demo/README.md for the arithmetic.",
         "",
     ]
     prov = _read_csv(PROVINCE_CSV, dtype={"province_adcode": str})
@@ -412,6 +461,17 @@ def _report(
     ]
     pref = _read_csv(PREFECTURE_CSV, dtype={"adcode": str, "province_adcode": str})
     hv = high_volume_low_outlet(prefecture_matching(pref), n=18)
+    hv = pd.DataFrame(
+        {
+            "rank": hv["rank"],
+            "city": hv["name"],
+            "retired (t)": hv["retired_t"].map("{:,.0f}".format),
+            "outlets": hv["outlets"].astype(int),
+            "volume share": hv["volume_share"].map("{:.2%}".format),
+            "outlet share": hv["outlet_share"].map("{:.2%}".format),
+            "ratio": hv["share_ratio"].map("{:.2f}".format),
+        }
+    )
     out += [
         "## 4. Cities with the most retired volume and relatively few outlets (seed 004 §2)",
         "",
@@ -528,14 +588,27 @@ def run_demo(
             out / "recycling_mismatch.gpkg", r_layers, styles=r_styles, metadata=rec_meta
         )
         result.files += [Path(gpkg_trade), Path(gpkg_rec)]
-        result.layers = {"li_ion_interdependence.gpkg": list(t_layers), "recycling_mismatch.gpkg": list(r_layers)}
+        result.layers = {
+            "li_ion_interdependence.gpkg": list(t_layers),
+            "recycling_mismatch.gpkg": list(r_layers),
+        }
 
         task.advance(message="web maps")
-        tips_trade = ["name", "exports_usd", "imports_usd", "gl", "class_label_en", "class_label_zh"]
+        tips_trade = [
+            "name",
+            "exports_usd",
+            "imports_usd",
+            "gl",
+            "class_label_en",
+            "class_label_zh",
+        ]
         result.files.append(
             Path(
                 web_map(
-                    [(f"{y}", t_layers[f"dependence_{y}"], t_styles[f"dependence_{y}"]) for y in DEMO_YEARS],
+                    [
+                        (f"{y}", t_layers[f"dependence_{y}"], t_styles[f"dependence_{y}"])
+                        for y in DEMO_YEARS
+                    ],
                     out / "li_ion_interdependence.html",
                     title="China Li-ion battery trade interdependence 2012/2017/2022 (SYNTHETIC)",
                     note=SYNTHETIC_NOTE,
@@ -567,10 +640,37 @@ def run_demo(
                     f"China's Li-ion battery trade interdependence, {y}",
                     f"中国锂离子电池贸易相互依存类型（{y}年）· HS 850760 · Grubel-Lloyd",
                     "equal_earth",
+                    None,
+                    None,
                 )
             )
+        titles = {
+            "province_capacity_ratio_2025": (
+                "Retired battery volume vs whitelist recycling capacity, 2025",
+                "2025年各省动力电池退役量与白名单名义产能之比",
+            ),
+            "province_capacity_ratio_2030": (
+                "Retired battery volume vs whitelist recycling capacity, 2030",
+                "2030年各省动力电池退役量与白名单名义产能之比",
+            ),
+            "prefecture_matching_2025": (
+                "Retired-volume share vs recycling-outlet share of cities, 2025",
+                "2025年地级市退役量占比与回收网点占比之比（自然断点分级）",
+            ),
+        }
         for n, g in r_layers.items():
-            jobs.append((g, r_styles[n], out / f"{n}.png", r_styles[n].title_en, r_styles[n].title_zh, "albers_china"))
+            bg = provinces if n.startswith("province") else prefectures
+            jobs.append(
+                (
+                    g,
+                    r_styles[n],
+                    out / f"{n}.png",
+                    *titles[n],
+                    "albers_china",
+                    bg,
+                    "Not covered by the data / 数据未覆盖",
+                )
+            )
         result.files += _render_all(jobs, workers=workers)
 
         task.advance(message="report")

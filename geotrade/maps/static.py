@@ -156,12 +156,21 @@ class StaticMap:
     scale_note: str
     inset: bool
     warnings: list[str] = field(default_factory=list)
+    title: str = ""
+    note: str | None = None
 
     def save(
         self, path: str | os.PathLike[str], *, formats: Sequence[Format] = ("png",), dpi: int = 200
     ) -> list[Path]:
         """Write the figure once per format (``path`` with the format's suffix), atomically."""
-        return _save(self.figure, Path(path), formats=formats, dpi=dpi)
+        return _save(
+            self.figure,
+            Path(path),
+            formats=formats,
+            dpi=dpi,
+            title=self.title,
+            description=self.note,
+        )
 
     def close(self) -> None:
         """Release the figure's memory."""
@@ -414,6 +423,8 @@ def render_static_map(
         scale_note=scale_note,
         inset=inset,
         warnings=warning_msgs,
+        title=title,
+        note=note,
     )
 
 
@@ -866,12 +877,35 @@ def _scs_inset(
     iax.set_zorder(10)
 
 
-def _save(fig: Figure, path: Path, *, formats: Sequence[str], dpi: int) -> list[Path]:
+_NULLABLE = {"Software", "Creator", "Producer", "CreationDate", "Date"}
+
+
+def _save(
+    fig: Figure,
+    path: Path,
+    *,
+    formats: Sequence[str],
+    dpi: int,
+    title: str = "",
+    description: str | None = None,
+) -> list[Path]:
     _check_formats(formats)
+    # the title and the note (e.g. "synthetic data") are also stored in the file metadata,
+    # so they travel with the image even when it is cropped
+    meta: dict[str, dict[str, str | None]] = {
+        "png": {"Software": None, "Title": title or None, "Description": description},
+        "pdf": {
+            "Creator": None,
+            "Producer": None,
+            "CreationDate": None,
+            "Title": title or None,
+            "Subject": description,
+        },
+        "svg": {"Creator": None, "Date": None, "Title": title or None, "Description": description},
+    }
     meta = {
-        "png": {"Software": None},
-        "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
-        "svg": {"Creator": None, "Date": None},
+        k: {kk: vv for kk, vv in v.items() if vv is not None or kk in _NULLABLE}
+        for k, v in meta.items()
     }
     out: list[Path] = []
     path.parent.mkdir(parents=True, exist_ok=True)
