@@ -217,7 +217,7 @@ def _ratio_style(values: pd.Series, *, year: int) -> tuple[LayerStyle, dict[str,
         nodata=ClassStyle(
             label_en="No whitelist capacity",
             label_zh="无白名单产能",
-            color="#bdbdbd",
+            color="#969696",
             count=int(np.isnan(v).sum()),
         ),
     )
@@ -253,7 +253,7 @@ def _matching_style(values: pd.Series) -> tuple[LayerStyle, dict[str, Any]]:
         nodata=ClassStyle(
             label_en="No recycling outlets (ratio undefined)",
             label_zh="无回收网点（比值无定义）",
-            color="#d9d9d9",
+            color="#969696",
             count=int(np.isnan(v).sum()),
         ),
     )

@@ -1,0 +1,98 @@
+"""End-to-end: `geotrade demo` writes every output, each labelled synthetic."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pyogrio
+import pytest
+
+EXPECTED_LAYERS = {
+    "li_ion_interdependence.gpkg": ["dependence_2012", "dependence_2017", "dependence_2022"],
+    "recycling_mismatch.gpkg": [
+        "province_capacity_ratio_2025",
+        "province_capacity_ratio_2030",
+        "prefecture_matching_2025",
+    ],
+}
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, china_cache_dir):
+    out = tmp_path_factory.mktemp("demo")
+    proc = subprocess.run(
+        [sys.executable, "-m", "geotrade.cli", "--json", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "GEOTRADE_CACHE_DIR": str(china_cache_dir)},
+        timeout=600,
+    )
+    records = [json.loads(ln) for ln in proc.stdout.splitlines() if ln.strip()]
+    return out, proc, records
+
+
+def test_demo_exits_zero_with_json_lines(demo_run):
+    out, proc, records = demo_run
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    types = {r["type"] for r in records}
+    assert {"progress", "result"} <= types
+    result = records[-1]
+    assert result["type"] == "result"
+    assert result["command"] == "demo"
+    assert result["synthetic"] is True
+    for f in result["outputs"]:
+        assert Path(f).is_file(), f
+
+
+def test_demo_layers_listed_by_ogr(demo_run):
+    out, _, _ = demo_run
+    for gpkg, layers in EXPECTED_LAYERS.items():
+        names = [row[0] for row in pyogrio.list_layers(out / gpkg)]
+        for layer in layers:
+            assert layer in names
+        for layer in layers:
+            df = pyogrio.read_dataframe(out / gpkg, layer=layer)
+            assert len(df) > 30
+            assert bool(df["synthetic"].all())
+
+
+def test_demo_gpkg_has_default_style_per_layer(demo_run):
+    out, _, _ = demo_run
+    for gpkg, layers in EXPECTED_LAYERS.items():
+        con = sqlite3.connect(out / gpkg)
+        rows = con.execute(
+            "SELECT f_table_name, f_table_schema, useAsDefault, styleQML FROM layer_styles"
+        ).fetchall()
+        con.close()
+        styled = {r[0] for r in rows if r[1] == "" and r[2]}
+        assert set(layers) <= styled
+        for r in rows:
+            assert ("categorizedSymbol" in r[3]) or ("graduatedSymbol" in r[3])
+
+
+def test_every_demo_output_says_synthetic(demo_run):
+    out, _, _ = demo_run
+    for gpkg in EXPECTED_LAYERS:
+        con = sqlite3.connect(out / gpkg)
+        meta = " ".join(str(r[0]) for r in con.execute("SELECT metadata FROM gpkg_metadata"))
+        con.close()
+        assert "SYNTHETIC" in meta.upper()
+    for html in out.glob("*.html"):
+        assert "SYNTHETIC" in html.read_text(encoding="utf-8").upper()
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "SYNTHETIC DATA" in report
+    pngs = sorted(out.glob("*.png"))
+    assert len(pngs) == 6
+    for png in pngs:
+        # the note is drawn on the map; its text is also stored in the PNG metadata
+        from PIL import Image
+
+        with Image.open(png) as im:
+            text = " ".join(str(v) for v in im.info.values())
+            assert im.size[0] > 800
+        assert "synthetic" in text.lower(), png
