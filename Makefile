@@ -18,7 +18,7 @@ help:
 	@echo "make demo   - install into .venv and run 'geotrade demo --out $(DEMO_OUT)'"
 	@echo "make test   - install everything needed and run the whole test suite"
 	@echo "make lint   - ruff check"
-	@echo "make bench  - run benchmarks (writes benchmarks/RESULTS*.md; not part of make test)"
+	@echo "make bench  - run the benchmarks (prints markdown for benchmarks/RESULTS*.md; not part of make test)"
 
 $(ENGINE_OK): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "geotrade needs Python >= 3.10")'
@@ -52,7 +52,7 @@ lint: $(ENGINE_OK)
 	$(VENV)/bin/ruff check geotrade tests benchmarks scripts boundaries
 
 bench: $(ENGINE_OK)
-	$(VENV)/bin/python benchmarks/run_all.py
+	$(VENV)/bin/python benchmarks/bench_classify.py
 
 clean:
 	rm -rf $(VENV) $(QGIS_VENV) output .pytest_cache .qgis-settings

@@ -21,7 +21,7 @@ import json
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -92,52 +92,12 @@ def _read_csv(name: str, **kw: Any) -> pd.DataFrame:
 
 
 def _dependence_style(counts: dict[str, int]) -> LayerStyle:
-    from geotrade.metrics.trade import class_label
-    from geotrade.style.palettes import diverging_palette
+    from geotrade.style.canonical import dependence_style
 
-    # partner-depends-on-China classes in one hue family (blues), China-depends in the other
-    # (reds), one-way darkest; "balanced" neutral.
-    partner = ["partner_one_way", "partner_high", "partner_moderate", "partner_low"]
-    focal = ["focal_low", "focal_moderate", "focal_high", "focal_one_way"]
-    cols = diverging_palette(4, 4, name="RdBu", neutral="#f7f7f7")
-    # diverging_palette returns negative (red) side first, darkest first; we want
-    # focal (red) light->dark and partner (blue) dark->light in legend order.
-    reds, neutral, blues = cols[:4], cols[4], cols[5:]
-    colors = dict(zip(partner, reversed(blues), strict=True))
-    colors.update(zip(focal, reversed(reds), strict=True))
-    colors["balanced"] = neutral
-    order = [*partner, "balanced", *focal]
-    classes = [
-        ClassStyle(
-            label_en=class_label(s, lang="en"),
-            label_zh=class_label(s, lang="zh"),
-            color=colors[s],
-            value=s,
-            count=counts.get(s, 0),
-        )
-        for s in order
-    ]
-    classes.append(
-        ClassStyle(
-            label_en="China (focal country)",
-            label_zh="中国（焦点国）",
-            color="#525252",
-            value="focal",
-            count=counts.get("focal", 0),
-        )
-    )
-    return LayerStyle(
-        kind="categorized",
-        field="dependence_class",
-        classes=tuple(classes),
+    return replace(
+        dependence_style(counts=counts),
         title_en="Li-ion battery trade interdependence with China (HS 850760)",
         title_zh="中国锂离子电池贸易相互依存类型",
-        nodata=ClassStyle(
-            label_en="No Li-ion trade with China",
-            label_zh="无贸易往来",
-            color="#e0e0e0",
-            count=counts.get("_nodata", 0),
-        ),
     )
 
 
@@ -184,44 +144,24 @@ def _trade_layers(
 # recycling: province capacity ratio, prefecture matching degree
 # ---------------------------------------------------------------------------------------------
 
-RATIO_BREAKS = (0.2, 0.5, 0.8, 1.0)
-
 
 def _ratio_style(values: pd.Series, *, year: int) -> tuple[LayerStyle, dict[str, Any]]:
     from geotrade.classify import classify
-    from geotrade.style.palettes import palette
+    from geotrade.style.canonical import capacity_ratio_style
 
     v = values.to_numpy(dtype=float)
-    top = float(np.nanmax(v)) if np.isfinite(v).any() else 1.0
-    bins = [b for b in RATIO_BREAKS if b < top] + [top]
-    res = classify(v, scheme="manual", bins=bins)
-    colors = palette("YlOrRd", max(3, len(res.bins)))[-len(res.bins) :]
-    labels_en = res.labels(fmt="{:.0%}")
-    classes = tuple(
-        ClassStyle(
-            label_en=lab,
-            label_zh=lab,
-            color=colors[i],
-            lower=float(res.lower_bounds[i]),
-            upper=float(res.bins[i]),
-            count=int(res.counts[i]),
-        )
-        for i, lab in enumerate(labels_en)
+    lo, top = float(np.nanmin(v)), float(np.nanmax(v))
+    shape = capacity_ratio_style(top=top, lowest=lo, year=year)
+    bins = [float(c.upper) for c in shape.classes]  # type: ignore[arg-type]
+    res = classify(v, scheme="user_defined", bins=bins)
+    style = capacity_ratio_style(
+        top=top,
+        lowest=lo,
+        year=year,
+        counts=[int(c) for c in res.counts],
+        nodata_count=int(res.nodata_count),
     )
-    style = LayerStyle(
-        kind="graduated",
-        field="ratio",
-        classes=classes,
-        title_en=f"Retired volume / whitelist capacity, {year}",
-        title_zh=f"{year}年退役量/白名单产能",
-        nodata=ClassStyle(
-            label_en="No whitelist capacity",
-            label_zh="无白名单产能",
-            color="#969696",
-            count=int(np.isnan(v).sum()),
-        ),
-    )
-    info = {"scheme": "manual", "breaks": [float(b) for b in res.bins], "closed": "right"}
+    info = {"scheme": "user_defined", "breaks": bins, "closed": "right"}
     return style, info
 
 

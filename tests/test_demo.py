@@ -36,7 +36,7 @@ def demo_run(tmp_path_factory, china_cache_dir):
 
 
 def test_demo_exits_zero_with_json_lines(demo_run):
-    out, proc, records = demo_run
+    _, proc, records = demo_run
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     types = {r["type"] for r in records}

@@ -13,6 +13,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
+from conftest import REPO, engine_python
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsMapRendererSequentialJob,
@@ -21,8 +22,6 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
-
-from conftest import REPO, engine_python
 
 DEMO_LAYERS = {
     "li_ion_interdependence.gpkg": {
@@ -113,7 +112,41 @@ def test_demo_layer_renders_in_several_colours(demo_dir, gpkg, layer, renderer_t
     job.start()
     job.waitForFinished()
     img = job.renderedImage()
-    seen = {
-        QColor(img.pixel(x, y)).name() for x in range(0, 400, 4) for y in range(0, 300, 4)
-    }
+    seen = {QColor(img.pixel(x, y)).name() for x in range(0, 400, 4) for y in range(0, 300, 4)}
     assert len(seen) >= 4, seen
+
+
+@pytest.mark.parametrize(
+    ("qml", "gpkg", "layer", "renderer_type"),
+    [
+        (
+            "dependence_typology",
+            "li_ion_interdependence.gpkg",
+            "dependence_2022",
+            "categorizedSymbol",
+        ),
+        (
+            "capacity_ratio",
+            "recycling_mismatch.gpkg",
+            "province_capacity_ratio_2030",
+            "graduatedSymbol",
+        ),
+        (
+            "matching_degree",
+            "recycling_mismatch.gpkg",
+            "prefecture_matching_2025",
+            "graduatedSymbol",
+        ),
+    ],
+)
+def test_canonical_style_files_load_in_qgis(demo_dir, qml, gpkg, layer, renderer_type):
+    vl = QgsVectorLayer(f"{demo_dir / gpkg}|layername={layer}", layer, "ogr")
+    message, ok = vl.loadNamedStyle(str(REPO / "styles" / f"{qml}.qml"), True)
+    assert ok, message
+    assert vl.renderer().type() == renderer_type
+    n = len(
+        vl.renderer().categories()
+        if renderer_type == "categorizedSymbol"
+        else vl.renderer().ranges()
+    )
+    assert n >= 5
