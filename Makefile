@@ -12,7 +12,7 @@ QGIS_OK     := $(QGIS_VENV)/.geotrade-installed
 SYSTEM_OK   := $(VENV)/.system-deps-ok
 DEMO_OUT    ?= output/demo
 
-.PHONY: demo test test-engine test-qgis lint bench plugin clean help
+.PHONY: demo test test-engine test-qgis lint bench clean help
 
 help:
 	@echo "make demo   - install into .venv and run 'geotrade demo --out $(DEMO_OUT)'"

@@ -11,9 +11,13 @@ Examples
 >>> import geotrade
 >>> isinstance(geotrade.__version__, str)
 True
+>>> result = geotrade.classify([1.0, 2.0, 2.5, 9.0, 10.0], k=2)
+>>> [float(b) for b in result.bins]
+[2.5, 10.0]
 """
 
+from geotrade import classify
 from geotrade._version import __version__
 from geotrade.errors import GeotradeError
 
-__all__ = ["GeotradeError", "__version__"]
+__all__ = ["GeotradeError", "__version__", "classify"]

@@ -53,6 +53,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -1061,3 +1063,16 @@ def graduated_style(
         closed=result.closed,
         extra={"scheme": result.scheme, "gvf": result.gvf, "tai": result.tai},
     )
+
+
+class _CallableModule(types.ModuleType):
+    """Let ``geotrade.classify(values, k=5, ...)`` call :func:`classify` (mapclassify style).
+
+    The module stays a normal module (``from geotrade.classify import classify_pooled``).
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Classification:
+        return classify(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
