@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -278,13 +277,6 @@ def _render_png(job: tuple[Any, ...]) -> list[str]:
     return [str(p) for p in paths]
 
 
-def _render_all(jobs: Sequence[tuple[Any, ...]], *, workers: int) -> list[Path]:
-    if workers <= 1 or len(jobs) <= 1:
-        return [Path(p) for job in jobs for p in _render_png(job)]
-    with ProcessPoolExecutor(max_workers=workers) as ex:
-        return [Path(p) for ps in ex.map(_render_png, jobs) for p in ps]
-
-
 # ---------------------------------------------------------------------------------------------
 # report
 # ---------------------------------------------------------------------------------------------
@@ -463,11 +455,6 @@ def run_demo(
     DemoResult
         Paths of the files written, layer names and join reports.
     """
-    from geotrade.boundaries import china_prefectures, china_provinces, world_countries
-    from geotrade.io.atomic import atomic_path
-    from geotrade.io.geopackage import write_gpkg
-    from geotrade.maps.webmap import web_map
-
     rep = reporter or Reporter()
     t0 = time.perf_counter()
     out = Path(out_dir)
@@ -477,17 +464,87 @@ def run_demo(
         msg = f"cannot create the output directory ({e.strerror or e})"
         raise OutputError(msg, path=out) from e
     result = DemoResult(out_dir=out)
-    steps = 7
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        _run(rep, out, result, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _submit(pool: ProcessPoolExecutor | None, job: tuple[Any, ...]) -> Future[list[str]]:
+    if pool is not None:
+        return pool.submit(_render_png, job)
+    done: Future[list[str]] = Future()
+    done.set_result(_render_png(job))
+    return done
+
+
+def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor | None) -> None:
+    from geotrade.boundaries import china_prefectures, china_provinces, world_countries
+    from geotrade.io.atomic import atomic_path
+    from geotrade.io.geopackage import write_gpkg
+    from geotrade.maps.webmap import web_map
+
+    steps = 8
     with rep.task("demo", steps, "reading synthetic demo data") as task:
         flows = _read_csv(TRADE_CSV, dtype={"hs_code": str})
         world = world_countries()
         task.advance(message="trade interdependence")
         t_layers, t_styles, t_reports, t_table = _trade_layers(flows, world, rep)
+        # static maps render in worker processes while this process goes on
+        jobs: list[tuple[Any, ...]] = []
+        for y in DEMO_YEARS:
+            n = f"dependence_{y}"
+            jobs.append(
+                (
+                    t_layers[n],
+                    t_styles[n],
+                    out / f"{n}.png",
+                    f"China's Li-ion battery trade interdependence, {y}",
+                    f"中国锂离子电池贸易相互依存类型（{y}年）· HS 850760 · Grubel-Lloyd",
+                    "equal_earth",
+                    None,
+                    None,
+                )
+            )
+        pending = [_submit(pool, job) for job in jobs]
         task.advance(message="China boundaries (cached after first use)")
         provinces = china_provinces(reporter=rep)
         prefectures = china_prefectures(reporter=rep)
         task.advance(message="recycling mismatch")
         r_layers, r_styles, r_reports, classinfo = _recycling_layers(provinces, prefectures, rep)
+        titles = {
+            "province_capacity_ratio_2025": (
+                "Retired battery volume vs whitelist recycling capacity, 2025",
+                "2025年各省动力电池退役量与白名单名义产能之比",
+            ),
+            "province_capacity_ratio_2030": (
+                "Retired battery volume vs whitelist recycling capacity, 2030",
+                "2030年各省动力电池退役量与白名单名义产能之比",
+            ),
+            "prefecture_matching_2025": (
+                "Retired-volume share vs recycling-outlet share of cities, 2025",
+                "2025年地级市退役量占比与回收网点占比之比（自然断点分级）",
+            ),
+        }
+        jobs = []
+        for n, g in r_layers.items():
+            bg = provinces if n.startswith("province") else prefectures
+            jobs.append(
+                (
+                    g,
+                    r_styles[n],
+                    out / f"{n}.png",
+                    *titles[n],
+                    "albers_china",
+                    bg,
+                    "Not covered by the data / 数据未覆盖",
+                )
+            )
+        pending += [_submit(pool, job) for job in jobs]
         result.join_reports = {**t_reports, **r_reports}
 
         task.advance(message="GeoPackages")
@@ -550,7 +607,7 @@ def run_demo(
                         for y in DEMO_YEARS
                     ],
                     out / "li_ion_interdependence.html",
-                    title="China Li-ion battery trade interdependence 2012/2017/2022 (SYNTHETIC)",
+                    title=("China Li-ion battery trade interdependence 2012/2017/2022 (SYNTHETIC)"),
                     note=SYNTHETIC_NOTE,
                     tooltip_fields=tips_trade,
                 )
@@ -563,61 +620,23 @@ def run_demo(
                     out / "recycling_mismatch.html",
                     title="China power-battery recycling mismatch (SYNTHETIC)",
                     note=SYNTHETIC_NOTE,
-                    tooltip_fields=["name", "ratio", "share_ratio", "volume_share", "outlet_share"],
+                    tooltip_fields=[
+                        "name",
+                        "ratio",
+                        "share_ratio",
+                        "volume_share",
+                        "outlet_share",
+                    ],
                 )
             )
         )
-
-        task.advance(message="static maps")
-        jobs: list[tuple[Any, ...]] = []
-        for y in DEMO_YEARS:
-            n = f"dependence_{y}"
-            jobs.append(
-                (
-                    t_layers[n],
-                    t_styles[n],
-                    out / f"{n}.png",
-                    f"China's Li-ion battery trade interdependence, {y}",
-                    f"中国锂离子电池贸易相互依存类型（{y}年）· HS 850760 · Grubel-Lloyd",
-                    "equal_earth",
-                    None,
-                    None,
-                )
-            )
-        titles = {
-            "province_capacity_ratio_2025": (
-                "Retired battery volume vs whitelist recycling capacity, 2025",
-                "2025年各省动力电池退役量与白名单名义产能之比",
-            ),
-            "province_capacity_ratio_2030": (
-                "Retired battery volume vs whitelist recycling capacity, 2030",
-                "2030年各省动力电池退役量与白名单名义产能之比",
-            ),
-            "prefecture_matching_2025": (
-                "Retired-volume share vs recycling-outlet share of cities, 2025",
-                "2025年地级市退役量占比与回收网点占比之比（自然断点分级）",
-            ),
-        }
-        for n, g in r_layers.items():
-            bg = provinces if n.startswith("province") else prefectures
-            jobs.append(
-                (
-                    g,
-                    r_styles[n],
-                    out / f"{n}.png",
-                    *titles[n],
-                    "albers_china",
-                    bg,
-                    "Not covered by the data / 数据未覆盖",
-                )
-            )
-        result.files += _render_all(jobs, workers=workers)
 
         task.advance(message="report")
         text = _report(flows, t_table, r_layers, classinfo, result.join_reports)
         with atomic_path(out / "report.md") as tmp:
             Path(tmp).write_text(text, encoding="utf-8")
         result.files.append(out / "report.md")
+        task.advance(message="static maps")
+        pngs = [Path(p) for f in pending for p in f.result()]
+        result.files += pngs
         task.advance(message="done")
-    result.seconds = time.perf_counter() - t0
-    return result
