@@ -101,7 +101,7 @@ def china(ratio_style: LayerStyle) -> gpd.GeoDataFrame:
 def test_cjk_font_has_chinese_glyphs_when_found():
     name = fonts.cjk_font()
     if name is None:
-        pytest.skip("no CJK font installed (install fonts-noto-cjk)")
+        pytest.fail("no CJK font found: install the Debian package fonts-noto-cjk (make test does)")
     from matplotlib import font_manager, ft2font
 
     entry = next(f for f in font_manager.fontManager.ttflist if f.name == name)
@@ -113,7 +113,7 @@ def test_debian_noto_cjk_is_found_when_installed():
     from pathlib import Path
 
     if not Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists():
-        pytest.skip("fonts-noto-cjk not installed")
+        pytest.fail("no CJK font found: install the Debian package fonts-noto-cjk (make test does)")
     assert fonts.cjk_font() == "Noto Sans CJK SC"
 
 
@@ -191,7 +191,7 @@ def _rgba(hexcol: str) -> tuple[float, float, float, float]:
 def test_static_uses_cjk_font_when_available(world, dep_style):
     name = fonts.cjk_font()
     if name is None:
-        pytest.skip("no CJK font installed")
+        pytest.fail("no CJK font found: install the Debian package fonts-noto-cjk (make test does)")
     m = render_static_map(world, dep_style, title="依存 Dependence", lang="both")
     try:
         assert m.lang == "both"
@@ -312,10 +312,11 @@ def test_static_output_is_deterministic(china, ratio_style, tmp_path):
     assert b"CreationDate" not in a[1].read_bytes()
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_static_pdf_text_is_extractable(china, ratio_style, tmp_path):
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext missing: install the Debian package poppler-utils (make test does)")
     if fonts.cjk_font() is None:
-        pytest.skip("no CJK font installed")
+        pytest.fail("no CJK font found: install the Debian package fonts-noto-cjk (make test does)")
     (pdf,) = static_map(
         china, ratio_style, tmp_path / "c.pdf", title="Ratio", note=NOTE, formats=("pdf",)
     )
