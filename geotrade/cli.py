@@ -19,16 +19,16 @@ from __future__ import annotations
 import signal
 import sys
 import traceback
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any
 
 import click
 import typer
 
 from geotrade._version import __version__
+from geotrade.commands import register_all
+from geotrade.commands._common import STATE, close_reporter
 from geotrade.errors import EngineError, GeotradeError
-from geotrade.reporting import JsonReporter, Reporter, RichReporter
+from geotrade.reporting import JsonReporter
 
 __all__ = ["app", "main"]
 
@@ -41,34 +41,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-
-
-@dataclass
-class _State:
-    json: bool = False
-    quiet: bool = False
-    debug: bool = False
-    reporter: Reporter | None = None
-
-
-STATE = _State()
-
-
-def _reporter() -> Reporter:
-    if STATE.reporter is None:
-        if STATE.json:
-            STATE.reporter = JsonReporter()
-        elif STATE.quiet:
-            STATE.reporter = Reporter()
-        else:
-            STATE.reporter = RichReporter()
-    return STATE.reporter
-
-
-def _close_reporter() -> None:
-    rep = STATE.reporter
-    if isinstance(rep, RichReporter):
-        rep.close()
 
 
 def _version_callback(value: bool) -> None:
@@ -101,36 +73,6 @@ def _global(
     STATE.reporter = None
 
 
-def _emit_result(command: str, record: dict[str, Any], human: str) -> None:
-    rep = _reporter()
-    if STATE.json:
-        rep.result({"command": command, **record})
-    else:
-        _close_reporter()
-        if not STATE.quiet:
-            typer.echo(human)
-
-
-@app.command()
-def demo(
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output directory (created if missing).")
-    ] = Path("output/demo"),
-) -> None:
-    """Run the whole pipeline offline on the embedded SYNTHETIC demo data.
-
-    Writes li_ion_interdependence.gpkg (one layer per year 2012/2017/2022),
-    recycling_mismatch.gpkg (province capacity ratio, prefecture matching degree), a web map
-    per GeoPackage, a PNG map per layer and report.md. Every output is labelled synthetic.
-    """
-    from geotrade.demo import run_demo
-
-    result = run_demo(out, reporter=_reporter())
-    lines = [f"Demo written to {result.out_dir} (synthetic data, {result.seconds:.1f} s):"]
-    lines += [f"  {p}" for p in result.files]
-    _emit_result("demo", result.to_record(), "\n".join(lines))
-
-
 def _handle_error(exc: BaseException) -> int:
     """Report an exception in the active mode and return the exit code."""
     if isinstance(exc, GeotradeError):
@@ -146,7 +88,7 @@ def _handle_error(exc: BaseException) -> int:
             rec["traceback"] = "".join(traceback.format_exception(exc))
         JsonReporter(stream=sys.stdout).error(rec)
     else:
-        _close_reporter()
+        close_reporter()
         if STATE.debug:
             traceback.print_exception(exc, file=sys.stderr)
         first, *rest = str(err).splitlines() or [""]
@@ -172,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as e:
         return int(e.exit_code or 0)
     except (KeyboardInterrupt, typer.Abort):
-        _close_reporter()
+        close_reporter()
         if STATE.json:
             JsonReporter(stream=sys.stdout).error(
                 {
@@ -190,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             return _usage_error(e)
         return _handle_error(e)
     finally:
-        _close_reporter()
+        close_reporter()
     return 0
 
 
@@ -209,6 +151,9 @@ def _usage_error(e: Any) -> int:
     else:
         e.show()
     return int(e.exit_code)
+
+
+register_all(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -85,13 +85,13 @@ def test_validation_error_collects_all_problems():
 
 
 def test_engine_error_record_for_unexpected_exception(capsys, monkeypatch):
-    import geotrade.cli as cli
+    import geotrade.commands.demo as demo_cmd
 
     def boom(*a, **k):
         msg = "kaboom"
         raise ZeroDivisionError(msg)
 
-    monkeypatch.setattr(cli, "_reporter", boom)
+    monkeypatch.setattr(demo_cmd, "reporter", boom)
     code = main(["--json", "demo", "--out", "unused"])
     out = capsys.readouterr().out.strip().splitlines()
     rec = json.loads(out[-1])
