@@ -1,0 +1,292 @@
+"""Classify a numeric field of any vector layer and write it with an embedded graduated style.
+
+This is the engine behind ``geotrade classify`` and the QGIS plugin's "Classify a field"
+algorithm: read a layer (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, ...), classify one
+field with :func:`geotrade.classify.classify` (exact natural breaks by default), and write a
+GeoPackage whose default QGIS style shows exactly those classes (plus an optional ``.qml``
+sidecar). Features whose value is missing are kept and drawn in a "No data" class; nothing
+is dropped.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> import geopandas as gpd
+>>> from shapely.geometry import box
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> gdf = gpd.GeoDataFrame({"v": [1.0, 2.0, 2.5, 9.0, 10.0, None]},
+...     geometry=[box(i, 0, i + 1, 1) for i in range(6)], crs="EPSG:4326")
+>>> gdf.to_file(d / "in.gpkg", layer="cells")
+>>> res = classify_layer(d / "in.gpkg", field="v", k=2, out=d / "out.gpkg")
+>>> res.layer, [float(b) for b in res.classification.bins], res.nodata
+('cells', [2.5, 10.0], 1)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geotrade.classify import SCHEMES, Classification, Scheme, graduated_style
+from geotrade.classify import classify as _classify
+from geotrade.errors import (
+    DataNotFoundError,
+    InputFormatError,
+    OutputError,
+    Problem,
+    ValidationError,
+)
+from geotrade.style.palettes import palette, palette_kind
+from geotrade.style.spec import LayerStyle
+
+__all__ = ["ClassifiedLayer", "classify_layer"]
+
+_MAX_LISTED = 20
+
+
+@dataclass(frozen=True)
+class ClassifiedLayer:
+    """Result of :func:`classify_layer`.
+
+    Attributes
+    ----------
+    out, qml
+        Written GeoPackage and optional QML sidecar.
+    layer
+        Name of the layer in ``out``.
+    classification
+        The classification (bins, counts, GVF, ...).
+    style
+        The style embedded as the layer's default.
+    nodata
+        Number of features without a value (kept, drawn as "No data").
+    """
+
+    out: Path
+    qml: Path | None
+    layer: str
+    classification: Classification
+    style: LayerStyle
+    nodata: int
+    warnings: list[str] = field(default_factory=list)
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-able summary (the ``geotrade --json classify`` result)."""
+        c = self.classification
+        outputs = {"gpkg": str(self.out)}
+        if self.qml is not None:
+            outputs["qml"] = str(self.qml)
+        return {
+            "outputs": outputs,
+            "layer": self.layer,
+            "field": self.style.field,
+            "scheme": c.scheme,
+            "k": int(c.k),
+            "bins": [float(b) for b in c.bins],
+            "counts": [int(n) for n in c.counts],
+            "nodata": self.nodata,
+            "gvf": None if c.gvf is None or np.isnan(c.gvf) else float(c.gvf),
+            "warnings": list(self.warnings),
+        }
+
+
+def _read(path: Path, layer: str | None) -> tuple[Any, str]:
+    import pyogrio
+
+    if not path.exists():
+        msg = "the input layer file does not exist; check the path"
+        raise DataNotFoundError(msg, path=path)
+    try:
+        names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    except Exception as exc:  # pyogrio raises DataSourceError (not an OSError)
+        msg = (
+            f"cannot open as a vector data set ({exc}); expected a GeoPackage, Shapefile, "
+            "GeoJSON or another OGR-readable vector file"
+        )
+        raise InputFormatError(msg, path=path) from exc
+    if not names:
+        msg = "the data set has no layers"
+        raise InputFormatError(msg, path=path)
+    if layer is None:
+        if len(names) > 1:
+            msg = (
+                f"the data set has {len(names)} layers ({', '.join(names)}); "
+                "choose one with --layer"
+            )
+            raise InputFormatError(msg, path=path)
+        layer = names[0]
+    elif layer not in names:
+        msg = f"no layer named {layer!r}; the data set has: {', '.join(names)}"
+        raise DataNotFoundError(msg, path=path)
+    try:
+        gdf = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+    except Exception as exc:
+        msg = f"cannot read layer {layer!r}: {exc}"
+        raise InputFormatError(msg, path=path) from exc
+    return gdf, layer
+
+
+def _values(gdf: pd.DataFrame, column: str, path: Path, layer: str) -> np.ndarray:
+    if column not in gdf.columns or column == "geometry":
+        fields = [c for c in gdf.columns if c != "geometry"]
+        msg = f"layer {layer!r} has no field {column!r}; its fields are: {', '.join(fields)}"
+        raise InputFormatError(msg, path=path, column=column)
+    raw = gdf[column]
+    values = pd.to_numeric(raw, errors="coerce")
+    bad = values.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
+    if bad.any():
+        rows = np.flatnonzero(bad.to_numpy())
+        problems = [
+            Problem(
+                f"feature {raw.index[i]} (FID) of layer {layer!r}: expected a number, "
+                f"got {raw.iloc[i]!r}",
+                path=str(path),
+                column=column,
+            )
+            for i in rows[:_MAX_LISTED]
+        ]
+        if len(rows) > _MAX_LISTED:
+            problems.append(Problem(f"... {len(rows) - _MAX_LISTED} more", column=column))
+        raise ValidationError(problems)
+    return values.to_numpy(dtype=float)
+
+
+def _colors(name: str, k: int, *, reverse: bool) -> tuple[str, ...]:
+    """``k`` colours of a palette; 1 or 2 classes take the ends of its 3-class version."""
+    try:
+        if k >= 3:
+            return palette(name, k, reverse=reverse)
+        three = palette(name, 3, reverse=reverse)
+    except ValueError as exc:
+        raise InputFormatError(f"--palette: {exc}", column=None) from exc
+    return (three[1],) if k == 1 else (three[0], three[2])
+
+
+def classify_layer(
+    src: str | os.PathLike[str],
+    *,
+    field: str,
+    out: str | os.PathLike[str],
+    layer: str | None = None,
+    out_layer: str | None = None,
+    k: int = 5,
+    scheme: Scheme = "fisher_jenks",
+    bins: list[float] | None = None,
+    palette_name: str | None = None,
+    reverse: bool = False,
+    fmt: str = "{:.2f}",
+    title: str | None = None,
+    qml: str | os.PathLike[str] | None = None,
+) -> ClassifiedLayer:
+    """Classify ``field`` of a vector layer and write a styled GeoPackage.
+
+    Parameters
+    ----------
+    src
+        Any OGR-readable vector file.
+    field
+        Numeric attribute to classify. Missing values are kept as "No data".
+    out
+        Output GeoPackage (replaced atomically; the input file is never modified).
+    layer
+        Layer of ``src``; needed when the data set has several.
+    out_layer
+        Layer name in ``out``; defaults to the input layer's name.
+    k, scheme, bins
+        Passed to :func:`geotrade.classify.classify` (``bins`` for ``"user_defined"``).
+    palette_name
+        Colour palette (see :mod:`geotrade.style.palettes`); default ``YlGnBu``, or ``RdBu``
+        (reversed: blue low, red high) for the ``symmetric`` scheme.
+    reverse
+        Reverse the palette.
+    fmt
+        Format of the legend numbers.
+    title
+        Legend title (default: the field name).
+    qml
+        Also write the style as a QML sidecar here.
+
+    Returns
+    -------
+    ClassifiedLayer
+
+    Raises
+    ------
+    DataNotFoundError, InputFormatError, ValidationError, ClassificationError, OutputError
+    """
+    from geotrade.io.atomic import atomic_path
+    from geotrade.io.geopackage import write_gpkg
+    from geotrade.style.qml import to_qml
+
+    path = Path(src)
+    gdf, layer = _read(path, layer)
+    values = _values(gdf, field, path, layer)
+    if scheme not in SCHEMES:
+        msg = f"unknown scheme {scheme!r}; choose one of {', '.join(SCHEMES)}"
+        raise InputFormatError(msg)
+    result = _classify(values, k=k, scheme=scheme, bins=bins)
+    if palette_name is None:
+        name, rev = ("RdBu", not reverse) if scheme == "symmetric" else ("YlGnBu", reverse)
+    else:
+        name, rev = palette_name, reverse
+        try:
+            kind = palette_kind(name)
+        except ValueError as exc:
+            raise InputFormatError(f"--palette: {exc}") from exc
+        if kind == "qualitative":
+            msg = f"palette {name!r} is qualitative; a graduated map needs an ordered palette"
+            raise InputFormatError(msg)
+    colors = _colors(name, result.k, reverse=rev)
+    label = title or field
+    style = graduated_style(
+        result, field=field, colors=colors, title_en=label, title_zh=label, fmt=fmt
+    )
+    target = Path(out)
+    if target.resolve() == path.resolve():
+        msg = "the output must not overwrite the input file; choose another --out"
+        raise OutputError(msg, path=target)
+    name_out = out_layer or layer
+    nodata = int(np.isnan(values).sum())
+    write_gpkg(
+        target,
+        {name_out: gdf},
+        styles={name_out: style},
+        metadata={
+            "tool": "geotrade classify",
+            "source": str(path),
+            "source_layer": layer,
+            "field": field,
+            "classification": {
+                "scheme": result.scheme,
+                "k": int(result.k),
+                "lower": float(result.lower),
+                "breaks": [float(b) for b in result.bins],
+                "counts": [int(c) for c in result.counts],
+                "closed": result.closed,
+                "gvf": result.gvf,
+                "params": result.params,
+                "warnings": list(result.warnings),
+            },
+            "nodata_features": nodata,
+        },
+    )
+    qml_path: Path | None = None
+    if qml is not None:
+        qml_path = Path(qml)
+        geom = str(gdf.geom_type.dropna().iloc[0]) if gdf.geom_type.notna().any() else ""
+        kind = "line" if "Line" in geom else "point" if "Point" in geom else "polygon"
+        with atomic_path(qml_path) as tmp:
+            tmp.write_text(to_qml(style, geometry=kind), encoding="utf-8")
+    return ClassifiedLayer(
+        out=target,
+        qml=qml_path,
+        layer=name_out,
+        classification=result,
+        style=style,
+        nodata=nodata,
+        warnings=list(result.warnings),
+    )
