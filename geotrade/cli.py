@@ -102,6 +102,25 @@ def _sigterm(signum: int, frame: object) -> None:  # pragma: no cover - exercise
     raise KeyboardInterrupt
 
 
+_INTERRUPTED = 130
+
+
+def _interrupted() -> int:
+    close_reporter()
+    if STATE.json:
+        JsonReporter(stream=sys.stdout).error(
+            {
+                "type": "error",
+                "code": "interrupted",
+                "error": "Interrupted",
+                "message": "interrupted; no partial output files were left",
+            }
+        )
+    else:
+        typer.secho("Interrupted.", fg="yellow", err=True)
+    return _INTERRUPTED
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``geotrade`` executable; returns the process exit code."""
     signal.signal(signal.SIGTERM, _sigterm)
@@ -110,23 +129,16 @@ def main(argv: list[str] | None = None) -> int:
     STATE.json = "--json" in args
     STATE.debug = "--debug" in args
     try:
-        app(args=args, prog_name="geotrade", standalone_mode=False)
+        rv = app(args=args, prog_name="geotrade", standalone_mode=False)
+        # typer >= 0.29 turns KeyboardInterrupt into Exit(130) and returns the code
+        if rv == _INTERRUPTED:
+            return _interrupted()
     except typer.Exit as e:
+        if e.exit_code == _INTERRUPTED:
+            return _interrupted()
         return int(e.exit_code or 0)
     except (KeyboardInterrupt, typer.Abort):
-        close_reporter()
-        if STATE.json:
-            JsonReporter(stream=sys.stdout).error(
-                {
-                    "type": "error",
-                    "code": "interrupted",
-                    "error": "Interrupted",
-                    "message": "interrupted; no partial output files were left",
-                }
-            )
-        else:
-            typer.secho("Interrupted.", fg="yellow", err=True)
-        return 130
+        return _interrupted()
     except Exception as e:
         if _is_usage_error(e):
             return _usage_error(e)

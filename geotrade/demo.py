@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import json
+import signal
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -459,14 +460,33 @@ def run_demo(
         msg = f"cannot create the output directory ({e.strerror or e})"
         raise OutputError(msg, path=out) from e
     result = DemoResult(out_dir=out)
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    pool = (
+        ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) if workers > 1 else None
+    )
     try:
         _run(rep, out, result, pool)
+    except BaseException:
+        # interrupted or failed: stop the renderers now; SIGTERM makes each one unwind
+        # (atomic writes remove their temporary files) instead of finishing its map
+        if pool is not None:
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                if proc.is_alive():
+                    proc.terminate()
+        raise
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _interrupt(signum: int, frame: object) -> None:  # pragma: no cover - in workers
+    raise KeyboardInterrupt
+
+
+def _worker_init() -> None:  # pragma: no cover - runs in the worker processes
+    """Make SIGTERM unwind a renderer (cleaning its temporary file) whatever the start method."""
+    signal.signal(signal.SIGTERM, _interrupt)
 
 
 def _submit(pool: ProcessPoolExecutor | None, job: tuple[Any, ...]) -> Future[list[str]]:

@@ -459,3 +459,15 @@ def test_web_map_optional_tiles_are_always_on(world, dep_style, tmp_path):
     ).read_text("utf-8")
     assert "tile.openstreetmap.org" in html  # the basemap is the only online resource
     assert not re.search(r"<script[^>]+src=", html)
+
+
+def test_web_map_is_byte_identical_for_the_same_inputs(world, dep_style, tmp_path):
+    from branca.element import Element
+
+    from geotrade.maps.webmap import web_map
+
+    a = web_map([("2022", world, dep_style)], tmp_path / "a.html", title="t")
+    b = web_map([("2022", world, dep_style)], tmp_path / "b.html", title="t")
+    assert a.read_bytes() == b.read_bytes()
+    # branca's random ids are restored for everyone else
+    assert Element()._id != Element()._id

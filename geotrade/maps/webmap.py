@@ -48,9 +48,10 @@ import math
 import numbers
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, wraps
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -156,6 +157,37 @@ def legend_entries(
     return out
 
 
+@contextmanager
+def _deterministic_ids() -> Iterator[None]:
+    """Give folium/branca elements sequential ids instead of random ones.
+
+    The same inputs then give the same page bytes; branca's generator is restored after.
+    """
+    from branca.element import Element
+
+    original = Element.__dict__["_generate_id"]
+    counter = iter(range(1, 1 << 62))
+
+    def _next_id(cls: type) -> str:
+        return f"{next(counter):032x}"
+
+    Element._generate_id = classmethod(_next_id)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        Element._generate_id = original  # type: ignore[method-assign]
+
+
+def _deterministic(func: Callable[..., Path]) -> Callable[..., Path]:
+    @wraps(func)
+    def wrapper(*args: object, **kwargs: object) -> Path:
+        with _deterministic_ids():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@_deterministic
 def web_map(
     layers: Sequence[tuple[str, gpd.GeoDataFrame, LayerStyle]],
     path: str | os.PathLike[str],
