@@ -61,7 +61,7 @@ class DemoResult:
         """JSON-serialisable summary (the ``result`` record of ``geotrade --json demo``)."""
         return {
             "out_dir": str(self.out_dir),
-            "outputs": [str(p) for p in self.files],
+            "outputs": {Path(p).name: str(p) for p in self.files},
             "layers": self.layers,
             "seconds": round(self.seconds, 2),
             "synthetic": True,

@@ -45,8 +45,9 @@ def test_demo_exits_zero_with_json_lines(demo_run):
     assert result["type"] == "result"
     assert result["command"] == "demo"
     assert result["synthetic"] is True
-    for f in result["outputs"]:
+    for name, f in result["outputs"].items():
         assert Path(f).is_file(), f
+        assert Path(f).name == name
 
 
 def test_demo_layers_listed_by_ogr(demo_run):
