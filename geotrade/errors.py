@@ -32,6 +32,7 @@ __all__ = [
     "JoinError",
     "OutputError",
     "Problem",
+    "RemoteServiceError",
     "ValidationError",
 ]
 
@@ -172,6 +173,16 @@ class OutputError(GeotradeError, OSError):
 
     code = "output"
     exit_code = 8
+
+
+class RemoteServiceError(GeotradeError, OSError):
+    """A remote service (the UN Comtrade API) refused the request, failed or answered badly.
+
+    Not a bug in geotrade: check the network, the API key or retry later.
+    """
+
+    code = "remote"
+    exit_code = 10
 
 
 class EngineError(GeotradeError, RuntimeError):

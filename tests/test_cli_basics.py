@@ -48,6 +48,7 @@ def test_usage_error_human_mode_has_no_traceback():
         (errors.DataNotFoundError, FileNotFoundError),
         (errors.OutputError, OSError),
         (errors.EngineError, RuntimeError),
+        (errors.RemoteServiceError, OSError),
     ],
 )
 def test_error_classes_subclass_builtins(cls, builtin):
@@ -64,6 +65,7 @@ def test_exit_codes_are_distinct():
         errors.ClassificationError,
         errors.OutputError,
         errors.EngineError,
+        errors.RemoteServiceError,
     ]
     codes = [c.exit_code for c in classes]
     assert len(set(codes)) == len(codes)
