@@ -19,11 +19,16 @@ from geotrade.metrics.trade import (
     cagr,
     class_counts,
     class_label,
+    focal_names,
     growth,
     interdependence,
     partner_shares,
     pattern_summary,
     split_aggregates,
+    table2,
+    table3,
+    trade_summary,
+    zone_label,
 )
 
 
@@ -150,7 +155,7 @@ def test_aggregates_excluded_and_recorded():
 
 def test_validation_reports_all_problems():
     f = flows_from({"KOR": (1.0, 2.0)})
-    f.loc[0, "flow"] = "re-export"
+    f.loc[0, "flow"] = "transit"  # not a canonical flow ("re-export" is valid, see below)
     f.loc[1, "value_usd"] = -5.0
     with pytest.raises(ValidationError) as info:
         interdependence(f, focal="CHN")
@@ -302,3 +307,105 @@ def test_growth_and_cagr():
     assert g["cagr_pct"].iloc[2] == pytest.approx(100 * (1.21 ** (1 / 3) - 1))
     with pytest.raises(ValueError, match="positive"):
         cagr(0, 1, 1)
+
+
+# --- full canonical table: re-exports, is_aggregate (extension) -----------------------------
+
+
+def test_reexports_ignored_by_default_and_reported():
+    f = flows_from({"KOR": (10.0, 4.0)})
+    extra = pd.DataFrame(
+        [
+            (2020, "CHN", "KOR", "re-export", "850760", 6.0),
+            (2020, "CHN", "KOR", "re-import", "850760", 2.0),
+        ],
+        columns=f.columns,
+    )
+    full = pd.concat([f, extra], ignore_index=True)
+    t = interdependence(full, focal="CHN")
+    assert t[["exports", "imports"]].values.tolist() == [[10.0, 4.0]]
+    ex = t.attrs["excluded"]
+    row = ex[ex["reason"] == "re-export/re-import ignored"]
+    assert int(row["rows"].sum()) == 2
+    assert float(row["value_usd"].sum()) == 8.0
+    # "include" adds them: X = 10 + 6, M = 4 + 2 -> GL = 2*6/22
+    t2 = interdependence(full, focal="CHN", reexports="include")
+    assert t2[["exports", "imports"]].values.tolist() == [[16.0, 6.0]]
+    assert t2.loc[0, "gl"] == pytest.approx(12 / 22)
+
+
+def test_is_aggregate_rows_excluded_and_reported():
+    f = flows_from({"KOR": (10.0, 4.0), "USA": (5.0, 0.0)})
+    f["is_aggregate"] = [False, False, True]  # the USA row is flagged as an aggregate
+    t = interdependence(f, focal="CHN")
+    assert t["partner_iso3"].tolist() == ["KOR"]
+    ex = t.attrs["excluded"].set_index("reason")
+    assert ex.loc["is_aggregate row", "partner_iso3"] == "USA"
+    assert ex.loc["is_aggregate row", "value_usd"] == 5.0
+
+
+def test_trade_summary_by_hand():
+    # 2012: X USA 60, DEU 40; M KOR 20.  2013: X USA 90, IND 30, M KOR 10, JPN 30
+    f = pd.concat(
+        [
+            flows_from({"USA": (60.0, 0.0), "DEU": (40.0, 0.0), "KOR": (0.0, 20.0)}, year=2012),
+            flows_from(
+                {"USA": (90.0, 0.0), "IND": (30.0, 0.0), "KOR": (0.0, 10.0), "JPN": (0.0, 30.0)},
+                year=2013,
+            ),
+            flows_from({"USA": (200.0, 0.0)}, year=2015),
+        ]
+    )
+    s = trade_summary(f, focal="CHN", years=[2012, 2013, 2015], top=1).set_index(["year", "flow"])
+    x13 = s.loc[(2013, "export")]
+    assert x13["total_usd"] == 120.0
+    assert x13["yoy_pct"] == pytest.approx(20.0)  # 120 / 100 - 1
+    assert x13["cagr_pct"] == pytest.approx(20.0)
+    assert x13["entered"] == ["IND"]
+    assert x13["exited"] == ["DEU"]
+    assert x13["top_partners"] == ["USA"]
+    assert x13["top_share_sum_pct"] == pytest.approx(75.0)
+    assert x13["hhi"] == pytest.approx(0.75**2 + 0.25**2)
+    assert x13["hhi_10000"] == pytest.approx(75**2 + 25**2)
+    assert x13["balance_usd"] == 80.0  # 120 - 40
+    m13 = s.loc[(2013, "import")]
+    assert m13["yoy_pct"] == pytest.approx(100.0)  # 40 / 20 - 1
+    t13 = s.loc[(2013, "total")]
+    assert t13["total_usd"] == 160.0
+    assert t13["n_partners"] == 4
+    # 2015: previous calendar year 2014 absent -> YoY NaN; CAGR 2012 -> 2015 over 3 years
+    x15 = s.loc[(2015, "export")]
+    assert math.isnan(x15["yoy_pct"])
+    assert x15["cagr_pct"] == pytest.approx(100 * (2.0 ** (1 / 3) - 1))
+    assert sorted(x15["exited"]) == ["IND"]
+
+
+def test_table2_and_table3_shapes_and_labels():
+    f = pd.concat(
+        [
+            flows_from({"USA": (75.0, 0.0), "DEU": (25.0, 0.0), "KOR": (1.0, 9.0)}, year=2012),
+        ]
+    )
+    t2 = table2(f, focal="CHN", top=2)
+    assert t2.index.tolist() == ["1", "2", "合计"]
+    assert t2[("export", 2012, "partner_iso3")].tolist()[:2] == ["USA", "DEU"]
+    # X shares: USA 75/101, DEU 25/101
+    assert t2[("export", 2012, "share_pct")].iloc[2] == pytest.approx(100 * 100 / 101)
+    t2en = table2(f, focal="CHN", top=2, lang="en")
+    assert t2en[("export", 2012, "partner")].tolist() == ["United States", "Germany", "Total"]
+    t3 = table3(interdependence(f, focal="KOR"), focal="KOR", lang="en")
+    assert t3.empty or "Korea" in " ".join(t3.index)
+    t3 = table3(interdependence(f, focal="CHN"), lang="zh")
+    assert t3.index.tolist() == [class_label(c) for c in DEPENDENCE_CLASSES[:-1]]
+    assert t3.loc["单向依存中国", (2012, "examples")] == "美国、德国"
+    assert t3.loc["中国高度依存", (2012, "examples")] == "韩国"  # GL = 2/10 = 0.2
+    assert t3.loc["中国单向依存", (2012, "examples")] == "无"
+
+
+def test_focal_names_and_zone_labels():
+    assert focal_names("chn") == ("China", "中国")
+    assert focal_names("USA")[1] == "美国"
+    assert zone_label("advantage") == "贸易优势区"
+    assert zone_label("disadvantage") == "贸易劣势区"
+    with pytest.raises(ValueError, match="unknown zone"):
+        zone_label("neutral")

@@ -21,6 +21,7 @@ ORDER: tuple[str, ...] = (
     "demo",
     "flows",
     "trade",
+    "interdependence",
     "network",
     "recycling",
     "mismatch",

@@ -36,9 +36,15 @@ and a partner :math:`f`, from the rows *reported by the focal economy*:
 
 Aggregate partners (``WLD``, ``W00``, codes starting with ``_`` such as ``_X`` "areas nes",
 blank/missing codes, and the focal economy itself) are **excluded** from partner metrics.
-Nothing is dropped silently: every result carries ``result.attrs["excluded"]``, a table of
-the excluded rows (partner code, reason, number of rows, value), and the same table is
-available from :func:`split_aggregates`.
+Rows flagged ``is_aggregate`` (an optional canonical column) and, by default,
+``re-export`` / ``re-import`` rows are excluded too (``reexports="include"`` adds them to
+exports / imports instead). Nothing is dropped silently: every result carries
+``result.attrs["excluded"]``, a table of the excluded rows (partner code, reason, number of
+rows, value), and the same table is available from :func:`split_aggregates`.
+
+From the focal economy's point of view a partner with :math:`X > M` lies in its **trade
+advantage zone** (贸易优势区), one with :math:`X < M` in its **trade disadvantage zone**
+(贸易劣势区) (seed 000 §2.1); see :func:`zone_label`.
 
 Examples
 --------
@@ -68,14 +74,20 @@ __all__ = [
     "AGGREGATE_PARTNER_CODES",
     "DEPENDENCE_CLASSES",
     "FLOW_COLUMNS",
+    "ZONES",
     "cagr",
     "class_counts",
     "class_label",
+    "focal_names",
     "growth",
     "interdependence",
     "partner_shares",
     "pattern_summary",
     "split_aggregates",
+    "table2",
+    "table3",
+    "trade_summary",
+    "zone_label",
 ]
 
 #: Columns of the canonical tidy flow table (other columns are ignored).
@@ -105,8 +117,15 @@ DEPENDENCE_CLASSES: tuple[str, ...] = (
     "balanced",
 )
 
+#: Zones of the focal economy (seed 000 §2.1): partner depends on it / it depends on partner.
+ZONES: tuple[str, ...] = ("advantage", "disadvantage", "balanced")
+
+#: Flows of the canonical table; re-exports and re-imports are ignored unless included.
+CANONICAL_FLOWS: tuple[str, ...] = ("export", "import", "re-export", "re-import")
+
 Flow = Literal["export", "import"]
 Lang = Literal["zh", "en"]
+ReExports = Literal["ignore", "include"]
 
 _DEGREE_ZH = {"one_way": "单向", "high": "高度", "moderate": "中度", "low": "低度"}
 _DEGREE_EN = {"one_way": "one-way", "high": "highly", "moderate": "moderately", "low": "weakly"}
@@ -169,13 +188,94 @@ def class_label(
     return f"{focal_name_en} {d} dependent on partner"
 
 
+def focal_names(iso3: str) -> tuple[str, str]:
+    """English and Chinese display names of a focal economy, for class labels.
+
+    Parameters
+    ----------
+    iso3
+        ISO3 code. ``CHN`` gives ``("China", "中国")``; other codes use the common names of
+        :func:`geotrade.reference.country_name`; unknown codes fall back to the code itself.
+
+    Returns
+    -------
+    (str, str)
+        ``(name_en, name_zh)``.
+
+    Examples
+    --------
+    >>> focal_names("CHN")
+    ('China', '中国')
+    >>> focal_names("KOR")
+    ('South Korea', '韩国')
+    >>> focal_names("_X1")
+    ('_X1', '_X1')
+    """
+    code = str(iso3).strip().upper()
+    if code == "CHN":
+        return "China", "中国"
+    from geotrade.errors import InputFormatError
+    from geotrade.reference import country_name
+
+    try:
+        return (
+            country_name(code, lang="en", common=True),
+            country_name(code, lang="zh", common=True),
+        )
+    except InputFormatError:
+        return code, code
+
+
+def zone_label(zone: str, *, lang: Lang = "zh") -> str:
+    """Human label of a zone of :data:`ZONES` (seed 000 §2.1 wording).
+
+    Parameters
+    ----------
+    zone
+        ``"advantage"`` (partner depends on the focal economy, X > M), ``"disadvantage"``
+        (X < M) or ``"balanced"``.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> zone_label("advantage"), zone_label("disadvantage", lang="en")
+    ('贸易优势区', 'Trade disadvantage zone')
+    """
+    labels = {
+        "advantage": ("贸易优势区", "Trade advantage zone"),
+        "disadvantage": ("贸易劣势区", "Trade disadvantage zone"),
+        "balanced": ("均衡", "Balanced"),
+    }
+    if zone not in labels:
+        msg = f"unknown zone {zone!r}; expected one of {', '.join(ZONES)}"
+        raise ValueError(msg)
+    if lang not in ("zh", "en"):
+        msg = f"lang must be 'zh' or 'en', got {lang!r}"
+        raise ValueError(msg)
+    return labels[zone][0 if lang == "zh" else 1]
+
+
 # -----------------------------------------------------------------------------------------
 # validation and filtering
 # -----------------------------------------------------------------------------------------
 
 
-def _check_flows(flows: pd.DataFrame) -> pd.DataFrame:
-    """Validate the canonical columns, report all problems at once, return a clean copy."""
+def _check_flows(flows: pd.DataFrame, *, reexports: ReExports = "ignore") -> pd.DataFrame:
+    """Validate the canonical columns, report all problems at once, return a clean copy.
+
+    The copy has the :data:`FLOW_COLUMNS` plus ``_pre_reason`` (object): a reason to exclude
+    the row decided before looking at partners (``is_aggregate`` rows, ignored re-exports),
+    else ``None``. With ``reexports="include"`` re-exports count as exports and re-imports as
+    imports.
+    """
+    if reexports not in ("ignore", "include"):
+        msg = f"reexports must be 'ignore' or 'include', got {reexports!r}"
+        raise ValueError(msg)
     problems: list[Problem] = []
     missing = [c for c in FLOW_COLUMNS if c not in flows.columns]
     if missing:
@@ -188,13 +288,13 @@ def _check_flows(flows: pd.DataFrame) -> pd.DataFrame:
         raise ValidationError(problems)
     df = flows.loc[:, list(FLOW_COLUMNS)].copy()
     df["flow"] = df["flow"].astype(str).str.strip().str.lower()
-    bad_flow = ~df["flow"].isin(("export", "import"))
+    bad_flow = ~df["flow"].isin(CANONICAL_FLOWS)
     values = pd.to_numeric(df["value_usd"], errors="coerce")
     bad_value = values.isna() | (values < 0)
     years = pd.to_numeric(df["year"], errors="coerce")
     bad_year = years.isna() | (years != np.floor(years))
     for name, mask, expected in (
-        ("flow", bad_flow, "'export' or 'import'"),
+        ("flow", bad_flow, "'export', 'import', 're-export' or 're-import'"),
         ("value_usd", bad_value, "a non-negative number (USD)"),
         ("year", bad_year, "an integer year"),
     ):
@@ -211,23 +311,64 @@ def _check_flows(flows: pd.DataFrame) -> pd.DataFrame:
     if problems:
         raise ValidationError(problems)
     df["value_usd"] = values.astype(float)
-    df["year"] = years.astype(int)
+    df["year"] = years.astype("int64")
     df["hs_code"] = df["hs_code"].astype(str).str.strip().str.zfill(6)
     df["reporter_iso3"] = df["reporter_iso3"].astype(str).str.strip().str.upper()
+    pre = pd.Series(None, index=df.index, dtype=object)
+    is_re = df["flow"].isin(("re-export", "re-import"))
+    if reexports == "include":
+        df.loc[is_re, "flow"] = df.loc[is_re, "flow"].str.removeprefix("re-")
+    else:
+        pre[is_re] = "re-export/re-import ignored"
+    if "is_aggregate" in flows.columns:
+        agg = flows["is_aggregate"].map(_truthy).to_numpy(dtype=bool)
+        pre[agg] = "is_aggregate row"
+    df["_pre_reason"] = pre
     return df
 
 
-def _reason(code: object, focal: str) -> str | None:
-    if code is None or (isinstance(code, float) and math.isnan(code)):
-        return "missing partner code"
-    s = str(code).strip().upper()
-    if s in ("", "NAN", "NONE"):
-        return "missing partner code"
-    if s in AGGREGATE_PARTNER_CODES or s.startswith("_"):
-        return "aggregate partner"
-    if s == focal:
-        return "partner is the focal economy"
-    return None
+def _truthy(v: object) -> bool:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return False
+    if isinstance(v, str):
+        return v.strip().lower() in ("true", "1", "yes", "t", "y")
+    return bool(v)
+
+
+def _partner_reasons(partners: pd.Series, focal: str | pd.Series) -> pd.Series:
+    """Vectorised exclusion reason of partner codes (``None`` = a real partner economy)."""
+    raw = partners.astype(object)
+    s = raw.where(raw.notna(), "").astype(str).str.strip().str.upper()
+    out = pd.Series(None, index=partners.index, dtype=object)
+    is_self = s == (focal if isinstance(focal, str) else focal.astype(str))
+    out[is_self] = "partner is the focal economy"
+    is_agg = s.isin(AGGREGATE_PARTNER_CODES) | s.str.startswith("_")
+    out[is_agg] = "aggregate partner"
+    is_missing = s.isin(("", "NAN", "NONE", "<NA>"))
+    out[is_missing] = "missing partner code"
+    return out
+
+
+def _excluded_table(df: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
+    bad = reasons.notna()
+    if not bad.any():
+        return pd.DataFrame(
+            {
+                "partner_iso3": pd.Series(dtype=object),
+                "reason": pd.Series(dtype=object),
+                "rows": pd.Series(dtype="int64"),
+                "value_usd": pd.Series(dtype=float),
+            }
+        )
+    ex = df.loc[bad, ["partner_iso3", "value_usd"]].assign(reason=reasons[bad])
+    p = ex["partner_iso3"].astype(object)
+    ex["partner_iso3"] = p.where(p.notna(), "").astype(str)
+    return (
+        ex.groupby(["partner_iso3", "reason"], sort=True)["value_usd"]
+        .agg(["size", "sum"])
+        .rename(columns={"size": "rows", "sum": "value_usd"})
+        .reset_index()
+    )
 
 
 def split_aggregates(
@@ -236,6 +377,7 @@ def split_aggregates(
     focal: str,
     years: Iterable[int] | None = None,
     hs_codes: Iterable[str] | None = None,
+    reexports: ReExports = "ignore",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Select the focal economy's reported rows and separate aggregate partners.
 
@@ -248,6 +390,9 @@ def split_aggregates(
     years, hs_codes
         Optional filters; ``None`` keeps all. HS codes are compared as 6-character strings
         (``850760``; integers are zero-padded).
+    reexports
+        ``"ignore"`` (default: re-export/re-import rows are excluded and listed) or
+        ``"include"`` (counted as exports/imports).
 
     Returns
     -------
@@ -256,7 +401,8 @@ def split_aggregates(
     excluded : pandas.DataFrame
         One row per excluded partner code and reason with columns ``partner_iso3``,
         ``reason``, ``rows``, ``value_usd``; also lists rows of other reporters (reason
-        ``"reporter is not the focal economy"``), which are ignored (no mirror flows).
+        ``"reporter is not the focal economy"``), which are ignored (no mirror flows), rows
+        flagged ``is_aggregate`` and ignored re-exports/re-imports.
 
     Examples
     --------
@@ -273,36 +419,17 @@ def split_aggregates(
     1          WLD     aggregate partner        5.0
     """
     focal = focal.strip().upper()
-    df = _check_flows(flows)
+    df = _check_flows(flows, reexports=reexports)
     if years is not None:
         df = df[df["year"].isin([int(y) for y in years])]
     if hs_codes is not None:
-        df = df[df["hs_code"].isin([str(h).strip().zfill(6) for h in hs_codes])]
-    reasons = pd.Series(
-        [_reason(p, focal) for p in df["partner_iso3"]], index=df.index, dtype=object
-    )
-    other_reporter = df["reporter_iso3"] != focal
-    reasons[other_reporter] = "reporter is not the focal economy"
-    bad = reasons.notna()
-    ex = df[bad].assign(reason=reasons[bad])
-    ex["partner_iso3"] = ex["partner_iso3"].where(ex["partner_iso3"].notna(), "").astype(str)
-    if ex.empty:
-        excluded = pd.DataFrame(
-            {
-                "partner_iso3": pd.Series(dtype=object),
-                "reason": pd.Series(dtype=object),
-                "rows": pd.Series(dtype="int64"),
-                "value_usd": pd.Series(dtype=float),
-            }
-        )
-    else:
-        excluded = (
-            ex.groupby(["partner_iso3", "reason"], sort=True)["value_usd"]
-            .agg(["size", "sum"])
-            .rename(columns={"size": "rows", "sum": "value_usd"})
-            .reset_index()
-        )
-    kept = df[~bad].copy()
+        df = df[df["hs_code"].isin(_hs_list(hs_codes))]
+    reasons = _partner_reasons(df["partner_iso3"], focal)
+    reasons[df["reporter_iso3"] != focal] = "reporter is not the focal economy"
+    pre = df["_pre_reason"]
+    reasons[pre.notna()] = pre[pre.notna()]
+    excluded = _excluded_table(df, reasons)
+    kept = df.loc[reasons.isna(), list(FLOW_COLUMNS)].copy()
     kept["partner_iso3"] = kept["partner_iso3"].astype(str).str.strip().str.upper()
     return kept.reset_index(drop=True), excluded
 
@@ -312,23 +439,64 @@ def split_aggregates(
 # -----------------------------------------------------------------------------------------
 
 
-def _classify(x: np.ndarray, m: np.ndarray, gl: np.ndarray, high: float, low: float) -> list[str]:
-    out: list[str] = []
-    for xi, mi, g in zip(x, m, gl, strict=True):
-        if xi == mi:
-            out.append("balanced")
-            continue
-        side = "partner" if xi > mi else "focal"
-        if min(xi, mi) == 0:
-            degree = "one_way"
-        elif g <= high:
-            degree = "high"
-        elif g < low:
-            degree = "moderate"
-        else:
-            degree = "low"
-        out.append(f"{side}_{degree}")
+def _hs_list(hs_codes: Iterable[str] | str) -> list[str]:
+    if isinstance(hs_codes, (str, int)):
+        hs_codes = [hs_codes]  # type: ignore[list-item]
+    return [str(h).strip().zfill(6) for h in hs_codes]
+
+
+def _classify(x: np.ndarray, m: np.ndarray, gl: np.ndarray, high: float, low: float) -> np.ndarray:
+    """Vectorised dependence class of (exports, imports, GL) triples (Table 1).
+
+    Shared by :func:`interdependence` and :func:`geotrade.metrics.network.pair_interdependence`
+    so the focal view and the all-pairs network classify identically.
+    """
+    x = np.asarray(x, dtype=float)
+    m = np.asarray(m, dtype=float)
+    gl = np.asarray(gl, dtype=float)
+    side = np.where(x > m, "partner_", "focal_").astype(object)
+    degree = np.select(
+        [np.minimum(x, m) == 0, gl <= high, gl < low], ["one_way", "high", "moderate"], "low"
+    ).astype(object)
+    out = side + degree
+    out[x == m] = "balanced"
     return out
+
+
+def _zones(classes: np.ndarray) -> np.ndarray:
+    c = pd.Series(classes, dtype=object)
+    return np.where(
+        c.str.startswith("partner"),
+        "advantage",
+        np.where(c.str.startswith("focal"), "disadvantage", c),
+    ).astype(object)
+
+
+def _check_thresholds(high: float, low: float) -> None:
+    if not (0 < high < low <= 1):
+        msg = f"thresholds must satisfy 0 < high < low <= 1, got high={high!r}, low={low!r}"
+        raise ValueError(msg)
+
+
+def _gl_columns(exports: pd.Series, imports: pd.Series, *, high: float, low: float) -> pd.DataFrame:
+    """Compute ``exports, imports, gl, index, dependence_class, zone`` from X and M (USD)."""
+    x = exports.to_numpy(dtype=float)
+    m = imports.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gl = 2.0 * np.minimum(x, m) / (x + m)
+    index = np.where(x >= m, gl, -gl) + 0.0  # "+ 0.0" turns -0.0 into 0.0
+    classes = _classify(x, m, gl, high, low)
+    return pd.DataFrame(
+        {
+            "exports": x,
+            "imports": m,
+            "gl": gl,
+            "index": index,
+            "dependence_class": classes,
+            "zone": _zones(classes),
+        },
+        index=exports.index,
+    )
 
 
 def interdependence(
@@ -339,6 +507,7 @@ def interdependence(
     hs_codes: Iterable[str] | None = None,
     high: float = 0.2,
     low: float = 0.5,
+    reexports: ReExports = "ignore",
 ) -> pd.DataFrame:
     """Grubel-Lloyd interdependence and dependence class of every partner and year.
 
@@ -354,6 +523,9 @@ def interdependence(
     high, low
         GL thresholds: ``GL <= high`` is *high* dependence, ``high < GL < low`` *moderate*,
         ``GL >= low`` *low* dependence (Table 1 of the paper: 0.2 and 0.5).
+    reexports
+        ``"ignore"`` (default) or ``"include"`` re-export/re-import rows (see
+        :func:`split_aggregates`).
 
     Returns
     -------
@@ -382,10 +554,10 @@ def interdependence(
     0          JPN  0.2   -0.2       focal_high  disadvantage
     1          SGP  1.0    1.0         balanced      balanced
     """
-    if not (0 < high < low <= 1):
-        msg = f"thresholds must satisfy 0 < high < low <= 1, got high={high!r}, low={low!r}"
-        raise ValueError(msg)
-    kept, excluded = split_aggregates(flows, focal=focal, years=years, hs_codes=hs_codes)
+    _check_thresholds(high, low)
+    kept, excluded = split_aggregates(
+        flows, focal=focal, years=years, hs_codes=hs_codes, reexports=reexports
+    )
     wide = (
         kept.groupby(["year", "partner_iso3", "flow"], sort=True)["value_usd"]
         .sum()
@@ -396,27 +568,13 @@ def interdependence(
     )
     wide.columns.name = None
     wide = wide[(wide["exports"] + wide["imports"]) > 0].reset_index(drop=True)
-    x = wide["exports"].to_numpy(dtype=float)
-    m = wide["imports"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        gl = 2.0 * np.minimum(x, m) / (x + m)
-    index = np.where(x >= m, gl, -gl) + 0.0  # "+ 0.0" turns -0.0 into 0.0
-    classes = _classify(x, m, gl, high, low)
-    out = pd.DataFrame(
-        {
-            "year": wide["year"].astype(int),
-            "partner_iso3": wide["partner_iso3"].astype(str),
-            "exports": x,
-            "imports": m,
-            "gl": gl,
-            "index": index,
-            "dependence_class": classes,
-        }
+    out = pd.concat(
+        [
+            wide[["year", "partner_iso3"]].astype({"year": "int64", "partner_iso3": str}),
+            _gl_columns(wide["exports"], wide["imports"], high=high, low=low),
+        ],
+        axis=1,
     )
-    out["zone"] = [
-        "advantage" if c.startswith("partner") else "disadvantage" if c.startswith("focal") else c
-        for c in classes
-    ]
     out = out.sort_values(["year", "partner_iso3"], kind="stable").reset_index(drop=True)
     out.attrs["excluded"] = excluded
     return out
@@ -489,6 +647,7 @@ def partner_shares(
     flow: Flow,
     years: Iterable[int] | None = None,
     hs_codes: Iterable[str] | None = None,
+    reexports: ReExports = "ignore",
 ) -> pd.DataFrame:
     """Value, share (percent) and rank of every partner in one flow, per year.
 
@@ -502,6 +661,8 @@ def partner_shares(
         ``"export"`` or ``"import"``.
     years, hs_codes
         Optional filters.
+    reexports
+        ``"ignore"`` (default) or ``"include"`` re-export/re-import rows.
 
     Returns
     -------
@@ -524,7 +685,9 @@ def partner_shares(
     if flow not in ("export", "import"):
         msg = f"flow must be 'export' or 'import', got {flow!r}"
         raise ValueError(msg)
-    kept, excluded = split_aggregates(flows, focal=focal, years=years, hs_codes=hs_codes)
+    kept, excluded = split_aggregates(
+        flows, focal=focal, years=years, hs_codes=hs_codes, reexports=reexports
+    )
     v = (
         kept[kept["flow"] == flow]
         .groupby(["year", "partner_iso3"], as_index=False)["value_usd"]
@@ -535,7 +698,9 @@ def partner_shares(
     v["share_pct"] = 100.0 * v["value_usd"] / v.groupby("year")["value_usd"].transform("sum")
     v["rank"] = v.groupby("year").cumcount() + 1
     v = v.reset_index(drop=True)
-    v.attrs["excluded"] = excluded[excluded["reason"] != "reporter is not the focal economy"]
+    v.attrs["excluded"] = excluded[
+        excluded["reason"] != "reporter is not the focal economy"
+    ].reset_index(drop=True)
     return v
 
 
@@ -547,6 +712,7 @@ def pattern_summary(
     years: Iterable[int] | None = None,
     hs_codes: Iterable[str] | None = None,
     top: int = 10,
+    reexports: ReExports = "ignore",
 ) -> pd.DataFrame:
     """Per-year totals, partner counts, top-N shares and HHI of one flow (Table 2 shape).
 
@@ -560,6 +726,8 @@ def pattern_summary(
         ``"export"`` or ``"import"``.
     years, hs_codes
         Optional filters.
+    reexports
+        ``"ignore"`` (default) or ``"include"`` re-export/re-import rows.
     top
         Number of leading partners to report.
 
@@ -585,7 +753,9 @@ def pattern_summary(
     if top < 1:
         msg = f"top must be a positive integer, got {top!r}"
         raise ValueError(msg)
-    sh = partner_shares(flows, focal=focal, flow=flow, years=years, hs_codes=hs_codes)
+    sh = partner_shares(
+        flows, focal=focal, flow=flow, years=years, hs_codes=hs_codes, reexports=reexports
+    )
     rows = []
     for y, g in sh.groupby("year", sort=True):
         s = g["share_pct"].to_numpy() / 100.0
@@ -686,3 +856,316 @@ def growth(totals: pd.Series) -> pd.DataFrame:
         for y, v in zip(years, values, strict=True)
     ]
     return pd.DataFrame({"year": years, "value": values, "yoy_pct": yoy, "cagr_pct": cg})
+
+
+# -----------------------------------------------------------------------------------------
+# the pattern of one focal economy: seed 000 §3.1 and Table 2
+# -----------------------------------------------------------------------------------------
+
+SummaryFlow = Literal["export", "import", "total"]
+_SUMMARY_FLOWS: tuple[str, ...] = ("export", "import", "total")
+
+
+def _values(kept: pd.DataFrame, flow: str) -> pd.DataFrame:
+    """``year, partner_iso3, value_usd`` (> 0) of one flow; ``total`` = exports + imports."""
+    sel = kept if flow == "total" else kept[kept["flow"] == flow]
+    v = sel.groupby(["year", "partner_iso3"], as_index=False)["value_usd"].sum()
+    return v[v["value_usd"] > 0]
+
+
+def trade_summary(
+    flows: pd.DataFrame,
+    *,
+    focal: str,
+    years: Iterable[int] | None = None,
+    hs_codes: Iterable[str] | None = None,
+    top: int = 5,
+    reexports: ReExports = "ignore",
+) -> pd.DataFrame:
+    """Pattern metrics of a focal economy per year and flow (seed 000 §3.1, Table 2).
+
+    For each selected year and each flow (``export``, ``import`` and ``total`` = exports +
+    imports, the paper's 贸易额): total value, year-on-year growth, compound annual growth
+    since the first selected year, number of partners, the top-``top`` partners and their
+    shares, the sum of those shares, HHI, and the partners that entered / exited since the
+    previous selected year.
+
+    Parameters
+    ----------
+    flows
+        Canonical flow table. Only rows reported by ``focal`` are used; aggregate partners,
+        ``is_aggregate`` rows and (by default) re-exports are excluded and listed in
+        ``attrs["excluded"]``.
+    focal
+        ISO3 of the reporter.
+    years
+        Years to report (default: all). YoY growth uses the previous *calendar* year of the
+        data even when it is not selected (NaN when absent); CAGR runs from the first
+        selected year; entries and exits compare with the previous *selected* year.
+    hs_codes
+        Optional product filter (values are summed over the codes).
+    top
+        Number of leading partners.
+    reexports
+        ``"ignore"`` or ``"include"`` re-export/re-import rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (year, flow) with ``year, flow, total_usd, balance_usd`` (exports −
+        imports, same for each flow of a year), ``yoy_pct, cagr_pct, n_partners,
+        top_partners`` (list of ISO3), ``top_shares_pct`` (list, percent),
+        ``top_share_sum_pct, hhi`` (0-1), ``hhi_10000``, ``entered, exited`` (lists of ISO3;
+        empty for the first selected year), ``n_entered, n_exited``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flows = pd.DataFrame({"year": [2012, 2012, 2013, 2013, 2013],
+    ...     "reporter_iso3": "CHN", "partner_iso3": ["USA", "KOR", "USA", "DEU", "KOR"],
+    ...     "flow": ["export", "import", "export", "export", "import"],
+    ...     "hs_code": "850760", "value_usd": [100.0, 50.0, 150.0, 50.0, 40.0]})
+    >>> s = trade_summary(flows, focal="CHN", top=1)
+    >>> s[["year", "flow", "total_usd", "yoy_pct", "n_partners", "n_entered"]]
+       year    flow  total_usd  yoy_pct  n_partners  n_entered
+    0  2012  export      100.0      NaN           1          0
+    1  2012  import       50.0      NaN           1          0
+    2  2012   total      150.0      NaN           2          0
+    3  2013  export      200.0    100.0           2          1
+    4  2013  import       40.0    -20.0           1          0
+    5  2013   total      240.0     60.0           3          1
+    >>> s.loc[3, "entered"], float(s.loc[3, "hhi"])
+    (['DEU'], 0.625)
+    """
+    if top < 1:
+        msg = f"top must be a positive integer, got {top!r}"
+        raise ValueError(msg)
+    kept, excluded = split_aggregates(flows, focal=focal, hs_codes=hs_codes, reexports=reexports)
+    all_years = sorted(int(y) for y in kept["year"].unique())
+    sel = all_years if years is None else sorted({int(y) for y in years})
+    missing = [y for y in sel if y not in all_years]
+    rows: list[dict[str, object]] = []
+    balance = {
+        y: float(
+            kept.loc[(kept["year"] == y) & (kept["flow"] == "export"), "value_usd"].sum()
+            - kept.loc[(kept["year"] == y) & (kept["flow"] == "import"), "value_usd"].sum()
+        )
+        for y in sel
+    }
+    per_flow: dict[str, tuple[pd.DataFrame, pd.Series]] = {}
+    for flow in _SUMMARY_FLOWS:
+        v = _values(kept, flow)
+        per_flow[flow] = (v, v.groupby("year")["value_usd"].sum())
+    for i, y in enumerate(sel):
+        for flow in _SUMMARY_FLOWS:
+            v, totals = per_flow[flow]
+            g = v[v["year"] == y].sort_values(
+                ["value_usd", "partner_iso3"], ascending=[False, True], kind="stable"
+            )
+            total = float(g["value_usd"].sum())
+            share = g["value_usd"].to_numpy() / total if total > 0 else np.array([])
+            prev_total = float(totals.get(y - 1, 0.0))
+            first_total = float(totals.get(sel[0], 0.0))
+            yoy = 100.0 * (total / prev_total - 1.0) if prev_total > 0 else np.nan
+            cg = cagr(first_total, total, y - sel[0]) if i and first_total > 0 < total else np.nan
+            partners = set(g["partner_iso3"])
+            if i:
+                prev = set(v.loc[v["year"] == sel[i - 1], "partner_iso3"])
+                entered, exited = sorted(partners - prev), sorted(prev - partners)
+            else:
+                entered, exited = [], []
+            head = share[:top]
+            rows.append(
+                {
+                    "year": y,
+                    "flow": flow,
+                    "total_usd": total,
+                    "balance_usd": balance[y],
+                    "yoy_pct": yoy,
+                    "cagr_pct": cg,
+                    "n_partners": len(g),
+                    "top_partners": g["partner_iso3"].head(top).tolist(),
+                    "top_shares_pct": [float(x) for x in 100.0 * head],
+                    "top_share_sum_pct": float(100.0 * head.sum()),
+                    "hhi": float(np.sum(share**2)) if total > 0 else np.nan,
+                    "hhi_10000": float(np.sum((100.0 * share) ** 2)) if total > 0 else np.nan,
+                    "entered": entered,
+                    "exited": exited,
+                    "n_entered": len(entered),
+                    "n_exited": len(exited),
+                }
+            )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "year",
+            "flow",
+            "total_usd",
+            "balance_usd",
+            "yoy_pct",
+            "cagr_pct",
+            "n_partners",
+            "top_partners",
+            "top_shares_pct",
+            "top_share_sum_pct",
+            "hhi",
+            "hhi_10000",
+            "entered",
+            "exited",
+            "n_entered",
+            "n_exited",
+        ],
+    )
+    out.attrs["excluded"] = excluded[
+        excluded["reason"] != "reporter is not the focal economy"
+    ].reset_index(drop=True)
+    out.attrs["years_without_data"] = missing
+    return out
+
+
+def _partner_name(iso3: str, lang: Lang) -> str:
+    from geotrade.errors import InputFormatError
+    from geotrade.reference import country_name
+
+    try:
+        return country_name(iso3, lang=lang, common=True)
+    except InputFormatError:
+        return iso3
+
+
+def table2(
+    flows: pd.DataFrame,
+    *,
+    focal: str,
+    years: Iterable[int] | None = None,
+    hs_codes: Iterable[str] | None = None,
+    top: int = 10,
+    lang: Lang = "zh",
+    reexports: ReExports = "ignore",
+) -> pd.DataFrame:
+    """Top partners and their shares side by side, in the shape of seed 000 Table 2.
+
+    Parameters
+    ----------
+    flows, focal, years, hs_codes, reexports
+        As for :func:`trade_summary`.
+    top
+        Number of ranked rows (the paper: 10).
+    lang
+        Language of the partner names (``"zh"``: CLDR common names such as 美国, 韩国).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``1 .. top`` and a last row ``"合计"`` (``"Total"`` in English) holding the sum
+        of the top shares; columns a MultiIndex ``(flow, year, field)`` with flows
+        ``import`` then ``export`` (the paper's order) and fields ``partner_iso3``,
+        ``partner`` (name) and ``share_pct`` (percent of the flow's total; partners with
+        ``rank > n_partners`` are blank).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flows = pd.DataFrame({"year": 2022, "reporter_iso3": "CHN",
+    ...     "partner_iso3": ["USA", "DEU", "KOR"], "flow": ["export", "export", "import"],
+    ...     "hs_code": "850760", "value_usd": [75.0, 25.0, 10.0]})
+    >>> t = table2(flows, focal="CHN", top=2)
+    >>> t[("export", 2022, "partner")].tolist()
+    ['美国', '德国', '合计']
+    >>> t[("export", 2022, "share_pct")].tolist()
+    [75.0, 25.0, 100.0]
+    >>> t[("import", 2022, "partner")].tolist()
+    ['韩国', '', '合计']
+    """
+    s = trade_summary(
+        flows, focal=focal, years=years, hs_codes=hs_codes, top=top, reexports=reexports
+    )
+    total_label = "合计" if lang == "zh" else "Total"
+    index = [str(i) for i in range(1, top + 1)] + [total_label]
+    cols: dict[tuple[str, int, str], list[object]] = {}
+    for flow in ("import", "export"):
+        for r in s[s["flow"] == flow].itertuples():
+            n = len(r.top_partners)
+            pad = [""] * (top - n)
+            cols[(flow, int(r.year), "partner_iso3")] = [*r.top_partners, *pad, ""]
+            cols[(flow, int(r.year), "partner")] = [
+                *(_partner_name(p, lang) for p in r.top_partners),
+                *pad,
+                total_label,
+            ]
+            cols[(flow, int(r.year), "share_pct")] = [
+                *r.top_shares_pct,
+                *([np.nan] * (top - n)),
+                r.top_share_sum_pct,
+            ]
+    out = pd.DataFrame(cols, index=pd.Index(index, name="rank"))
+    out.columns = pd.MultiIndex.from_tuples(list(cols), names=["flow", "year", "field"])
+    out.attrs["summary"] = s
+    return out
+
+
+def table3(
+    table: pd.DataFrame,
+    *,
+    focal: str = "CHN",
+    lang: Lang = "zh",
+    examples: int = 3,
+    include_balanced: bool = False,
+) -> pd.DataFrame:
+    """Dependence-class counts and example partners per year, in the shape of seed 000 Table 3.
+
+    Parameters
+    ----------
+    table
+        Output of :func:`interdependence`.
+    focal
+        ISO3 of the focal economy (names the classes: 中国 only for ``CHN``).
+    lang
+        ``"zh"`` or ``"en"`` labels and partner names.
+    examples
+        Example partners per class (largest total trade first).
+    include_balanced
+        Keep the ``balanced`` row (not in the paper's table; always kept when non-zero).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: class labels (``依存类别``) in the order of :data:`DEPENDENCE_CLASSES`;
+        columns ``(year, "examples")`` (names joined by ``、``/``, ``, ``"无"``/``"none"``
+        when empty) and ``(year, "count")``; ``attrs["slugs"]`` lists the class slugs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flows = pd.DataFrame({"year": 2012, "reporter_iso3": "CHN",
+    ...     "partner_iso3": ["IND", "KOR", "KOR"], "flow": ["export", "export", "import"],
+    ...     "hs_code": "850760", "value_usd": [5.0, 1.0, 4.0]})
+    >>> t3 = table3(interdependence(flows, focal="CHN"))
+    >>> t3.loc["单向依存中国", (2012, "examples")], int(t3.loc["中国中度依存", (2012, "count")])
+    ('印度', 1)
+    """
+    cc = class_counts(table, examples=examples)
+    name_en, name_zh = focal_names(focal)
+    sep, none = ("、", "无") if lang == "zh" else (", ", "none")
+    years = sorted({int(y) for y, _ in cc.columns})
+    slugs = [
+        c
+        for c in DEPENDENCE_CLASSES
+        if c != "balanced" or include_balanced or any(int(cc.loc[c, (y, "count")]) for y in years)
+    ]
+    cols: dict[tuple[int, str], list[object]] = {}
+    for y in years:
+        cols[(y, "examples")] = [
+            sep.join(_partner_name(p, lang) for p in str(cc.loc[c, (y, "examples")]).split(", "))
+            if cc.loc[c, (y, "examples")]
+            else none
+            for c in slugs
+        ]
+        cols[(y, "count")] = [int(cc.loc[c, (y, "count")]) for c in slugs]
+    labels = [
+        class_label(c, focal_name_en=name_en, focal_name_zh=name_zh, lang=lang) for c in slugs
+    ]
+    out = pd.DataFrame(cols, index=pd.Index(labels, name="依存类别" if lang == "zh" else "class"))
+    out.columns = pd.MultiIndex.from_tuples(list(cols), names=["year", "field"])
+    out.attrs["slugs"] = slugs
+    return out

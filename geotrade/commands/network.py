@@ -1,0 +1,184 @@
+"""``geotrade network``: all-pairs interdependence network, node metrics and flow lines.
+
+Edges (CSV): one row per ordered pair and year (:func:`~geotrade.metrics.network.
+pair_interdependence`). Nodes (CSV): degree, strength, betweenness, community and
+dependence counts. GeoPackage: ``flow_lines_<year>`` (great-circle lines between capitals,
+each country's top-N export partners, styled by dependence class) and the attribute tables
+``network_summary`` and ``nodes``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from geotrade.commands._common import emit_result, reporter
+
+__all__ = ["register"]
+
+
+def network_cmd(
+    flows_path: Annotated[Path, typer.Argument(help="Flow file with many reporters (BACI...).")],
+    edges: Annotated[Path, typer.Option("--edges", help="Output CSV of country pairs.")],
+    years: Annotated[str | None, typer.Option("--years", help="e.g. 2012,2017,2022.")] = None,
+    hs: Annotated[str | None, typer.Option("--hs", help="HS6 codes, e.g. 850760.")] = None,
+    product_list: Annotated[
+        str | None, typer.Option("--product-list", help="Named product list (e.g. li_ion).")
+    ] = None,
+    nodes: Annotated[Path | None, typer.Option("--nodes", help="Output CSV of nodes.")] = None,
+    gpkg: Annotated[Path | None, typer.Option("--gpkg", help="Output GeoPackage.")] = None,
+    top_n: Annotated[
+        int, typer.Option("--top-n", min=1, help="Flow lines: top partners per country.")
+    ] = 5,
+    high: Annotated[float, typer.Option("--high", help="GL <= high: high dependence.")] = 0.2,
+    low: Annotated[float, typer.Option("--low", help="GL >= low: low dependence.")] = 0.5,
+    group_a: Annotated[
+        str | None, typer.Option("--group-a", help="Compare a group (ISO3 list, e.g. CHN)...")
+    ] = None,
+    group_b: Annotated[
+        str | None, typer.Option("--group-b", help="...with another (e.g. your MSP list).")
+    ] = None,
+) -> None:
+    """Interdependence network of every country pair (seed 003).
+
+    X_ij = exports reported by i to j, M_ij = X_ji; GL index and dependence class per ordered
+    pair with i as the focal economy. Network metrics use the export-weighted digraph.
+    """
+    import pandas as pd
+
+    from geotrade.commands.trade import (
+        SYNTHETIC_NOTE,
+        is_synthetic,
+        load_flows,
+        parse_hs,
+        parse_years,
+        select_products,
+        write_csv,
+    )
+    from geotrade.errors import Problem, ValidationError
+    from geotrade.metrics.network import (
+        group_interdependence,
+        network_summary,
+        node_metrics,
+        pair_interdependence,
+    )
+
+    if not (0 < high < low <= 1):
+        msg = f"thresholds must satisfy 0 < high < low <= 1, got {high} and {low}"
+        raise typer.BadParameter(msg, param_hint="--high/--low")
+    if (group_a is None) != (group_b is None):
+        msg = "give both --group-a and --group-b"
+        raise typer.BadParameter(msg, param_hint="--group-a/--group-b")
+    rep = reporter()
+    outputs: dict[str, str] = {}
+    with rep.task("network", 4, "reading flows") as task:
+        flows = load_flows(flows_path)
+        synthetic = is_synthetic(flows)
+        codes, notes = select_products(flows, parse_hs(hs), product_list)
+        task.advance(message="pairs")
+        pairs = pair_interdependence(
+            flows, years=parse_years(years), hs_codes=codes, high=high, low=low
+        )
+        if pairs.empty:
+            msg = "no bilateral export rows for the selected years/products"
+            raise ValidationError([Problem(msg, path=str(flows_path), column="flow")])
+        outputs["edges"] = str(write_csv(pairs, edges))
+        task.advance(message="network metrics")
+        summ = network_summary(pairs)
+        node_tab = node_metrics(pairs)
+        if nodes is not None:
+            outputs["nodes"] = str(write_csv(node_tab, nodes))
+        comparison: list[dict[str, Any]] = []
+        if group_a and group_b:
+            ga = [s for s in group_a.split(",") if s.strip()]
+            gb = [s for s in group_b.split(",") if s.strip()]
+            cmp_ = group_interdependence(
+                pairs, ga, gb, name_a="group_a", name_b="group_b", high=high, low=low
+            )
+            comparison = [
+                {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+                for r in cmp_.to_dict("records")
+            ]
+        task.advance(message="flow lines")
+        layer_names: list[str] = []
+        missing: list[tuple[str, str]] = []
+        if gpkg is not None:
+            from dataclasses import replace
+
+            from geotrade._version import __version__
+            from geotrade.io.geopackage import write_gpkg
+            from geotrade.maps.flowlines import flow_lines
+            from geotrade.style.canonical import dependence_style
+
+            layers: dict[str, pd.DataFrame] = {}
+            styles = {}
+            for y in sorted({int(v) for v in pairs["year"]}):
+                lines = flow_lines(pairs[pairs["year"] == y], top_n=top_n)
+                missing += lines.attrs["missing_coordinates"]
+                if lines.empty:
+                    continue
+                lines["synthetic"] = synthetic
+                name = f"flow_lines_{y}"
+                layers[name] = lines
+                counts = lines["dependence_class"].value_counts().to_dict()
+                styles[name] = replace(
+                    dependence_style(
+                        counts=counts, focal_name_en="exporter", focal_name_zh="出口国"
+                    ),
+                    title_en=f"Top-{top_n} export flows by dependence class, {y}",
+                    title_zh=f"前{top_n}位出口流向及相互依存类型（{y}年）",
+                )
+                layer_names.append(name)
+            layers["network_summary"] = summ
+            layers["nodes"] = node_tab
+            meta = {
+                "title": "Trade interdependence network" + (" (SYNTHETIC)" if synthetic else ""),
+                "synthetic": synthetic,
+                "note": SYNTHETIC_NOTE if synthetic else "",
+                "source_files": [str(flows_path)],
+                "hs_codes": codes or "all products in the file",
+                "definition": "X_ij = exports reported by i to j; M_ij = X_ji; GL per pair",
+                "thresholds": [high, low],
+                "flow_lines": f"top {top_n} export partners per country; WGS84 geodesics "
+                "between capitals (CEPII/WDI coordinates), split at the antimeridian",
+                "missing_coordinates": sorted(set(missing)),
+                "notes": notes,
+                "geotrade_version": __version__,
+            }
+            outputs["gpkg"] = str(write_gpkg(gpkg, layers, styles=styles, metadata=meta))
+        task.advance(message="done")
+    if missing:
+        rep.log(
+            f"{len(set(missing))} flow lines left out for lack of capital coordinates: "
+            + ", ".join(f"{a}-{b}" for a, b in sorted(set(missing))[:10]),
+            level="warning",
+        )
+    record = {
+        "outputs": outputs,
+        "layers": layer_names,
+        "years": sorted({int(v) for v in pairs["year"]}),
+        "hs_codes": codes,
+        "synthetic": synthetic,
+        "summary": [
+            {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+            for r in summ.to_dict("records")
+        ],
+        "group_comparison": comparison,
+        "missing_coordinates": [f"{a}-{b}" for a, b in sorted(set(missing))],
+        "notes": notes,
+    }
+    human = ["Interdependence network" + (f" — {SYNTHETIC_NOTE}" if synthetic else "")]
+    human += [
+        f"  {r['year']}: {r['nodes']} nodes, {r['edges']} edges, density {r['density']:.3f}, "
+        f"reciprocity {r['reciprocity']:.3f}, {r['communities']} communities"
+        for r in record["summary"]
+    ]
+    human.append("Written: " + ", ".join(outputs.values()))
+    emit_result("network", record, "\n".join(human))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``network`` to the main app."""
+    app.command("network")(network_cmd)
