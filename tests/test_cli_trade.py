@@ -135,3 +135,49 @@ def test_errors_give_exit_codes_and_json_error(capsys, tmp_path, monkeypatch, ar
     code, rec = run(capsys, args)
     assert code == exit_code
     assert rec["type"] == "error"
+
+
+def _revision_flows(tmp_path):
+    """CHN trade reported in HS2007 (850780, before 850760 existed) and HS2012 (850760)."""
+    rows = [
+        (2011, "USA", "export", "850780", "HS2007", 100.0),
+        (2011, "USA", "import", "850780", "HS2007", 50.0),
+        (2011, "KOR", "import", "850780", "HS2007", 80.0),
+        (2011, "USA", "export", "850710", "HS2007", 999.0),  # lead-acid: never selected
+        (2012, "USA", "export", "850760", "HS2012", 120.0),
+        (2012, "KOR", "import", "850760", "HS2012", 90.0),
+    ]
+    df = pd.DataFrame(
+        rows, columns=["year", "partner_iso3", "flow", "hs_code", "hs_revision", "value_usd"]
+    )
+    df.insert(1, "reporter_iso3", "CHN")
+    path = tmp_path / "rev.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_interdependence_refuses_850760_in_hs2007_without_lumped(capsys, tmp_path):
+    path = _revision_flows(tmp_path)
+    out = tmp_path / "x.csv"
+    code, rec = run(capsys, ["interdependence", str(path), "--focal", "CHN", "--hs", "850760",
+                             "--csv", str(out)])  # fmt: skip
+    assert code == 5
+    assert rec["code"] == "validation"
+    assert "850760" in rec["message"]
+    assert "HS2007" in rec["message"]
+    assert not out.exists()
+
+
+def test_interdependence_lumped_relabels_pre_2012_rows(capsys, tmp_path):
+    path = _revision_flows(tmp_path)
+    out = tmp_path / "x.csv"
+    code, rec = run(capsys, ["interdependence", str(path), "--focal", "CHN", "--hs", "850760",
+                             "--lumped", "--csv", str(out)])  # fmt: skip
+    assert code == 0, rec
+    t = pd.read_csv(out).set_index(["year", "partner_iso3"])
+    # 2011 from 850780 (HS2007): X=100, M=50 with USA -> GL = 1 - 50/150 = 2/3; lead-acid out
+    assert t.loc[(2011, "USA"), "exports"] == 100.0
+    assert t.loc[(2011, "USA"), "gl"] == pytest.approx(2 / 3)
+    assert t.loc[(2011, "KOR"), "dependence_class"] == "focal_one_way"
+    assert t.loc[(2012, "USA"), "dependence_class"] == "partner_one_way"
+    assert any("relabelled" in n and "850780 -> 850760" in n for n in rec["notes"])

@@ -133,6 +133,14 @@ def interdependence_cmd(
     product_list: Annotated[
         str | None, typer.Option("--product-list", help="Named product list (e.g. li_ion).")
     ] = None,
+    lumped: Annotated[
+        bool,
+        typer.Option(
+            "--lumped",
+            help="Use the documented HS concordance where a code does not exist in the "
+            "data's revision (850760 -> 850780 before HS2012; a superset).",
+        ),
+    ] = False,
     mirror: Annotated[
         str, typer.Option("--mirror", help="reporter | partner | max | prefer-reporter.")
     ] = "reporter",
@@ -179,7 +187,9 @@ def interdependence_cmd(
     with rep.task("interdependence", steps, "reading flows") as task:
         flows = load_flows(flows_path)
         synthetic = is_synthetic(flows)
-        codes, notes = select_products(flows, parse_hs(hs), product_list)
+        flows, codes, notes = select_products(
+            flows, parse_hs(hs), product_list, lumped=lumped
+        )
         if mirror != "reporter":
             from geotrade.mirror import focal_view
 

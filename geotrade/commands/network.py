@@ -27,6 +27,14 @@ def network_cmd(
     product_list: Annotated[
         str | None, typer.Option("--product-list", help="Named product list (e.g. li_ion).")
     ] = None,
+    lumped: Annotated[
+        bool,
+        typer.Option(
+            "--lumped",
+            help="Use the documented HS concordance where a code does not exist in the "
+            "data's revision (850760 -> 850780 before HS2012; a superset).",
+        ),
+    ] = False,
     nodes: Annotated[Path | None, typer.Option("--nodes", help="Output CSV of nodes.")] = None,
     gpkg: Annotated[Path | None, typer.Option("--gpkg", help="Output GeoPackage.")] = None,
     top_n: Annotated[
@@ -76,7 +84,9 @@ def network_cmd(
     with rep.task("network", 4, "reading flows") as task:
         flows = load_flows(flows_path)
         synthetic = is_synthetic(flows)
-        codes, notes = select_products(flows, parse_hs(hs), product_list)
+        flows, codes, notes = select_products(
+            flows, parse_hs(hs), product_list, lumped=lumped
+        )
         task.advance(message="pairs")
         pairs = pair_interdependence(
             flows, years=parse_years(years), hs_codes=codes, high=high, low=low

@@ -127,12 +127,25 @@ def is_synthetic(flows: pd.DataFrame) -> bool:
 
 
 def select_products(
-    flows: pd.DataFrame, hs: list[str] | None, product_list_name: str | None
-) -> tuple[list[str] | None, list[str]]:
+    flows: pd.DataFrame,
+    hs: list[str] | None,
+    product_list_name: str | None,
+    *,
+    lumped: bool = False,
+) -> tuple[pd.DataFrame, list[str] | None, list[str]]:
     """Resolve ``--hs`` and ``--product-list`` to HS codes and check them against the data.
 
-    Returns the codes (``None``: all products) and notes (revision checks, substitutions).
+    The codes are checked against the HS revisions in the data's ``hs_revision`` column
+    (:func:`geotrade.products.check_hs_codes`): asking for a code that does not exist in a
+    revision (850760 before HS2012) is an error unless ``lumped`` (``--lumped``), which
+    takes the documented concordance (850780 before HS2012) and relabels those rows to the
+    requested code.
+
+    Returns the flows (relabelled when lumped), the codes (``None``: all products) and
+    notes (revision checks, substitutions, warnings) to report with the results.
     """
+    import warnings
+
     notes: list[str] = []
     codes = list(hs) if hs else []
     if product_list_name:
@@ -142,19 +155,37 @@ def select_products(
         codes += [str(c).zfill(6) for c in pl["hs_code"]]
         notes.append(f"product list {product_list_name!r}: {len(pl)} HS codes")
     if not codes:
-        return None, notes
+        return flows, None, notes
     codes = list(dict.fromkeys(codes))
     revs: list[str] = []
     if "hs_revision" in flows.columns:
         revs = sorted({str(r) for r in flows["hs_revision"].dropna() if str(r).strip()})
-    if revs:
-        from geotrade.products import check_hs_codes
-
-        check = check_hs_codes(codes, revs)
-        notes += list(check.notes)
-    else:
+    if not revs:
         notes.append("HS revision of the data unknown: codes not checked against a revision")
-    return codes, notes
+        return flows, codes, notes
+    from geotrade.products import check_hs_codes
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check = check_hs_codes(codes, revs, lumped=lumped)
+    notes += [f"warning: {w.message}" for w in caught]
+    notes += list(check.notes)
+    if lumped:
+        flows = flows.copy()
+        hs_col = flows["hs_code"].astype(str)
+        rev_col = flows["hs_revision"].astype(str)
+        for rev in revs:
+            mapping = {k: v for k, v in check.mapping(rev).items() if k != v}
+            if not mapping:
+                continue
+            rows = (rev_col == rev) & hs_col.isin(list(mapping))
+            flows.loc[rows, "hs_code"] = hs_col[rows].map(mapping)
+            notes.append(
+                f"{int(rows.sum())} rows of {rev} relabelled "
+                + ", ".join(f"{a} -> {b}" for a, b in mapping.items())
+                + " (lumped concordance: the old code is a superset)"
+            )
+    return flows, codes, notes
 
 
 def md_table(df: pd.DataFrame, floatfmt: str = "{:.1f}") -> str:
@@ -248,6 +279,14 @@ def summary(
     hs: Annotated[
         str | None, typer.Option("--hs", help="HS6 codes, e.g. 850760 (default all).")
     ] = None,
+    lumped: Annotated[
+        bool,
+        typer.Option(
+            "--lumped",
+            help="Use the documented HS concordance where a code does not exist in the "
+            "data's revision (850760 -> 850780 before HS2012; a superset).",
+        ),
+    ] = False,
     top: Annotated[int, typer.Option("--top", min=1, help="Number of leading partners.")] = 5,
     lang: Annotated[str, typer.Option("--lang", help="Partner names: zh or en.")] = "zh",
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
@@ -271,7 +310,7 @@ def summary(
     with rep.task("trade summary", 3, "reading flows") as task:
         flows = load_flows(flows_path)
         synthetic = is_synthetic(flows)
-        codes, notes = select_products(flows, parse_hs(hs), None)
+        flows, codes, notes = select_products(flows, parse_hs(hs), None, lumped=lumped)
         task.advance(message="metrics")
         t2 = table2(
             flows,
