@@ -20,4 +20,14 @@ from geotrade import classify
 from geotrade._version import __version__
 from geotrade.errors import GeotradeError
 
-__all__ = ["GeotradeError", "__version__", "classify"]
+__all__ = ["GeotradeError", "__version__", "classify", "read_flows"]
+
+
+def __getattr__(name: str) -> object:
+    # lazy: ``import geotrade`` must not import pandas (see tests/test_api.py)
+    if name == "read_flows":
+        from geotrade.io.readers import read_flows
+
+        return read_flows
+    msg = f"module 'geotrade' has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -1,0 +1,404 @@
+"""Convert flow files to canonical parquet (bounded memory) and summarise them.
+
+:func:`convert_flows` streams any supported flow file (:mod:`geotrade.io.readers`) in
+checked chunks into a staging parquet file (``pyarrow.parquet.ParquetWriter``), then lets
+DuckDB look for duplicate keys across the whole file and write the final canonical parquet
+(resolving duplicates with ``dedupe="sum"``/``"first"``). DuckDB spills to disk, so memory
+stays bounded by the chunk size whatever the file size. The output appears atomically.
+
+:func:`inspect_flows` summarises a file (years, reporters, partners, products, units,
+totals by year and flow, aggregates, problems) in one streamed pass.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geotrade.errors import Problem, ValidationError
+from geotrade.io.atomic import atomic_path
+from geotrade.io.canonical import (
+    CANONICAL_COLUMNS,
+    DUPLICATE_KEY,
+    OPTIONAL_COLUMNS,
+    ROW,
+    Dedupe,
+    finish_flows,
+)
+from geotrade.io.readers import FlowFormat, iter_flows
+from geotrade.io.readers._codes import UnknownCodes
+from geotrade.reporting import Reporter
+
+__all__ = ["ConvertResult", "convert_flows", "inspect_flows"]
+
+_CONVERT_CHUNK = 250_000
+
+
+class ConvertResult(dict):
+    """Summary of a conversion: ``rows``, ``duplicates``, ``format``, ``seconds`` ..."""
+
+
+def _schema(columns: Sequence[str]) -> Any:
+    import pyarrow as pa
+
+    types = {"year": pa.int64(), "value_usd": pa.float64(), "quantity": pa.float64()}
+    types |= {"is_aggregate": pa.bool_(), ROW: pa.int64()}
+    return pa.schema([(c, types.get(c, pa.string())) for c in columns])
+
+
+def _columns(chunk: pd.DataFrame) -> list[str]:
+    cols = [*CANONICAL_COLUMNS] + [c for c in OPTIONAL_COLUMNS if c in chunk.columns]
+    return [*cols, ROW]
+
+
+def _sql_list(cols: Sequence[str]) -> str:
+    return ", ".join(f'"{c}"' for c in cols)
+
+
+def convert_flows(
+    path: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    format: FlowFormat = "auto",
+    dedupe: Dedupe = "error",
+    reporter: str | Sequence[str] | None = None,
+    hs: str | Sequence[str] | None = None,
+    unknown_codes: UnknownCodes = "error",
+    member: str | None = None,
+    sheet: str | int | None = None,
+    chunksize: int = _CONVERT_CHUNK,
+    memory_limit: str = "256MB",
+    reporter_: Reporter | None = None,
+) -> ConvertResult:
+    """Convert a flow file to a canonical parquet file with bounded memory.
+
+    Parameters
+    ----------
+    path
+        Any file :func:`geotrade.read_flows` reads.
+    out
+        The parquet file to write (replaced atomically).
+    format, dedupe, reporter, hs, unknown_codes, member, sheet
+        As for :func:`geotrade.read_flows`.
+    chunksize
+        Rows per chunk while reading.
+    memory_limit
+        DuckDB's memory limit for the duplicate check and the final write.
+    reporter_
+        Progress reporter (one ``advance`` per chunk).
+
+    Returns
+    -------
+    ConvertResult
+        ``{"rows", "duplicates", "format", "chunks", "seconds", "out"}``.
+
+    Raises
+    ------
+    InputFormatError, ValidationError, DataNotFoundError, OutputError
+        Nothing is written then.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from importlib import resources
+    >>> demo = resources.files("geotrade").joinpath(
+    ...     "data", "demo", "synthetic_li_ion_trade_2012_2022.csv")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "demo.parquet"
+    >>> res = convert_flows(demo, out)
+    >>> res["rows"], res["format"], len(pd.read_parquet(out)) == res["rows"]
+    (2263, 'canonical', True)
+    """
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t0 = time.perf_counter()
+    rep = reporter_ if reporter_ is not None else Reporter()
+    info: dict[str, object] = {}
+    out = Path(out)
+    n_rows = n_chunks = 0
+    with atomic_path(out) as tmp:
+        stage = tmp.with_name(tmp.name + ".stage.parquet")
+        writer = None
+        cols: list[str] = []
+        try:
+            with rep.task("convert", None, f"reading {Path(path).name}") as task:
+                for chunk in iter_flows(
+                    path,
+                    format=format,
+                    unknown_codes=unknown_codes,
+                    reporter=reporter,
+                    hs=hs,
+                    member=member,
+                    sheet=sheet,
+                    chunksize=chunksize,
+                    info=info,
+                ):
+                    if writer is None:
+                        cols = _columns(chunk)
+                        writer = pq.ParquetWriter(stage, _schema(cols), compression="zstd")
+                    frame = finish_flows(chunk.reindex(columns=cols))
+                    frame[ROW] = chunk[ROW].to_numpy(dtype="int64")
+                    table = pa.Table.from_pandas(frame, schema=_schema(cols), preserve_index=False)
+                    writer.write_table(table)
+                    n_rows += len(frame)
+                    n_chunks += 1
+                    task.advance(message=f"{n_rows:,} rows")
+            if writer is None:  # everything filtered out
+                cols = [*CANONICAL_COLUMNS, "is_aggregate", ROW]
+                writer = pq.ParquetWriter(stage, _schema(cols), compression="zstd")
+            writer.close()
+            writer = None
+            n_dup, n_out = _finish(duckdb, stage, tmp, cols, dedupe, path, memory_limit)
+        finally:
+            if writer is not None:
+                writer.close()
+            stage.unlink(missing_ok=True)
+    return ConvertResult(
+        rows=n_out,
+        rows_read=n_rows,
+        duplicates=n_dup,
+        format=info.get("format"),
+        chunks=n_chunks,
+        excluded=info.get("excluded", []),
+        seconds=round(time.perf_counter() - t0, 3),
+        out=str(out),
+    )
+
+
+def _finish(
+    duckdb: Any,
+    stage: Path,
+    target: Path,
+    cols: list[str],
+    dedupe: Dedupe,
+    path: str | os.PathLike[str],
+    memory_limit: str,
+) -> tuple[int, int]:
+    key = _sql_list(DUPLICATE_KEY)
+    data = [c for c in cols if c != ROW]
+    src = f"read_parquet('{stage.as_posix()}')"
+    con = duckdb.connect(config={"memory_limit": memory_limit, "threads": 1})
+    try:
+        con.execute("SET enable_progress_bar=false")
+        con.execute(f"SET temp_directory='{stage.parent.as_posix()}/.duckdb_tmp'")
+        dups = con.execute(
+            f'SELECT {key}, list("{ROW}" ORDER BY "{ROW}")[1:10], count(*) AS n, '
+            f"count(*) OVER () AS groups FROM {src} GROUP BY ALL HAVING count(*) > 1 "
+            f'ORDER BY min("{ROW}") LIMIT 20'
+        ).fetchall()
+        n_dup = 0
+        if dups:
+            n_dup = int(
+                con.execute(
+                    f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {src} "
+                    f"GROUP BY {key} HAVING count(*) > 1)"
+                ).fetchone()[0]
+            )
+        if dups and dedupe == "error":
+            problems = [
+                Problem(
+                    f"duplicate key (year, reporter, partner, flow, hs_code) = {tuple(r[:5])} on "
+                    f"rows {', '.join(map(str, r[5]))}"
+                    f"{' (+more)' if r[6] > 10 else ''}; remove the duplicates or convert with "
+                    "--dedupe sum (add them up) or --dedupe first (keep the first)",
+                    path=str(path),
+                    row=int(r[5][1]),
+                )
+                for r in dups
+            ]
+            if dups[0][7] > len(dups):
+                problems.append(
+                    Problem(
+                        f"... and {dups[0][7] - len(dups)} more duplicated keys", path=str(path)
+                    )
+                )
+            raise ValidationError(problems)
+        if dups and dedupe == "sum":
+            rest = [
+                c
+                for c in data
+                if c not in (*DUPLICATE_KEY, "value_usd", "quantity", "is_aggregate")
+            ]
+            agg = [f'arg_min("{c}", "{ROW}") AS "{c}"' for c in rest]
+            agg += ['sum("value_usd") AS "value_usd"', 'sum("quantity") AS "quantity"']
+            agg += ['bool_or("is_aggregate") AS "is_aggregate"']
+            query = (
+                f"SELECT {_sql_list(data)} FROM (SELECT {key}, {', '.join(agg)}, "
+                f'min("{ROW}") AS first_row FROM {src} GROUP BY {key}) ORDER BY first_row'
+            )
+        elif dups and dedupe == "first":
+            query = (
+                f"SELECT {_sql_list(data)} FROM {src} QUALIFY row_number() OVER "
+                f'(PARTITION BY {key} ORDER BY "{ROW}") = 1 ORDER BY "{ROW}"'
+            )
+        else:
+            query = f"SELECT {_sql_list(data)} FROM {src}"
+        con.execute(f"COPY ({query}) TO '{target.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+        n_out = int(
+            con.execute(f"SELECT count(*) FROM read_parquet('{target.as_posix()}')").fetchone()[0]
+        )
+    finally:
+        con.close()
+        tmpdir = stage.parent / ".duckdb_tmp"
+        if tmpdir.is_dir():
+            for f in tmpdir.iterdir():
+                f.unlink(missing_ok=True)
+            tmpdir.rmdir()
+    return n_dup, n_out
+
+
+def _examples(counter: Counter[str], n: int = 8) -> dict[str, Any]:
+    return {"count": len(counter), "examples": [k for k, _ in counter.most_common(n)]}
+
+
+def inspect_flows(
+    path: str | os.PathLike[str],
+    *,
+    format: FlowFormat = "auto",
+    member: str | None = None,
+    sheet: str | int | None = None,
+) -> dict[str, Any]:
+    """Summarise a flow file without failing on its problems.
+
+    Unknown area codes are kept (as ``_<code>``) and reported; duplicate keys are counted;
+    bad cells are listed under ``problems`` (then the other fields describe nothing).
+
+    Returns
+    -------
+    dict
+        ``format, rows, years, reporters, partners, products, units, valuations,
+        revisions, totals (list of {year, flow, value_usd, rows}), aggregates, excluded,
+        problems`` (JSON-serialisable).
+
+    Examples
+    --------
+    >>> from importlib import resources
+    >>> demo = resources.files("geotrade").joinpath(
+    ...     "data", "demo", "synthetic_li_ion_trade_2012_2022.csv")
+    >>> s = inspect_flows(demo)
+    >>> s["format"], s["years"][0], s["reporters"]["examples"], s["problems"]
+    ('canonical', 2012, ['CHN'], [])
+    """
+    from geotrade.io.detect import detect_format
+    from geotrade.reference import comtrade_codes
+
+    fmt = detect_format(path, member=member) if format == "auto" else format
+    info: dict[str, object] = {}
+    reporters: Counter[str] = Counter()
+    partners: Counter[str] = Counter()
+    products: Counter[str] = Counter()
+    units: Counter[str] = Counter()
+    valuations: Counter[str] = Counter()
+    revisions: Counter[str] = Counter()
+    totals: list[pd.DataFrame] = []
+    aggs: list[pd.DataFrame] = []
+    hashes: list[np.ndarray] = []
+    years: set[int] = set()
+    rows = 0
+    problems: list[dict[str, Any]] = []
+    try:
+        for chunk in iter_flows(
+            path, format=fmt, unknown_codes="keep", member=member, sheet=sheet, info=info
+        ):
+            rows += len(chunk)
+            years |= set(chunk["year"].unique().tolist())
+            for counter, col in (
+                (reporters, "reporter_iso3"),
+                (partners, "partner_iso3"),
+                (products, "hs_code"),
+                (units, "quantity_unit"),
+                (valuations, "valuation"),
+                (revisions, "hs_revision"),
+            ):
+                counter.update(chunk[col].dropna().value_counts().to_dict())
+            agg = chunk["is_aggregate"].to_numpy(dtype=bool)
+            body = chunk.loc[~agg]
+            totals.append(body.groupby(["year", "flow"])["value_usd"].agg(["sum", "size"]))
+            aggs.append(
+                chunk.loc[agg]
+                .groupby(["partner_iso3", "hs_code"])["value_usd"]
+                .agg(["sum", "size"])
+            )
+            hashes.append(
+                pd.util.hash_pandas_object(chunk[list(DUPLICATE_KEY)], index=False).to_numpy()
+            )
+    except ValidationError as err:
+        problems = [
+            {"message": p.message, "path": p.path, "row": p.row, "column": p.column}
+            for p in err.problems
+        ]
+    if hashes:
+        all_h = np.concatenate(hashes)
+        n_dup = int(len(all_h) - len(np.unique(all_h)))
+        if n_dup:
+            problems.append(
+                {
+                    "message": f"{n_dup} rows repeat an earlier (year, reporter, partner, flow, "
+                    "hs_code) key; read with dedupe='sum' or 'first'",
+                    "path": str(path),
+                    "row": None,
+                    "column": None,
+                }
+            )
+    known = set(comtrade_codes()["code"])
+    unknown = sorted(
+        c for c in set(partners) | set(reporters) if c.startswith("_") and c[1:] not in known
+    )
+    if unknown:
+        problems.append(
+            {
+                "message": f"unknown area codes (kept as '_<code>'): {', '.join(unknown[:20])}",
+                "path": str(path),
+                "row": None,
+                "column": None,
+            }
+        )
+    tot = (
+        pd.concat(totals).groupby(level=[0, 1]).sum().reset_index()
+        if totals
+        else pd.DataFrame(columns=["year", "flow", "sum", "size"])
+    )
+    agt = (
+        pd.concat(aggs).groupby(level=[0, 1]).sum().reset_index()
+        if aggs
+        else pd.DataFrame(columns=["partner_iso3", "hs_code", "sum", "size"])
+    )
+    return {
+        "format": fmt,
+        "rows": rows,
+        "years": sorted(int(y) for y in years),
+        "reporters": _examples(reporters),
+        "partners": _examples(partners),
+        "products": _examples(products),
+        "units": dict(units),
+        "valuations": dict(valuations),
+        "revisions": dict(revisions),
+        "totals": [
+            {
+                "year": int(r.year),
+                "flow": str(r.flow),
+                "value_usd": float(r.sum),
+                "rows": int(r.size),
+            }
+            for r in tot.itertuples()
+        ],
+        "aggregates": [
+            {
+                "code": str(r.partner_iso3),
+                "hs_code": str(r.hs_code),
+                "value_usd": float(r.sum),
+                "rows": int(r.size),
+            }
+            for r in agt.itertuples()
+        ],
+        "excluded": info.get("excluded", []),
+        "problems": problems,
+    }

@@ -1,0 +1,424 @@
+"""Containers and encodings shared by the readers: plain, .gz, .zip, parquet, xlsx, JSON.
+
+Text files are decoded as UTF-8 (with or without BOM), then GBK/GB18030, in that order; a
+file that decodes as neither is rejected with the byte offset and row of the first bad
+byte. CSV files are read in chunks of strings so that every value can be checked and every
+problem named by its line number (``_row``; header = row 1). Quoted fields spanning lines
+are not expected in trade files and would shift the numbering.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import gzip
+import io
+import os
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Literal
+
+import numpy as np
+import pandas as pd
+
+from geotrade.errors import DataNotFoundError, InputFormatError
+
+__all__ = [
+    "CHUNKSIZE",
+    "ENCODINGS",
+    "Container",
+    "container",
+    "head_text",
+    "iter_table",
+    "open_binary",
+    "select_member",
+    "sniff_encoding",
+    "zip_members",
+]
+
+#: Encodings tried, in order (``utf-8-sig`` also reads UTF-8 without BOM).
+ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
+#: Default number of rows per chunk.
+CHUNKSIZE = 500_000
+ROW = "_row"
+_SAMPLE = 1 << 20
+
+Container = Literal["csv", "gz", "zip", "parquet", "xlsx", "json"]
+_IGNORED_MEMBERS = re.compile(
+    r"(^|/)(readme[^/]*|__macosx/.*|\..*|metadata_[^/]*|country_codes[^/]*|product_codes[^/]*)$",
+    re.IGNORECASE,
+)
+
+
+def container(path: str | os.PathLike[str]) -> Container:
+    """Return the kind of file from its name.
+
+    Examples
+    --------
+    >>> container("BACI_HS17_Y2022_V202401.csv.gz"), container("x.XLSX"), container("a.txt")
+    ('gz', 'xlsx', 'csv')
+    """
+    name = str(path).lower()
+    for suffix, kind in (
+        (".gz", "gz"),
+        (".zip", "zip"),
+        (".parquet", "parquet"),
+        (".pq", "parquet"),
+        (".xlsx", "xlsx"),
+        (".xlsm", "xlsx"),
+        (".json", "json"),
+    ):
+        if name.endswith(suffix):
+            return kind  # type: ignore[return-value]
+    return "csv"
+
+
+def _exists(path: Path) -> None:
+    if not path.exists():
+        msg = "file not found; check the path"
+        raise DataNotFoundError(msg, path=path)
+    if path.is_dir():
+        msg = "expected a file, got a directory"
+        raise InputFormatError(msg, path=path)
+
+
+def zip_members(path: str | os.PathLike[str]) -> list[str]:
+    """Names of the files in a zip archive (directories left out)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return [i.filename for i in zf.infolist() if not i.is_dir()]
+    except zipfile.BadZipFile as exc:
+        msg = "not a valid zip archive (corrupt or truncated download?); download it again"
+        raise InputFormatError(msg, path=path) from exc
+
+
+def select_member(
+    path: str | os.PathLike[str],
+    member: str | None = None,
+    *,
+    patterns: Sequence[str] = (),
+    allow_many: bool = False,
+) -> list[str]:
+    r"""Choose the data member(s) of a zip archive.
+
+    Parameters
+    ----------
+    path
+        The archive.
+    member
+        An explicit member name (or its base name).
+    patterns
+        Regular expressions on the base name, tried in order; the first that matches
+        something wins (e.g. ``^BACI_.*\.csv$`` for the BACI year files).
+    allow_many
+        Return every match of the winning pattern (BACI year files) instead of requiring one.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    InputFormatError
+        If nothing matches or the choice is ambiguous; the message lists the members.
+    """
+    members = zip_members(path)
+    listing = ", ".join(members) if members else "(empty archive)"
+    if member is not None:
+        hits = [m for m in members if m == member or m.rsplit("/", 1)[-1] == member]
+        if not hits:
+            msg = f"the zip archive has no member {member!r}; its members are: {listing}"
+            raise DataNotFoundError(msg, path=path)
+        return hits[:1]
+    for pattern in patterns:
+        rx = re.compile(pattern, re.IGNORECASE)
+        hits = [m for m in members if rx.search(m.rsplit("/", 1)[-1])]
+        if hits and (allow_many or len(hits) == 1):
+            return sorted(hits)
+        if hits:
+            break
+    data = [m for m in members if not _IGNORED_MEMBERS.search(m)]
+    if len(data) == 1:
+        return data
+    if not data:
+        msg = f"the zip archive holds no data file; its members are: {listing}"
+    else:
+        msg = (
+            f"the zip archive holds {len(data)} candidate data files and geotrade cannot tell "
+            f"which one to read: {', '.join(data)}. Choose one with member=... "
+            "(command line: --member NAME)"
+        )
+    raise InputFormatError(msg, path=path)
+
+
+@contextlib.contextmanager
+def open_binary(path: str | os.PathLike[str], *, member: str | None = None) -> Iterator[IO[bytes]]:
+    """Open a file (plain, ``.gz`` or a zip member) for reading bytes."""
+    p = Path(path)
+    _exists(p)
+    kind = container(p)
+    if kind == "zip":
+        name = select_member(p, member)[0]
+        with zipfile.ZipFile(p) as zf, zf.open(name) as fh:
+            yield fh
+    elif kind == "gz":
+        with gzip.open(p, "rb") as fh:
+            yield fh  # type: ignore[misc]
+    else:
+        with open(p, "rb") as fh:
+            yield fh
+
+
+def _read_sample(path: str | os.PathLike[str], member: str | None, size: int = _SAMPLE) -> bytes:
+    try:
+        with open_binary(path, member=member) as fh:
+            return fh.read(size)
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        msg = f"cannot read the file ({exc}); it may be corrupt or truncated"
+        raise InputFormatError(msg, path=path) from exc
+
+
+def _first_bad_byte(
+    path: str | os.PathLike[str], member: str | None, encoding: str
+) -> tuple[int, int, int] | None:
+    """Return (byte offset, line number, byte value) of the first undecodable byte."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset, lines = 0, 1
+    with open_binary(path, member=member) as fh:
+        while True:
+            block = fh.read(_SAMPLE)
+            pending = decoder.getstate()[0]
+            data = pending + block
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                pos = max(0, exc.start)
+                at = offset - len(pending) + pos
+                return at, lines + data[:pos].count(b"\n") - pending.count(b"\n"), data[pos]
+            if not block:
+                return None
+            offset += len(block)
+            lines += block.count(b"\n")
+
+
+def sniff_encoding(path: str | os.PathLike[str], *, member: str | None = None) -> str:
+    r"""Return the first of :data:`ENCODINGS` that decodes the start of the file.
+
+    Raises
+    ------
+    InputFormatError
+        If the file looks like UTF-16 or binary, or no encoding decodes it (the message
+        gives the byte offset and row of the first bad byte).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "gbk.csv"
+    >>> _ = p.write_bytes("name\n中国\n".encode("gbk"))
+    >>> sniff_encoding(p)
+    'gb18030'
+    """
+    sample = _read_sample(path, member)
+    if b"\x00" in sample:
+        msg = (
+            "the file contains NUL bytes: it looks like UTF-16 or a binary file, not a UTF-8 "
+            "or GBK text file; re-save it as 'CSV UTF-8'"
+        )
+        raise InputFormatError(msg, path=path)
+    for enc in ENCODINGS:
+        try:
+            codecs.getincrementaldecoder(enc)().decode(sample, final=len(sample) < _SAMPLE)
+        except UnicodeDecodeError:
+            continue
+        return enc
+    bad = _first_bad_byte(path, member, "utf-8-sig")
+    where = "" if bad is None else f"; first invalid byte 0x{bad[2]:02x} at byte offset {bad[0]}"
+    msg = (
+        "cannot decode the file as UTF-8 (with or without BOM) or GBK/GB18030"
+        f"{where}. Re-save it as UTF-8 (Excel: 'CSV UTF-8')"
+    )
+    raise InputFormatError(msg, path=path, row=None if bad is None else bad[1])
+
+
+def head_text(
+    path: str | os.PathLike[str], *, member: str | None = None, lines: int = 6
+) -> list[str]:
+    """Return the first decoded lines of a text file (for format detection)."""
+    enc = sniff_encoding(path, member=member)
+    sample = _read_sample(path, member, 1 << 16)
+    text = codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=False)
+    return text.splitlines()[:lines]
+
+
+def _sniff_sep(header: str) -> str:
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    return max(counts, key=lambda s: counts[s]) if max(counts.values()) > 0 else ","
+
+
+def _decode_error(
+    path: str | os.PathLike[str], member: str | None, encoding: str, exc: UnicodeDecodeError
+) -> InputFormatError:
+    bad = _first_bad_byte(path, member, encoding)
+    name = "UTF-8" if encoding.startswith("utf-8") else "GBK/GB18030"
+    where = "" if bad is None else f": invalid byte 0x{bad[2]:02x} at byte offset {bad[0]}"
+    msg = (
+        f"the file started as {name} but a later part cannot be decoded as {name}{where}. "
+        "The file mixes encodings; re-save it as UTF-8"
+    )
+    err = InputFormatError(msg, path=path, row=None if bad is None else bad[1])
+    err.__cause__ = exc
+    return err
+
+
+def _iter_csv(
+    path: str | os.PathLike[str],
+    *,
+    member: str | None,
+    skiprows: int,
+    chunksize: int,
+    usecols: Sequence[str] | None,
+) -> Iterator[pd.DataFrame]:
+    enc = sniff_encoding(path, member=member)
+    lines = head_text(path, member=member, lines=skiprows + 1)
+    if len(lines) <= skiprows or not lines[skiprows].strip():
+        msg = "the file is empty (no header row); expected a CSV table with a header"
+        raise InputFormatError(msg, path=path, row=skiprows + 1 if lines else None)
+    sep = _sniff_sep(lines[skiprows])
+    header_line = skiprows + 1
+    with open_binary(path, member=member) as fh:
+        try:
+            reader = pd.read_csv(
+                fh,
+                sep=sep,
+                encoding=enc,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                skiprows=skiprows,
+                skip_blank_lines=False,
+                chunksize=chunksize,
+                usecols=(lambda c: c.strip() in usecols) if usecols is not None else None,
+                encoding_errors="strict",
+            )
+            start = header_line + 1
+            for chunk in reader:
+                chunk.columns = [str(c).strip() for c in chunk.columns]
+                chunk[ROW] = np.arange(start, start + len(chunk), dtype="int64")
+                start += len(chunk)
+                blank = chunk.drop(columns=ROW).isna().all(axis=1)
+                if blank.any():
+                    chunk = chunk.loc[~blank]
+                yield chunk.reset_index(drop=True)
+        except UnicodeDecodeError as exc:
+            raise _decode_error(path, member, enc, exc) from exc
+        except pd.errors.ParserError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            row = int(m.group(1)) + skiprows if m else None
+            msg = f"the CSV is malformed ({exc}); check quotes and the number of fields"
+            raise InputFormatError(msg, path=path, row=row) from exc
+        except pd.errors.EmptyDataError as exc:
+            msg = "the file is empty; expected a CSV table with a header"
+            raise InputFormatError(msg, path=path) from exc
+
+
+def _iter_parquet(path: Path, *, chunksize: int) -> Iterator[pd.DataFrame]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        msg = f"cannot read the file as parquet ({exc})"
+        raise InputFormatError(msg, path=path) from exc
+    start = 2
+    for batch in pf.iter_batches(batch_size=chunksize):
+        chunk = batch.to_pandas()
+        chunk[ROW] = np.arange(start, start + len(chunk), dtype="int64")
+        start += len(chunk)
+        yield chunk
+
+
+def _read_xlsx(path: Path, *, sheet: str | int | None, skiprows: int) -> pd.DataFrame:
+    try:
+        df = pd.read_excel(
+            path,
+            sheet_name=0 if sheet is None else sheet,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skiprows=skiprows,
+            engine="openpyxl",
+        )
+    except ValueError as exc:
+        msg = f"cannot read the sheet {sheet!r} of the workbook ({exc})"
+        raise InputFormatError(msg, path=path) from exc
+    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+        msg = f"cannot read the file as an .xlsx workbook ({exc})"
+        raise InputFormatError(msg, path=path) from exc
+    df.columns = [str(c).strip() for c in df.columns]
+    df[ROW] = np.arange(skiprows + 2, skiprows + 2 + len(df), dtype="int64")
+    blank = df.drop(columns=ROW).isna().all(axis=1)
+    return df.loc[~blank].reset_index(drop=True)
+
+
+def iter_table(
+    path: str | os.PathLike[str],
+    *,
+    member: str | None = None,
+    sheet: str | int | None = None,
+    skiprows: int = 0,
+    chunksize: int = CHUNKSIZE,
+    usecols: Sequence[str] | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Yield a tabular file in chunks, with a ``_row`` column of file line numbers.
+
+    CSV (plain, ``.gz`` or zip member) and xlsx cells come as strings (missing = NaN);
+    parquet keeps its column types.
+
+    Parameters
+    ----------
+    path
+        The file.
+    member
+        Zip member to read (default: the only data member).
+    sheet
+        Worksheet name or 0-based index for ``.xlsx`` (default: the first).
+    skiprows
+        Lines before the header (4 for World Bank bulk files).
+    chunksize
+        Rows per chunk.
+    usecols
+        Only these columns (CSV only).
+
+    Yields
+    ------
+    pandas.DataFrame
+    """
+    p = Path(path)
+    _exists(p)
+    kind = container(p)
+    if kind == "parquet":
+        yield from _iter_parquet(p, chunksize=chunksize)
+    elif kind == "xlsx":
+        yield _read_xlsx(p, sheet=sheet, skiprows=skiprows)
+    elif kind == "json":
+        msg = "JSON files are read by the Comtrade reader only"
+        raise InputFormatError(msg, path=p)
+    else:
+        yield from _iter_csv(
+            p, member=member, skiprows=skiprows, chunksize=chunksize, usecols=usecols
+        )
+
+
+def read_text(path: str | os.PathLike[str], *, member: str | None = None) -> str:
+    """Read a whole (small) text file, decoding as :func:`sniff_encoding` says."""
+    enc = sniff_encoding(path, member=member)
+    with open_binary(path, member=member) as fh, io.TextIOWrapper(fh, encoding=enc) as text:
+        try:
+            return text.read()
+        except UnicodeDecodeError as exc:
+            raise _decode_error(path, member, enc, exc) from exc

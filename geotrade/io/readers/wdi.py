@@ -1,0 +1,162 @@
+"""World Bank WDI/WGI bulk CSV files (``API_<indicator>_DS2_en_csv_v2_<n>.csv``).
+
+The file (UTF-8 with BOM, CRLF) starts with four preamble lines ("Data Source", blank,
+"Last Updated Date", blank), then the header ``Country Name, Country Code, Indicator
+Name, Indicator Code, 1960, ..., <latest>`` and a trailing empty column. The zip from the
+World Bank also holds ``Metadata_Country_*.csv`` (``Country Code, Region, IncomeGroup``);
+aggregates (``WLD``, ``EAS``, ``HIC`` ...) are mixed in with the economies.
+
+:func:`read_wdi` returns a tidy table ``iso3, country_name, year, indicator,
+indicator_name, value, is_aggregate``. ``is_aggregate`` comes from the metadata file when
+it is found (empty Region = aggregate), else from geotrade's country table (codes that are
+not economies). Empty cells (years not yet published) are left out.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from geotrade import reference
+from geotrade.errors import InputFormatError, Problem, ValidationError
+from geotrade.io.canonical import ROW, as_str
+from geotrade.io.readers import _tabular
+
+__all__ = ["WDI_COLUMNS", "read_wdi"]
+
+#: Columns of the tidy table.
+WDI_COLUMNS = (
+    "iso3",
+    "country_name",
+    "year",
+    "indicator",
+    "indicator_name",
+    "value",
+    "is_aggregate",
+)
+_ID_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
+
+
+def _preamble(path: Path, member: str | None) -> int:
+    lines = _tabular.head_text(path, member=member, lines=6)
+    if not lines or not "".join(lines).strip():
+        msg = "the file is empty; expected a World Bank API_ CSV"
+        raise InputFormatError(msg, path=path)
+    first = lines[0].lstrip("\ufeff").strip().strip('"')
+    return 4 if first.startswith("Data Source") else 0
+
+
+def _metadata(path: Path, member: str | None) -> pd.Series | None:
+    """Region of each country code from Metadata_Country_*.csv (next to it / in the zip)."""
+    try:
+        if _tabular.container(path) == "zip":
+            meta = _tabular.select_member(path, None, patterns=(r"^Metadata_Country.*\.csv$",))[0]
+            tables = list(_tabular.iter_table(path, member=meta))
+        else:
+            stem = path.name.split(".")[0]
+            cands = sorted(path.parent.glob(f"Metadata_Country_{stem}*.csv")) or sorted(
+                path.parent.glob("Metadata_Country_*.csv")
+            )
+            if not cands:
+                return None
+            tables = list(_tabular.iter_table(cands[0]))
+    except InputFormatError:
+        return None
+    df = pd.concat(tables, ignore_index=True)
+    if "Country Code" not in df.columns or "Region" not in df.columns:
+        return None
+    return pd.Series(as_str(df["Region"]).to_numpy(), index=as_str(df["Country Code"]).to_numpy())
+
+
+def read_wdi(path: str | os.PathLike[str], *, member: str | None = None) -> pd.DataFrame:
+    r"""Read a World Bank bulk indicator CSV (WDI, WGI) as a tidy table.
+
+    Parameters
+    ----------
+    path
+        ``API_*.csv`` (plain, ``.gz``) or the World Bank zip (the ``API_*`` member is
+        chosen); ``.xlsx`` and files without the 4-line preamble are accepted too.
+    member
+        Zip member to read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``iso3, country_name, year (int64), indicator, indicator_name, value
+        (float64), is_aggregate (bool)``, sorted by indicator, iso3, year.
+
+    Raises
+    ------
+    InputFormatError
+        If the header is not the World Bank one.
+    ValidationError
+        If a year cell is not a number (rows and columns listed).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "API_PV.EST_DS2_en_csv_v2_1.csv"
+    >>> _ = p.write_text('"Data Source","World Development Indicators",\n\n'
+    ...     '"Last Updated Date","2025-07-01",\n\n'
+    ...     '"Country Name","Country Code","Indicator Name","Indicator Code","2012","2022",\n'
+    ...     '"China","CHN","Political Stability","PV.EST","-0.539","-0.451",\n'
+    ...     '"World","WLD","Political Stability","PV.EST","","",\n', encoding="utf-8-sig")
+    >>> read_wdi(p)[["iso3", "year", "value", "is_aggregate"]]
+      iso3  year  value  is_aggregate
+    0  CHN  2012 -0.539         False
+    1  CHN  2022 -0.451         False
+    """
+    p = Path(path)
+    if _tabular.container(p) == "zip" and member is None:
+        member = _tabular.select_member(p, None, patterns=(r"^API_.*\.csv$",))[0]
+    skip = 0 if _tabular.container(p) in ("parquet", "xlsx") else _preamble(p, member)
+    tables = list(_tabular.iter_table(p, member=member, skiprows=skip))
+    df = pd.concat(tables, ignore_index=True)
+    missing = [c for c in _ID_COLUMNS if c not in df.columns]
+    if missing:
+        msg = (
+            f"missing column(s) {', '.join(map(repr, missing))}: not a World Bank bulk CSV "
+            "(expected 4 preamble lines, then Country Name, Country Code, Indicator Name, "
+            "Indicator Code, 1960, ...)"
+        )
+        raise InputFormatError(msg, path=p, row=skip + 1, column=missing[0])
+    years = [c for c in df.columns if str(c).strip().isdigit() and len(str(c).strip()) == 4]
+    long = df.melt(id_vars=[*_ID_COLUMNS, ROW], value_vars=years, var_name="year", value_name="raw")
+    text = as_str(long["raw"])
+    value = pd.to_numeric(text, errors="coerce")
+    bad = text.notna() & value.isna()
+    if bad.any():
+        problems = [
+            Problem(f"expected a number, got {t!r}", path=str(p), row=int(r), column=str(y))
+            for t, r, y in zip(
+                long.loc[bad, "raw"], long.loc[bad, ROW], long.loc[bad, "year"], strict=True
+            )
+        ][:50]
+        raise ValidationError(problems)
+    keep = text.notna().to_numpy()
+    iso3 = as_str(long["Country Code"]).str.upper()
+    regions = _metadata(p, member)
+    if regions is not None:
+        is_agg = iso3.map(lambda c: not isinstance(regions.get(c), str)).astype(bool)
+    else:
+        known = set(reference.countries()["iso3"])
+        is_agg = ~iso3.isin(known)
+    out = pd.DataFrame(
+        {
+            "iso3": iso3,
+            "country_name": as_str(long["Country Name"]),
+            "year": long["year"].astype("int64"),
+            "indicator": as_str(long["Indicator Code"]),
+            "indicator_name": as_str(long["Indicator Name"]),
+            "value": value.astype("float64"),
+            "is_aggregate": is_agg.to_numpy(dtype=bool),
+        }
+    ).loc[keep]
+    out = out.sort_values(["indicator", "iso3", "year"], kind="stable").reset_index(drop=True)
+    out.attrs["format"] = "wdi"
+    out.attrs["path"] = str(p)
+    out.attrs["empty_cells"] = int((~keep).sum())
+    out.attrs["aggregates_from"] = "metadata file" if regions is not None else "geotrade reference"
+    return out.loc[:, list(WDI_COLUMNS)]
