@@ -130,6 +130,49 @@ def _read(path: Path, layer: str | None) -> tuple[Any, str]:
     return gdf, layer
 
 
+def _check_geometry(gdf: Any, path: Path, layer: str) -> list[str]:
+    """Reject a CRS that contradicts the coordinates; list empty and invalid geometries."""
+    notes: list[str] = []
+    geom = gdf.geometry if "geometry" in gdf.columns else None
+    if geom is None:
+        return [f"layer {layer!r} has no geometry: the output is a table without a map"]
+    present = geom.notna() & ~geom.is_empty
+    if not present.any():
+        msg = (
+            f"layer {layer!r} has no usable geometry: all {len(gdf)} features are empty or "
+            "NULL; check that the file was exported with its geometries"
+        )
+        raise InputFormatError(msg, path=path)
+    if gdf.crs is None:
+        notes.append(f"layer {layer!r} has no CRS; QGIS will ask for one (set it in the source)")
+    elif gdf.crs.is_geographic:
+        xmin, ymin, xmax, ymax = geom[present].total_bounds
+        if xmin < -181 or xmax > 361 or ymin < -91 or ymax > 91:
+            msg = (
+                f"layer {layer!r} declares the geographic CRS {gdf.crs.to_string()} but its "
+                f"coordinates span x {xmin:.0f}..{xmax:.0f}, y {ymin:.0f}..{ymax:.0f}, which are "
+                "not degrees: the CRS is wrong (probably a projected CRS in metres); assign the "
+                "right CRS in the source file"
+            )
+            raise InputFormatError(msg, path=path)
+    missing = np.flatnonzero(~present.to_numpy())
+    if len(missing):
+        fids = ", ".join(str(gdf.index[i]) for i in missing[:_MAX_LISTED])
+        notes.append(
+            f"{len(missing)} feature(s) have empty or NULL geometry (FID {fids}); they are kept "
+            "in the table but cannot be drawn"
+        )
+    invalid = np.flatnonzero((present & ~geom.is_valid).to_numpy())
+    if len(invalid):
+        fids = ", ".join(str(gdf.index[i]) for i in invalid[:_MAX_LISTED])
+        notes.append(
+            f"{len(invalid)} feature(s) have invalid geometry (FID {fids}), e.g. "
+            "self-intersections; they are kept as they are (repair them with QGIS "
+            "'Fix geometries' if the map draws them wrongly)"
+        )
+    return notes
+
+
 def _values(gdf: pd.DataFrame, column: str, path: Path, layer: str) -> np.ndarray:
     if column not in gdf.columns or column == "geometry":
         fields = [c for c in gdf.columns if c != "geometry"]
@@ -224,6 +267,7 @@ def classify_layer(
 
     path = Path(src)
     gdf, layer = _read(path, layer)
+    notes = _check_geometry(gdf, path, layer)
     values = _values(gdf, field, path, layer)
     if scheme not in SCHEMES:
         msg = f"unknown scheme {scheme!r}; choose one of {', '.join(SCHEMES)}"
@@ -288,5 +332,5 @@ def classify_layer(
         classification=result,
         style=style,
         nodata=nodata,
-        warnings=list(result.warnings),
+        warnings=notes + list(result.warnings),
     )
