@@ -1,0 +1,383 @@
+"""``geotrade model nb|gravity|sample-panel``: regressions, publication tables, residual maps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from geotrade.commands._common import emit_result, reporter
+
+
+def _list(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def _read_csv(path: Path) -> Any:
+    import pandas as pd
+
+    from geotrade.errors import DataNotFoundError, InputFormatError
+
+    if not path.is_file():
+        msg = "file not found; check the path"
+        raise DataNotFoundError(msg, path=path)
+    try:
+        # keep "NA" (Namibia) as a code: only empty cells are missing
+        return pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        msg = f"cannot read as a UTF-8 CSV table: {exc}"
+        raise InputFormatError(msg, path=path) from exc
+
+
+def _is_synthetic(df: Any) -> bool:
+    if "synthetic" in df.columns:
+        return bool(df["synthetic"].astype(str).str.lower().isin(["true", "1"]).any())
+    return False
+
+
+def _write_tables(
+    table: Any, csv: Path | None, md: Path | None, tex: Path | None
+) -> dict[str, str]:
+    outputs: dict[str, str] = {}
+    for key, path, fmt in (("csv", csv, "csv"), ("md", md, "md"), ("tex", tex, "tex")):
+        if path is not None:
+            table.write(path, fmt=fmt)
+            outputs[key] = str(path)
+    return outputs
+
+
+def nb(
+    design: Annotated[Path, typer.Argument(help="Design table (CSV), one row per observation.")],
+    y: Annotated[str, typer.Option("--y", help="Outcome column (trade value, >= 0).")],
+    x: Annotated[str, typer.Option("--x", help="Regressor columns, comma-separated.")],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Separate fits per group, e.g. year,flow.")
+    ] = None,
+    round_thousand: Annotated[
+        bool, typer.Option("--round-thousand", help="Fit counts of thousand units (y/1000).")
+    ] = False,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
+    md: Annotated[Path | None, typer.Option("--md", help="Write the table as Markdown.")] = None,
+    tex: Annotated[Path | None, typer.Option("--tex", help="Write the table as LaTeX.")] = None,
+    years: Annotated[
+        str | None, typer.Option("--years", help="Keep only these years, e.g. 2017,2022.")
+    ] = None,
+    paren: Annotated[
+        str, typer.Option("--paren", help="In parentheses: z (default, as seed 000) or se.")
+    ] = "z",
+    lang: Annotated[str, typer.Option("--lang", help="Table labels: en or zh.")] = "en",
+) -> None:
+    """Negative binomial (NB2) regressions in the layout of seed 000 Table 5."""
+    from geotrade.errors import InputFormatError
+    from geotrade.models.nb import fit_nb
+    from geotrade.models.tables import nb_table
+
+    if paren not in ("z", "se") or lang not in ("en", "zh"):
+        msg = f"--paren must be z or se and --lang en or zh; got {paren!r}, {lang!r}"
+        raise InputFormatError(msg)
+    rep = reporter()
+    with rep.task("model nb", 3, "reading the design table") as t:
+        df = _read_csv(design)
+        if years:
+            if "year" not in df.columns:
+                msg = "--years needs a 'year' column in the design table"
+                raise InputFormatError(msg, path=design)
+            keep = [int(v) for v in _list(years)]
+            n0 = len(df)
+            df = df[df["year"].isin(keep)]
+            rep.log(f"--years {years}: kept {len(df)} of {n0} rows")
+        t.advance(message="fitting")
+        res = fit_nb(df, y=y, x=_list(x), by=_list(by) or None, round_thousand=round_thousand)
+        for f in res.fits:
+            label = ", ".join(f"{k}={v}" for k, v in f.key.items()) or "all rows"
+            if len(f.dropped):
+                rep.log(f"{label}: dropped {len(f.dropped)} row(s) with missing values")
+            for note in f.notes:
+                rep.log(f"{label}: {note}", level="warning")
+        t.advance(message="writing tables")
+        synthetic = _is_synthetic(df)
+        title = "Negative binomial regression" + (" (SYNTHETIC DATA)" if synthetic else "")
+        table = nb_table(res, paren=paren, lang=lang, title=title)  # type: ignore[arg-type]
+        outputs = _write_tables(table, csv, md, tex)
+        t.advance()
+    record = {"outputs": outputs, "synthetic": synthetic, **res.to_record()}
+    emit_result("model nb", record, table.to_markdown())
+
+
+def gravity(
+    panel: Annotated[Path, typer.Argument(help="Partner-year panel (CSV).")],
+    y: Annotated[str, typer.Option("--y", help="Outcome column(s), comma-separated.")],
+    x: Annotated[str, typer.Option("--x", help="Regressor terms, comma-separated; a:b interacts.")],
+    fe: Annotated[str, typer.Option("--fe", help="Fixed effects (partner, year or columns).")] = (
+        "partner,year"
+    ),
+    cluster: Annotated[
+        str, typer.Option("--cluster", help="Cluster SEs by this column (partner); none = HC1.")
+    ] = "partner",
+    method: Annotated[str, typer.Option("--method", help="ppml, ols or both.")] = "ppml",
+    lag: Annotated[bool, typer.Option("--lag", help="Lag regressors by one year.")] = False,
+    standardize: Annotated[
+        bool, typer.Option("--standardize", help="z-score the regressors.")
+    ] = False,
+    id: Annotated[str, typer.Option("--id", help="Partner key column.")] = "partner_iso3",
+    time: Annotated[str, typer.Option("--time", help="Year column.")] = "year",
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
+    md: Annotated[Path | None, typer.Option("--md", help="Write the table as Markdown.")] = None,
+    tex: Annotated[Path | None, typer.Option("--tex", help="Write the table as LaTeX.")] = None,
+    gpkg: Annotated[
+        Path | None, typer.Option("--gpkg", help="Write residual maps (GeoPackage).")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year of the residual map (default: last).")
+    ] = None,
+    dropped: Annotated[
+        Path | None, typer.Option("--dropped", help="Write the dropped-observations report (CSV).")
+    ] = None,
+    backend: Annotated[
+        str, typer.Option("--backend", help="auto, pyfixest or statsmodels.")
+    ] = "auto",
+    lang: Annotated[str, typer.Option("--lang", help="Table labels: en or zh.")] = "en",
+) -> None:
+    """Fixed-effects gravity (OLS on logs and/or PPML) in the layout of seed 001 Tables 4-5."""
+    import pandas as pd
+
+    from geotrade.errors import InputFormatError
+    from geotrade.models.gravity import fit_gravity
+    from geotrade.models.tables import gravity_table
+
+    if method not in ("ppml", "ols", "both") or lang not in ("en", "zh"):
+        msg = f"--method must be ppml, ols or both and --lang en or zh; got {method!r}, {lang!r}"
+        raise InputFormatError(msg)
+    rep = reporter()
+    ys = _list(y)
+    with rep.task("model gravity", len(ys) + 2, "reading the panel") as t:
+        df = _read_csv(panel)
+        synthetic = _is_synthetic(df)
+        fits = []
+        for yy in ys:
+            t.advance(message=f"fitting {yy}")
+            fits += fit_gravity(
+                df,
+                y=yy,
+                x=_list(x),
+                fe=_list(fe),
+                cluster=None if cluster.lower() in ("", "none") else cluster,
+                method=method,  # type: ignore[arg-type]
+                lag=lag,
+                standardize=standardize,
+                id=id,
+                time=time,
+                backend=backend,  # type: ignore[arg-type]
+            )
+        for f in fits:
+            for m in f.messages:
+                rep.log(f"{f.y} {f.method}: {m}", level="warning")
+            if len(f.dropped):
+                counts = f.dropped["reason"].value_counts().to_dict()
+                rep.log(f"{f.y} {f.method}: dropped {counts}")
+        t.advance(message="writing outputs")
+        notes = []
+        if lag:
+            notes.append("Regressors lagged one year.")
+        if standardize:
+            notes.append("Regressors standardised (z-scores).")
+        if synthetic:
+            notes.append("SYNTHETIC DATA - not real statistics.")
+        table = gravity_table(fits, lang=lang)  # type: ignore[arg-type]
+        table.note += (" " + " ".join(notes)) if notes else ""
+        outputs = _write_tables(table, csv, md, tex)
+        if dropped is not None:
+            from geotrade.io.atomic import atomic_path
+
+            frames = [f.dropped.assign(y=f.y, method=f.method) for f in fits]
+            with atomic_path(dropped) as tmp:
+                pd.concat(frames, ignore_index=True).to_csv(tmp, index=False)
+            outputs["dropped"] = str(dropped)
+        layers: list[str] = []
+        maps: dict[str, Any] = {}
+        if gpkg is not None:
+            from geotrade.models.maps import write_residual_gpkg
+
+            _, infos = write_residual_gpkg(
+                gpkg, fits, year=year, synthetic=synthetic, source=str(panel)
+            )
+            outputs["gpkg"] = str(gpkg)
+            layers = list(infos)
+            maps = {k: {"breaks": v["breaks"], "counts": v["counts"]} for k, v in infos.items()}
+            for k, v in infos.items():
+                rep.log(f"{k}: {v['join_summary']}")
+        t.advance()
+    record = {
+        "outputs": outputs,
+        "layers": layers,
+        "synthetic": synthetic,
+        "fits": [f.to_record() for f in fits],
+        "maps": maps,
+    }
+    emit_result("model gravity", record, table.to_markdown())
+
+
+def sample_panel(
+    out: Annotated[Path, typer.Argument(help="Output CSV (a .meta.json sidecar is added).")],
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
+    partners: Annotated[int, typer.Option("--partners", help="Number of partners.")] = 80,
+) -> None:
+    """Write the SYNTHETIC planted-effects panel used by the econometrics tests and docs."""
+    import json
+
+    from geotrade.io.atomic import atomic_path
+    from geotrade.synthetic.panel import DEFAULT_SEED, make_panel, truth
+
+    s = DEFAULT_SEED if seed is None else seed
+    df = make_panel(seed=s, n_partners=partners)
+    meta_path = (
+        out.with_name(out.name + ".meta.json")
+        if out.suffix != ".csv"
+        else (out.with_suffix(".meta.json"))
+    )
+    meta = {**truth(), "seed": s, "n_partners": partners, "rows": len(df), "file": out.name}
+    with atomic_path(out) as tmp:
+        df.to_csv(tmp, index=False, float_format="%.10g")
+    with atomic_path(meta_path) as tmp:
+        tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    emit_result(
+        "model sample-panel",
+        {
+            "outputs": {"csv": str(out), "meta": str(meta_path)},
+            "rows": len(df),
+            "seed": s,
+            "synthetic": True,
+        },
+        f"SYNTHETIC planted-effects panel ({len(df)} rows, seed {s}) written to {out}",
+    )
+
+
+def design(
+    panel: Annotated[Path, typer.Argument(help="Base panel (CSV) with partner and year columns.")],
+    out: Annotated[Path, typer.Option("--out", help="Design table to write (CSV).")],
+    wdi: Annotated[
+        str | None, typer.Option("--wdi", help="World Bank API_*.csv files, comma-separated.")
+    ] = None,
+    names: Annotated[
+        str | None, typer.Option("--names", help="Rename indicators: CODE=name,CODE=name.")
+    ] = None,
+    flows: Annotated[
+        Path | None, typer.Option("--flows", help="Flow file for EV trade (HS 870380/60/40).")
+    ] = None,
+    distance_to: Annotated[
+        str | None, typer.Option("--distance-to", help="ISO3 for capital distance (CHN).")
+    ] = None,
+    group: Annotated[
+        list[str] | None,
+        typer.Option("--group", help="Dummy from a membership CSV: NAME=FILE (repeatable)."),
+    ] = None,
+    log: Annotated[str | None, typer.Option("--log", help="Columns to log (ln_<col>).")] = None,
+    zeros: Annotated[str, typer.Option("--zeros", help="ln(0): missing, log1p or error.")] = (
+        "missing"
+    ),
+    lag: Annotated[str | None, typer.Option("--lag", help="Columns to lag (<col>_lag1).")] = None,
+    standardize: Annotated[
+        str | None, typer.Option("--standardize", help="Columns to z-score (z_<col>).")
+    ] = None,
+    no_interpolate: Annotated[
+        bool, typer.Option("--no-interpolate", help="Do not fill interior gaps.")
+    ] = False,
+    id: Annotated[str, typer.Option("--id", help="Partner key column.")] = "partner_iso3",
+    time: Annotated[str, typer.Option("--time", help="Year column.")] = "year",
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write the assembly report (JSON).")
+    ] = None,
+) -> None:
+    """Assemble a partner-year design table (WDI/WGI, EV trade, distance, dummies, transforms)."""
+    import json
+
+    import pandas as pd
+
+    from geotrade.covariates import build_design
+    from geotrade.errors import InputFormatError
+    from geotrade.io.atomic import atomic_path
+
+    rep = reporter()
+    with rep.task("model design", 3, "reading inputs") as t:
+        base = _read_csv(panel)
+        tidy = None
+        if wdi:
+            from geotrade.io.readers.wdi import read_wdi
+
+            tidy = pd.concat([read_wdi(Path(f)) for f in _list(wdi)], ignore_index=True)
+            if "is_aggregate" in tidy.columns:
+                tidy = tidy[~tidy["is_aggregate"].astype(bool)]
+        rename = {}
+        for item in _list(names):
+            code, sep, col = item.partition("=")
+            if not sep or not col:
+                msg = f"--names expects CODE=name pairs; got {item!r}"
+                raise InputFormatError(msg)
+            rename[code.strip()] = col.strip()
+        fl = None
+        if flows is not None:
+            from geotrade import read_flows
+
+            fl = read_flows(flows)
+        groups = {}
+        for item in group or []:
+            name, sep, file = item.partition("=")
+            if not sep or not file:
+                msg = f"--group expects NAME=FILE; got {item!r}"
+                raise InputFormatError(msg)
+            groups[name.strip()] = _read_csv(Path(file.strip()))
+        t.advance(message="assembling")
+        d, r = build_design(
+            base,
+            indicators=tidy,
+            indicator_names=rename or None,
+            flows=fl,
+            distance_to=distance_to,
+            groups=groups or None,
+            interpolate=[] if no_interpolate else None,
+            log=_list(log),
+            zeros=zeros,  # type: ignore[arg-type]
+            lags=_list(lag),
+            standardize=_list(standardize),
+            id=id,
+            time=time,
+        )
+        for row in r.interpolated.to_dict(orient="records"):
+            rep.log(f"interpolated {row['n_filled']} value(s) of {row['variable']}")
+        if len(r.dropped):
+            rep.log(f"listwise deletion dropped {len(r.dropped)} of {r.n_in} rows", level="warning")
+        if r.no_coordinates:
+            rep.log(f"no capital coordinates: {', '.join(r.no_coordinates)}", level="warning")
+        t.advance(message="writing")
+        with atomic_path(out) as tmp:
+            d.to_csv(tmp, index=False)
+        outputs = {"csv": str(out)}
+        summary = r.to_dict()
+        if report is not None:
+            full = {**summary, "dropped": r.dropped.astype(object).to_dict(orient="records")}
+            with atomic_path(report) as tmp:
+                tmp.write_text(
+                    json.dumps(full, indent=2, ensure_ascii=False, default=str) + "\n",
+                    encoding="utf-8",
+                )
+            outputs["report"] = str(report)
+        t.advance()
+    emit_result(
+        "model design",
+        {"outputs": outputs, "columns": list(d.columns), **summary},
+        f"Design table: {r.n_out} of {r.n_in} rows, {len(d.columns)} columns -> {out}",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``model`` command group to the main app."""
+    sub = typer.Typer(
+        help="Econometric models: negative binomial, fixed-effects gravity, residual maps.",
+        no_args_is_help=True,
+    )
+    sub.command("nb")(nb)
+    sub.command("gravity")(gravity)
+    sub.command("sample-panel")(sample_panel)
+    sub.command("design")(design)
+    app.add_typer(sub, name="model")
