@@ -53,7 +53,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -67,6 +68,20 @@ __all__ = ["GravityFit", "fit_gravity"]
 
 Method = Literal["ppml", "ols", "both"]
 Backend = Literal["auto", "pyfixest", "statsmodels"]
+
+
+@contextmanager
+def _root_logging_kept() -> Iterator[None]:
+    """Undo pyfixest's ``logging.basicConfig`` (it would echo pyogrio's INFO lines later)."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 @dataclass
@@ -356,7 +371,7 @@ def _fit_one(
         if fe_safe:
             fml += " | " + " + ".join(fe_safe)
         vcov: Any = {"CRV1": cl_safe} if cl_safe else "hetero"
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, _root_logging_kept():
             warnings.simplefilter("always")
             try:
                 data = work.reset_index(drop=True)  # pyfixest reports row positions
