@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from _corpus_summary import pytest_runtest_logreport, pytest_terminal_summary  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 
