@@ -188,7 +188,7 @@ def interdependence_cmd(
         flows = load_flows(flows_path)
         synthetic = is_synthetic(flows)
         flows, codes, notes = select_products(
-            flows, parse_hs(hs), product_list, lumped=lumped
+            flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path
         )
         if mirror != "reporter":
             from geotrade.mirror import focal_view
@@ -202,6 +202,13 @@ def interdependence_cmd(
         if table.empty:
             msg = f"no trade reported by {focal} for the selected years/products"
             raise ValidationError([Problem(msg, path=str(flows_path), column="reporter_iso3")])
+        excluded_rows = _excluded_records(table)
+        for r in excluded_rows:
+            rep.log(
+                f"excluded from the partner metrics: partner {r['partner_iso3'] or '(blank)'} "
+                f"({r['reason']}): {r['rows']} rows, {r['value_usd']:,.0f} USD",
+                level="warning",
+            )
         labelled = label_table(table, focal=focal, lang=lang)
         outputs["csv"] = str(write_csv(labelled, csv))
         yrs = sorted({int(y) for y in table["year"]})
@@ -288,6 +295,7 @@ def interdependence_cmd(
             k: {"n_matched": v["n_matched"], "unmatched_table": v["unmatched_table"]}
             for k, v in reports.items()
         },
+        "excluded": excluded_rows,
         "notes": notes,
     }
     flat = t3.copy()
@@ -295,8 +303,31 @@ def interdependence_cmd(
     human = [f"Trade interdependence of {focal} (seed 000 Table 3 shape)"]
     if synthetic:
         human.append(SYNTHETIC_NOTE)
-    human += ["", md_table(flat.reset_index()), "", "Written: " + ", ".join(outputs.values())]
+    human += ["", md_table(flat.reset_index()), ""]
+    human += [
+        f"Excluded: {r['partner_iso3'] or '(blank)'} ({r['reason']}), {r['rows']} rows, "
+        f"{r['value_usd']:,.0f} USD"
+        for r in excluded_rows
+        if r["reason"] != "reporter is not the focal economy"
+    ]
+    human.append("Written: " + ", ".join(outputs.values()))
     emit_result("interdependence", record, "\n".join(human))
+
+
+def _excluded_records(table: Any) -> list[dict[str, Any]]:
+    """Rows the metrics left out (aggregates, blanks, other reporters), JSON-able."""
+    excluded = table.attrs.get("excluded")
+    if excluded is None or len(excluded) == 0:
+        return []
+    return [
+        {
+            "partner_iso3": str(r["partner_iso3"]),
+            "reason": str(r["reason"]),
+            "rows": int(r["rows"]),
+            "value_usd": float(r["value_usd"]),
+        }
+        for r in excluded.to_dict("records")
+    ]
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +30,24 @@ def _read_csv(path: Path) -> Any:
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         msg = f"cannot read as a UTF-8 CSV table: {exc}"
         raise InputFormatError(msg, path=path) from exc
+
+
+@contextmanager
+def _about(path: Path) -> Iterator[None]:
+    """Name ``path`` in input errors raised by the model code (which sees only a table)."""
+    from dataclasses import replace
+
+    from geotrade.errors import InputFormatError, ValidationError
+
+    try:
+        yield
+    except ValidationError as exc:
+        problems = [p if p.path else replace(p, path=str(path)) for p in exc.problems]
+        raise ValidationError(problems) from exc
+    except InputFormatError as exc:
+        if exc.path is not None:
+            raise
+        raise InputFormatError(exc.message, path=path, row=exc.row, column=exc.column) from exc
 
 
 def _is_synthetic(df: Any) -> bool:
@@ -88,7 +108,8 @@ def nb(
             df = df[df["year"].isin(keep)]
             rep.log(f"--years {years}: kept {len(df)} of {n0} rows")
         t.advance(message="fitting")
-        res = fit_nb(df, y=y, x=_list(x), by=_list(by) or None, round_thousand=round_thousand)
+        with _about(design):
+            res = fit_nb(df, y=y, x=_list(x), by=_list(by) or None, round_thousand=round_thousand)
         for f in res.fits:
             label = ", ".join(f"{k}={v}" for k, v in f.key.items()) or "all rows"
             if len(f.dropped):
@@ -157,19 +178,20 @@ def gravity(
         fits = []
         for yy in ys:
             t.advance(message=f"fitting {yy}")
-            fits += fit_gravity(
-                df,
-                y=yy,
-                x=_list(x),
-                fe=_list(fe),
-                cluster=None if cluster.lower() in ("", "none") else cluster,
-                method=method,  # type: ignore[arg-type]
-                lag=lag,
-                standardize=standardize,
-                id=id,
-                time=time,
-                backend=backend,  # type: ignore[arg-type]
-            )
+            with _about(panel):
+                fits += fit_gravity(
+                    df,
+                    y=yy,
+                    x=_list(x),
+                    fe=_list(fe),
+                    cluster=None if cluster.lower() in ("", "none") else cluster,
+                    method=method,  # type: ignore[arg-type]
+                    lag=lag,
+                    standardize=standardize,
+                    id=id,
+                    time=time,
+                    backend=backend,  # type: ignore[arg-type]
+                )
         for f in fits:
             for m in f.messages:
                 rep.log(f"{f.y} {f.method}: {m}", level="warning")

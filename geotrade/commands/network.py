@@ -85,7 +85,7 @@ def network_cmd(
         flows = load_flows(flows_path)
         synthetic = is_synthetic(flows)
         flows, codes, notes = select_products(
-            flows, parse_hs(hs), product_list, lumped=lumped
+            flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path
         )
         task.advance(message="pairs")
         pairs = pair_interdependence(

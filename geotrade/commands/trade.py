@@ -132,6 +132,7 @@ def select_products(
     product_list_name: str | None,
     *,
     lumped: bool = False,
+    path: Path | None = None,
 ) -> tuple[pd.DataFrame, list[str] | None, list[str]]:
     """Resolve ``--hs`` and ``--product-list`` to HS codes and check them against the data.
 
@@ -163,11 +164,17 @@ def select_products(
     if not revs:
         notes.append("HS revision of the data unknown: codes not checked against a revision")
         return flows, codes, notes
+    from geotrade.errors import ValidationError
     from geotrade.products import check_hs_codes
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        check = check_hs_codes(codes, revs, lumped=lumped)
+        try:
+            check = check_hs_codes(codes, revs, lumped=lumped)
+        except ValidationError as exc:
+            raise ValidationError(
+                [_revision_problem(p, flows, path) for p in exc.problems]
+            ) from exc
     notes += [f"warning: {w.message}" for w in caught]
     notes += list(check.notes)
     if lumped:
@@ -186,6 +193,33 @@ def select_products(
                 + " (lumped concordance: the old code is a superset)"
             )
     return flows, codes, notes
+
+
+def _revision_problem(p: Any, flows: pd.DataFrame, path: Path | None) -> Any:
+    """Add the file and the data rows of the offending HS revision to a revision problem."""
+    from geotrade.errors import Problem
+    from geotrade.products import normalise_revision
+
+    import re
+
+    revs = flows["hs_revision"].astype(str)
+    m = re.search(r"does not exist in ((?:HS\d{4}(?:, | and )?)+)", p.message)
+    missing = set(re.findall(r"HS\d{4}", m.group(1))) if m else set()
+    bad = [r for r in revs.unique() if (normalise_revision(r) or r) in missing]
+    where = ""
+    if bad:
+        mask = revs.isin(bad)
+        years = sorted({int(y) for y in flows.loc[mask, "year"]})
+        where = (
+            f" [{int(mask.sum())} data rows have hs_revision {', '.join(sorted(bad))}"
+            f" (years {', '.join(map(str, years))})]"
+        )
+    return Problem(
+        p.message + where,
+        path=str(path) if path is not None else p.path,
+        row=p.row,
+        column="hs_revision" if bad else p.column,
+    )
 
 
 def md_table(df: pd.DataFrame, floatfmt: str = "{:.1f}") -> str:
@@ -310,7 +344,9 @@ def summary(
     with rep.task("trade summary", 3, "reading flows") as task:
         flows = load_flows(flows_path)
         synthetic = is_synthetic(flows)
-        flows, codes, notes = select_products(flows, parse_hs(hs), None, lumped=lumped)
+        flows, codes, notes = select_products(
+            flows, parse_hs(hs), None, lumped=lumped, path=flows_path
+        )
         task.advance(message="metrics")
         t2 = table2(
             flows,

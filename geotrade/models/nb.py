@@ -171,13 +171,13 @@ def _check(design: pd.DataFrame, y: str, x: Sequence[str], by: Sequence[str]) ->
         bad = v.isna() & design[c].notna()
         for i in np.flatnonzero(bad.to_numpy())[:10]:
             problems.append(
-                Problem(f"not a number: {design[c].iloc[i]!r}", row=int(i) + 2, column=c)
+                Problem(f"not a number: {str(design[c].iloc[i])!r}", row=int(i) + 2, column=c)
             )
     yv = pd.to_numeric(design[y], errors="coerce")
     for i in np.flatnonzero((yv < 0).to_numpy())[:10]:
         problems.append(
             Problem(
-                f"negative outcome {yv.iloc[i]!r}; a count model needs values >= 0",
+                f"negative outcome {float(yv.iloc[i]):g}; a count model needs values >= 0",
                 row=int(i) + 2,
                 column=y,
             )
