@@ -1,0 +1,269 @@
+"""``geotrade mismatch``: spatial mismatch of a demand and a supply column (SMI, Theil, Gini, LISA).
+
+For each unit (province or prefecture): ``demand_share = a/A``, ``supply_share = b/B``,
+``ratio = demand_share / supply_share`` (NaN where supply is 0). The result record has
+``smi`` (½Σ|aᵢ/A − bᵢ/B|), ``smi_ci`` (bootstrap interval), ``theil`` and ``gini`` of supply
+per unit of demand weighted by demand, and Moran's I of the ratio with its permutation
+p-value. The layer ``mismatch_<level>`` carries the shares, the ratio and the LISA cluster
+(HH/LL/LH/HL/ns, Benjamini–Hochberg FDR at 5 %) with an embedded categorized style.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+
+from geotrade.commands._common import emit_result, reporter
+
+
+def build_mismatch(
+    table: Path,
+    *,
+    demand: str,
+    supply: str,
+    level: Literal["province", "prefecture"],
+    year: int | None,
+    region: str | None,
+    permutations: int,
+    seed: int,
+    gpkg: Path,
+    html: Path | None,
+    report: Path | None,
+) -> dict[str, Any]:
+    """Run ``geotrade mismatch`` and return the result record."""
+    import numpy as np
+    import pandas as pd
+
+    from geotrade.boundaries import china_prefectures, china_provinces
+    from geotrade.commands.recycling import SYNTHETIC_NOTE, is_synthetic, md_table, write_text
+    from geotrade.errors import InputFormatError
+    from geotrade.io.geopackage import write_gpkg
+    from geotrade.io.recycling import read_unit_table
+    from geotrade.join import join_to_geometry
+    from geotrade.mismatch import NBS_REGIONS, NBS_SOURCE, gini, lisa, smi, theil
+    from geotrade.style.canonical import lisa_style
+
+    if level not in ("province", "prefecture"):
+        msg = f"--level must be 'province' or 'prefecture', got {level!r}"
+        raise InputFormatError(msg)
+    rep = reporter()
+    with rep.task("mismatch", 5, "reading") as task:
+        t = read_unit_table(table, level=level, numeric=[demand, supply], year=year)
+        synthetic = is_synthetic(table, t)
+        if region is not None:
+            if region not in t.columns:
+                msg = f"--region column {region!r} not in the table; columns: {list(t.columns)}"
+                raise InputFormatError(msg, path=str(table), column=region)
+            regions = t[region].astype(str)
+            region_source = f"column {region!r} of the input"
+        elif level == "province":
+            regions = t["adcode"].map(NBS_REGIONS).fillna("not assigned")
+            region_source = NBS_SOURCE
+        else:
+            regions = t["province_adcode"]
+            region_source = "province of each prefecture (province → prefecture)"
+        a = t[demand].to_numpy(float)
+        b = t[supply].to_numpy(float)
+        task.advance(message="SMI, Theil, Gini")
+        s = smi(
+            a,
+            b,
+            regions=regions.tolist(),
+            ids=t["adcode"].tolist(),
+            permutations=permutations,
+            bootstrap=permutations,
+            seed=seed,
+        )
+        t["demand_share"] = a / a.sum()
+        t["supply_share"] = b / b.sum()
+        t["share_difference"] = t["demand_share"] - t["supply_share"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t["ratio"] = np.where(b > 0, t["demand_share"] / t["supply_share"], np.nan)
+        t["region"] = regions.to_numpy()
+        pos = a > 0
+        excluded = t.loc[~pos, "adcode"].tolist()
+        th = theil(b[pos] / a[pos], weights=a[pos], groups=regions[pos].tolist())
+        gi = gini(b[pos] / a[pos], weights=a[pos])
+        task.advance(message="joining to boundaries")
+        geoms = (
+            china_provinces(reporter=rep)
+            if level == "province"
+            else china_prefectures(reporter=rep)
+        )
+        gdf, jr = join_to_geometry(
+            t.drop(columns=["name"]),
+            geoms,
+            left_on="adcode",
+            right_on="adcode",
+            name_column="name",
+            how="inner",
+        )
+        task.advance(message="Moran / LISA (permutations)")
+        lr = lisa(
+            gdf,
+            "ratio",
+            id_column="adcode",
+            bivariate_with=("demand_share", "supply_share"),
+            permutations=permutations,
+            seed=seed,
+        )
+        lt = lr.table.set_index("id")
+        gdf["local_i"] = gdf["adcode"].map(lt["local_i"])
+        gdf["p_sim"] = gdf["adcode"].map(lt["p_sim"])
+        gdf["lisa_cluster"] = gdf["adcode"].map(lt["lisa_cluster"])
+        gdf["bv_cluster"] = gdf["adcode"].map(lt["bv_cluster"])
+        gdf["is_island"] = gdf["adcode"].isin(lr.islands)
+        gdf["synthetic"] = synthetic
+        name = f"mismatch_{level}"
+        counts = gdf["lisa_cluster"].value_counts().to_dict()
+        style = lisa_style()
+        from dataclasses import replace
+
+        style = replace(
+            style,
+            classes=tuple(replace(c, count=int(counts.get(c.value, 0))) for c in style.classes),
+            title_en=f"Local Moran cluster of demand share / supply share ({demand}/{supply})",
+            title_zh=f"需求占比/供给占比的局部莫兰聚类（{demand}/{supply}）",
+        )
+        task.advance(message="writing")
+        summary = {
+            "smi": s.index,
+            "smi_ci": list(s.bootstrap_interval),
+            "smi_null_interval": list(s.null_interval),
+            "smi_p_lower": s.p_lower,
+            "smi_p_upper": s.p_upper,
+            "theil": th.total,
+            "theil_between": th.between,
+            "theil_within": th.within,
+            "gini": gi,
+            "moran_i": lr.moran.i,
+            "moran_p": lr.moran.p_sim,
+            "permutations": permutations,
+            "seed": seed,
+            "islands": list(lr.islands),
+            "nan_units": list(lr.nan_units),
+            "theil_excluded_zero_demand": excluded,
+            "regions": region_source,
+        }
+        meta = {
+            "title": f"Spatial mismatch of {demand} (demand) and {supply} (supply), {level}",
+            "synthetic": synthetic,
+            "note": SYNTHETIC_NOTE if synthetic else "",
+            "source_files": [str(table)],
+            "year": year,
+            "statistics": summary,
+            "smi_regions": s.to_dict().get("regions"),
+            "lisa": lr.to_dict(),
+            "join_reports": {name: jr.to_dict()},
+        }
+        write_gpkg(gpkg, {name: gdf}, styles={name: style}, metadata=meta)
+        outputs = {"gpkg": str(gpkg)}
+        if html is not None:
+            from geotrade.maps.webmap import web_map
+
+            web_map(
+                [(name, gdf, style)],
+                html,
+                title=f"Spatial mismatch {demand} / {supply}"
+                + (" (SYNTHETIC)" if synthetic else ""),
+                note=SYNTHETIC_NOTE if synthetic else None,
+                tooltip_fields=[
+                    "name",
+                    demand,
+                    supply,
+                    "demand_share",
+                    "supply_share",
+                    "ratio",
+                    "p_sim",
+                ],
+            )
+            outputs["html"] = str(html)
+        task.advance(message="report")
+        if report is not None:
+            lines = [f"# Spatial mismatch: {demand} (demand) vs {supply} (supply), {level}", ""]
+            if synthetic:
+                lines += [f"> **{SYNTHETIC_NOTE}.** Not real statistics.", ""]
+            lines += [
+                "| statistic | value |",
+                "|---|---|",
+                f"| SMI ½Σ\\|aᵢ/A − bᵢ/B\\| | {s.index:.4f} |",
+                f"| SMI bootstrap {s.ci:.0%} interval | {s.bootstrap_interval[0]:.4f} – "
+                f"{s.bootstrap_interval[1]:.4f} |",
+                f"| SMI permutation null {s.ci:.0%} interval | {s.null_interval[0]:.4f} – "
+                f"{s.null_interval[1]:.4f} (p lower {s.p_lower:.4f}) |",
+                f"| Theil T (between / within) | {th.total:.4f} ({th.between:.4f} / "
+                f"{th.within:.4f}) |",
+                f"| Gini | {gi:.4f} |",
+                f"| Moran's I of the ratio (p-sim) | {lr.moran.i:.4f} ({lr.moran.p_sim:.4f}) |",
+                f"| permutations / seed | {permutations} / {seed} |",
+                "",
+                f"Regions: {region_source}.",
+                f"Islands given k-nearest neighbours: {', '.join(lr.islands) or 'none'}. "
+                f"Units without a ratio (supply 0): {', '.join(lr.nan_units) or 'none'}.",
+                "",
+            ]
+            if s.regions is not None:
+                lines += [
+                    "## Regional contributions to the SMI",
+                    "",
+                    md_table(s.regions.reset_index()),
+                    "",
+                ]
+            cc = gdf["lisa_cluster"].fillna("no data").value_counts()
+            lines += [
+                "## LISA clusters (FDR 5 %)",
+                "",
+                md_table(cc.rename_axis("cluster").reset_index(name="units")),
+                "",
+                f"Join: {jr.summary()}",
+                "",
+            ]
+            write_text(report, "\n".join(lines))
+            outputs["report"] = str(report)
+    del pd
+    return {"outputs": outputs, "layers": [name], "synthetic": synthetic, **summary}
+
+
+def mismatch(
+    table: Annotated[Path, typer.Argument(help="Province or prefecture table (CSV/XLSX).")],
+    demand: Annotated[str, typer.Option("--demand", help="Demand column (e.g. retired_t).")],
+    supply: Annotated[str, typer.Option("--supply", help="Supply column (e.g. outlets).")],
+    gpkg: Annotated[Path, typer.Option("--gpkg", help="Output GeoPackage.")],
+    level: Annotated[str, typer.Option("--level", help="province or prefecture.")] = "prefecture",
+    year: Annotated[int | None, typer.Option("--year", help="Year to use.")] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Region column for decompositions.")
+    ] = None,
+    permutations: Annotated[int, typer.Option("--permutations", min=0)] = 999,
+    seed: Annotated[int, typer.Option("--seed")] = 20241,
+    report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
+) -> None:
+    """Spatial mismatch index, Theil, Gini, Moran's I and LISA clusters (layer mismatch_<level>)."""
+    rec = build_mismatch(
+        table,
+        demand=demand,
+        supply=supply,
+        level=level,  # type: ignore[arg-type]
+        year=year,
+        region=region,
+        permutations=permutations,
+        seed=seed,
+        gpkg=gpkg,
+        html=html,
+        report=report,
+    )
+    human = (
+        f"Wrote {', '.join(rec['outputs'].values())}\n  SMI {rec['smi']:.4f} "
+        f"(CI {rec['smi_ci'][0]:.4f}–{rec['smi_ci'][1]:.4f}), Theil {rec['theil']:.4f}, "
+        f"Gini {rec['gini']:.4f}, Moran's I {rec['moran_i']:.4f} (p {rec['moran_p']:.4f})"
+        + ("\n  (SYNTHETIC data)" if rec["synthetic"] else "")
+    )
+    emit_result("mismatch", rec, human)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``mismatch`` to the main app."""
+    app.command("mismatch")(mismatch)
