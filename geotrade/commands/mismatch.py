@@ -29,6 +29,8 @@ def build_mismatch(
     permutations: int,
     seed: int,
     gpkg: Path,
+    alpha: float = 0.05,
+    correction: Literal["fdr", "none"] = "fdr",
     html: Path | None,
     report: Path | None,
 ) -> dict[str, Any]:
@@ -108,6 +110,8 @@ def build_mismatch(
             bivariate_with=("demand_share", "supply_share"),
             permutations=permutations,
             seed=seed,
+            alpha=alpha,
+            correction=correction,
         )
         lt = lr.table.set_index("id")
         gdf["local_i"] = gdf["adcode"].map(lt["local_i"])
@@ -142,6 +146,8 @@ def build_mismatch(
             "moran_p": lr.moran.p_sim,
             "permutations": permutations,
             "seed": seed,
+            "lisa_alpha": alpha,
+            "lisa_correction": correction,
             "islands": list(lr.islands),
             "nan_units": list(lr.nan_units),
             "theil_excluded_zero_demand": excluded,
@@ -184,7 +190,7 @@ def build_mismatch(
         if report is not None:
             lines = [f"# Spatial mismatch: {demand} (demand) vs {supply} (supply), {level}", ""]
             if synthetic:
-                lines += [f"> **{SYNTHETIC_NOTE}.** Not real statistics.", ""]
+                lines += [f"> **{SYNTHETIC_NOTE}.**", ""]
             lines += [
                 "| statistic | value |",
                 "|---|---|",
@@ -213,7 +219,8 @@ def build_mismatch(
                 ]
             cc = gdf["lisa_cluster"].fillna("no data").value_counts()
             lines += [
-                "## LISA clusters (FDR 5 %)",
+                f"## LISA clusters (p <= {alpha:g}"
+                + (", Benjamini-Hochberg FDR)" if correction == "fdr" else ", no correction)"),
                 "",
                 md_table(cc.rename_axis("cluster").reset_index(name="units")),
                 "",
@@ -238,6 +245,16 @@ def mismatch(
     ] = None,
     permutations: Annotated[int, typer.Option("--permutations", min=0)] = 999,
     seed: Annotated[int, typer.Option("--seed")] = 20241,
+    alpha: Annotated[
+        float, typer.Option("--alpha", min=0.0, max=1.0, help="LISA significance level.")
+    ] = 0.05,
+    correction: Annotated[
+        str,
+        typer.Option(
+            "--correction",
+            help="LISA multiple-testing correction: fdr (Benjamini-Hochberg) or none.",
+        ),
+    ] = "fdr",
     report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
 ) -> None:
@@ -251,6 +268,8 @@ def mismatch(
         region=region,
         permutations=permutations,
         seed=seed,
+        alpha=alpha,
+        correction=correction,  # type: ignore[arg-type]
         gpkg=gpkg,
         html=html,
         report=report,
