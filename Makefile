@@ -12,12 +12,13 @@ QGIS_OK     := $(QGIS_VENV)/.geotrade-installed
 SYSTEM_OK   := $(VENV)/.system-deps-ok
 DEMO_OUT    ?= output/demo
 
-.PHONY: demo test test-engine test-qgis lint bench clean help
+.PHONY: demo test test-engine test-qgis lint bench plugin screenshot clean help
 
 help:
 	@echo "make demo   - install into .venv and run 'geotrade demo --out $(DEMO_OUT)'"
 	@echo "make test   - install everything needed and run the whole test suite"
 	@echo "make lint   - ruff check"
+	@echo "make plugin - build the QGIS plugin zip into dist/ (install it in QGIS: Plugins > Install from ZIP)"
 	@echo "make bench  - run the benchmarks (prints markdown for benchmarks/RESULTS*.md; not part of make test)"
 
 $(ENGINE_OK): pyproject.toml
@@ -41,7 +42,7 @@ $(QGIS_OK): scripts/make_qgis_venv.sh $(SYSTEM_OK)
 test: test-engine test-qgis
 
 test-engine: $(ENGINE_OK) $(SYSTEM_OK)
-	$(VENV)/bin/ruff check geotrade tests benchmarks scripts boundaries
+	$(VENV)/bin/ruff check geotrade tests benchmarks scripts boundaries qgis_plugin
 	$(VENV)/bin/python -m pytest --doctest-modules geotrade tests
 
 test-qgis: $(QGIS_OK) $(ENGINE_OK)
@@ -49,10 +50,16 @@ test-qgis: $(QGIS_OK) $(ENGINE_OK)
 	  $(QGIS_VENV)/bin/python -m pytest -c tests/qgis/pytest.ini tests/qgis
 
 lint: $(ENGINE_OK)
-	$(VENV)/bin/ruff check geotrade tests benchmarks scripts boundaries
+	$(VENV)/bin/ruff check geotrade tests benchmarks scripts boundaries qgis_plugin
 
 bench: $(ENGINE_OK)
 	$(VENV)/bin/python benchmarks/bench_classify.py
+
+plugin:
+	$(PYTHON) scripts/build_plugin.py --out dist
+
+screenshot: $(ENGINE_OK) $(SYSTEM_OK)
+	GEOTRADE_ENGINE_PYTHON=$(CURDIR)/$(VENV)/bin/python /usr/bin/python3 scripts/qgis_screenshot.py
 
 clean:
 	rm -rf $(VENV) $(QGIS_VENV) output .pytest_cache .qgis-settings

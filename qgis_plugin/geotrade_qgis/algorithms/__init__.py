@@ -1,0 +1,24 @@
+"""The geotrade Processing algorithms, one module per concern."""
+
+from .classify import ClassifyAlgorithm
+from .data import DemoAlgorithm, SampleDataAlgorithm
+from .layout import PrintLayoutAlgorithm
+from .models import GravityModelAlgorithm, NegativeBinomialAlgorithm
+from .recycling import MismatchAlgorithm, PrefectureMatchingAlgorithm, ProvinceCapacityAlgorithm
+from .trade import InterdependenceAlgorithm, TradeSummaryAlgorithm
+
+__all__ = ["ALGORITHMS"]
+
+ALGORITHMS = (
+    InterdependenceAlgorithm,
+    TradeSummaryAlgorithm,
+    ProvinceCapacityAlgorithm,
+    PrefectureMatchingAlgorithm,
+    MismatchAlgorithm,
+    ClassifyAlgorithm,
+    NegativeBinomialAlgorithm,
+    GravityModelAlgorithm,
+    PrintLayoutAlgorithm,
+    SampleDataAlgorithm,
+    DemoAlgorithm,
+)

@@ -1,0 +1,578 @@
+"""Every geotrade Processing algorithm run in real QGIS 3.22 with processing.run.
+
+The engine is the normal geotrade install (``$GEOTRADE_ENGINE_PYTHON``, pip wheels) and
+runs out of process; outputs are loaded like Processing does and must carry their embedded
+style. An engine command that does not exist yet makes its test fail with a clear message
+(set GEOTRADE_PLUGIN_ALLOW_MISSING=1 to skip those instead, while the engine is incomplete).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import os
+import sqlite3
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import REPO, engine_python
+from qgis.core import (
+    QgsApplication,
+    QgsFeature,
+    QgsField,
+    QgsGeometry,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProcessingUtils,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtGui import QColor, QImage
+
+sys.path.insert(0, str(REPO / "qgis_plugin"))
+
+DEMO_DATA = REPO / "geotrade" / "data" / "demo"
+TRADE = DEMO_DATA / "synthetic_li_ion_trade_2012_2022.csv"
+PROVINCES = DEMO_DATA / "synthetic_recycling_provinces.csv"
+PREFECTURES = DEMO_DATA / "synthetic_recycling_prefectures.csv"
+
+
+@functools.cache
+def engine_has(*words: str) -> bool:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "QGIS_", "QT_"))}
+    proc = subprocess.run(
+        [str(engine_python()), "-m", "geotrade", *words, "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    return proc.returncode == 0
+
+
+def require(*words: str) -> None:
+    if engine_has(*words):
+        return
+    msg = f"engine command `geotrade {' '.join(words)}` does not exist (yet)"
+    if os.environ.get("GEOTRADE_PLUGIN_ALLOW_MISSING"):
+        pytest.skip(msg)
+    pytest.fail(msg, pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_processing):
+    """The plugin loaded as QGIS loads it (classFactory + initProcessing), engine configured."""
+    import geotrade_qgis
+    from geotrade_qgis.engine import SETTING_ENGINE
+    from processing.core.ProcessingConfig import ProcessingConfig
+
+    registry = QgsApplication.processingRegistry()
+    plugin = None
+    if registry.providerById("geotrade") is None:
+        plugin = geotrade_qgis.classFactory(None)
+        plugin.initProcessing()
+        assert plugin.provider is not None
+    ProcessingConfig.setSettingValue(SETTING_ENGINE, str(engine_python()))
+    yield registry.providerById("geotrade")
+    ProcessingConfig.setSettingValue(SETTING_ENGINE, "")
+    if plugin is not None:
+        plugin.unload()
+
+
+class Feedback(QgsProcessingFeedback):
+    def __init__(self):
+        super().__init__()
+        self.errors: list[str] = []
+        self.infos: list[str] = []
+
+    def reportError(self, error, fatalError=False):
+        self.errors.append(error)
+
+    def pushInfo(self, info):
+        self.infos.append(info)
+
+
+def run(alg_id: str, params: dict):
+    """processing.run with our own context; returns (results, context, feedback)."""
+    import processing
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    feedback = Feedback()
+    results = processing.run(alg_id, params, context=context, feedback=feedback)
+    return results, context, feedback
+
+
+def loaded_layers(context) -> dict[str, QgsVectorLayer]:
+    """Load what the algorithm registered, as Processing does, and run its post-processor."""
+    out = {}
+    for uri, details in context.layersToLoadOnCompletion().items():
+        layer = QgsProcessingUtils.mapLayerFromString(uri, context)
+        assert layer is not None, uri
+        assert layer.isValid(), uri
+        layer.setName(details.name)
+        if layer.isSpatial():  # Processing alone would show a single symbol
+            assert layer.renderer().type() == "singleSymbol"
+        if details.postProcessor() is not None:
+            details.postProcessor().postProcessLayer(layer, context, QgsProcessingFeedback())
+        out[details.name] = layer
+    return out
+
+
+def stored_renderer(gpkg, layer: str) -> ET.Element:
+    con = sqlite3.connect(str(gpkg))
+    (qml,) = con.execute(
+        "SELECT styleQML FROM layer_styles WHERE f_table_schema = '' AND f_table_name = ? "
+        "ORDER BY useAsDefault DESC LIMIT 1",
+        (layer,),
+    ).fetchone()
+    con.close()
+    root = ET.fromstring(qml.split("\n", 1)[1] if qml.startswith("<!DOCTYPE") else qml)
+    return root.find("renderer-v2")
+
+
+def assert_styled(layer: QgsVectorLayer, gpkg) -> None:
+    stored = stored_renderer(gpkg, layer.name())
+    assert layer.renderer().type() == stored.get("type") != "singleSymbol"
+    assert layer.renderer().classAttribute() == stored.get("attr")
+
+
+def read_csv(path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_all_algorithms_are_registered(provider):
+    names = sorted(a.name() for a in provider.algorithms())
+    assert names == sorted(
+        [
+            "interdependence",
+            "trade_summary",
+            "province_capacity_ratio",
+            "prefecture_matching",
+            "mismatch",
+            "classify",
+            "model_nb",
+            "model_gravity",
+            "print_layout",
+            "sample_data",
+            "demo",
+        ]
+    )
+    for alg in provider.algorithms():
+        assert alg.shortHelpString()
+        assert alg.group()
+        ok, msg = alg.canExecute()
+        assert ok, msg
+
+
+def test_can_execute_explains_a_missing_engine(provider, tmp_path):
+    from geotrade_qgis.engine import SETTING_ENGINE
+    from processing.core.ProcessingConfig import ProcessingConfig
+
+    alg = provider.algorithm("interdependence")
+    bogus = tmp_path / "nowhere-geotrade"
+    bogus.write_text("not a program")  # exists (the settings page checks that) but not runnable
+    ProcessingConfig.setSettingValue(SETTING_ENGINE, str(bogus))
+    try:
+        ok, msg = alg.canExecute()
+    finally:
+        ProcessingConfig.setSettingValue(SETTING_ENGINE, str(engine_python()))
+    assert not ok
+    assert "pip install geotrade" in msg
+    assert "nowhere" in msg
+    # the pure-QGIS layout export does not need the engine
+    assert provider.algorithm("print_layout").canExecute()[0]
+
+
+def polygon_layer(values, name="values") -> QgsVectorLayer:
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326", name, "memory")
+    dp = layer.dataProvider()
+    dp.addAttributes([QgsField("code", QVariant.String), QgsField("v", QVariant.Double)])
+    layer.updateFields()
+    feats = []
+    for i, v in enumerate(values):
+        f = QgsFeature(layer.fields())
+        f.setAttributes([f"c{i}", v])
+        f.setGeometry(QgsGeometry.fromRect(QgsRectangle(i, 0, i + 0.8, 0.8)))
+        feats.append(f)
+    dp.addFeatures(feats)
+    layer.updateExtents()
+    return layer
+
+
+def test_classify_memory_layer_exact_breaks(provider, tmp_path):
+    require("classify")
+    # four well-separated groups: the optimal 4-class partition is the groups themselves,
+    # so the exact natural breaks (class upper bounds) are the group maxima (by hand)
+    values = [1, 2, 3, 10, 11, 12, 30, 31, 32, 100, 101, 102]
+    layer = polygon_layer(values)
+    out = tmp_path / "classified.gpkg"
+    qml = tmp_path / "classified.qml"
+    results, context, fb = run(
+        "geotrade:classify",
+        {
+            "INPUT": layer,
+            "FIELD": "v",
+            "K": 4,
+            "SCHEME": 1,  # 1 = fisher_jenks
+            "OUTPUT": str(out),
+            "OUTPUT_QML": str(qml),
+        },
+    )
+    assert results["OUTPUT"] == str(out)
+    assert out.exists()
+    assert results["OUTPUT_QML"] == str(qml)
+    assert qml.exists()
+    assert [float(b) for b in results["BINS"].split(",")] == [3.0, 12.0, 32.0, 102.0]
+    (styled,) = loaded_layers(context).values()
+    assert styled.featureCount() == len(values)
+    assert_styled(styled, out)
+    uppers = [r.upperValue() for r in styled.renderer().ranges()]
+    assert uppers[-4:] == [3.0, 12.0, 32.0, 102.0] or uppers[:4] == [3.0, 12.0, 32.0, 102.0]
+    assert any("geotrade engine:" in i for i in fb.infos)
+
+
+def test_classify_engine_error_is_shown_verbatim(provider, tmp_path):
+    """A field the engine cannot find: its error message reaches QGIS unchanged."""
+    require("classify")
+    import json
+
+    from qgis.core import QgsProcessingException, QgsVectorFileWriter
+
+    src = tmp_path / "values.gpkg"
+    opts = QgsVectorFileWriter.SaveVectorOptions()
+    opts.driverName = "GPKG"
+    QgsVectorFileWriter.writeAsVectorFormatV3(
+        polygon_layer([1.0, 2.0, 3.0]), str(src), QgsProject.instance().transformContext(), opts
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "QGIS_", "QT_"))}
+    direct = subprocess.run(
+        [
+            str(engine_python()),
+            "-m",
+            "geotrade",
+            "--json",
+            "classify",
+            str(src),
+            "--field",
+            "no_such_field",
+            "--k",
+            "4",
+            "--out",
+            str(tmp_path / "direct.gpkg"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert direct.returncode in (3, 4, 5, 7)
+    expected = json.loads(direct.stdout.strip().splitlines()[-1])["message"]
+    assert "no_such_field" in expected
+    alg = provider.algorithm("classify").create()
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    with pytest.raises(QgsProcessingException) as err:
+        # processAlgorithm directly: the dialog would not offer a field that does not exist
+        alg.processAlgorithm(
+            {
+                "INPUT": str(src),
+                "FIELD": "no_such_field",
+                "K": 4,
+                "SCHEME": 0,
+                "PALETTE": "",
+                "OUTPUT": str(tmp_path / "o.gpkg"),
+                "OUTPUT_QML": None,
+            },
+            context,
+            Feedback(),
+        )
+    assert str(err.value) == expected
+    assert not (tmp_path / "o.gpkg").exists()
+
+
+@pytest.fixture(scope="module")
+def demo_project(provider, tmp_path_factory):
+    """geotrade:demo through processing.runAndLoadResults: layers land in the project."""
+    import processing
+
+    out = tmp_path_factory.mktemp("demo")
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    results = processing.runAndLoadResults(
+        "geotrade:demo", {"OUTPUT": str(out)}, feedback=Feedback(), context=context
+    )
+    return out, results
+
+
+def test_demo_loads_styled_layers_into_the_project(demo_project):
+    _out, results = demo_project
+    names = results["LAYERS"].split(",")
+    assert names == [
+        "dependence_2012",
+        "dependence_2017",
+        "dependence_2022",
+        "province_capacity_ratio_2025",
+        "province_capacity_ratio_2030",
+        "prefecture_matching_2025",
+    ]
+    for name in names:
+        (layer,) = QgsProject.instance().mapLayersByName(name)
+        gpkg = layer.source().split("|")[0]
+        assert_styled(layer, gpkg)
+        assert layer.featureCount() > 30
+
+
+def image_stats(path) -> tuple[int, float]:
+    img = QImage(str(path))
+    assert not img.isNull()
+    colors, vals = set(), []
+    for x in range(0, img.width(), 7):
+        for y in range(0, img.height(), 7):
+            c = QColor(img.pixel(x, y))
+            colors.add(c.name())
+            vals.append(c.lightness())
+    mean = sum(vals) / len(vals)
+    var = sum((v - mean) ** 2 for v in vals) / len(vals)
+    return len(colors), var
+
+
+def test_print_layout_of_a_synthetic_layer(demo_project, tmp_path):
+    (layer,) = QgsProject.instance().mapLayersByName("dependence_2022")
+    pdf, png = tmp_path / "map.pdf", tmp_path / "map.png"
+    results, _, _fb = run(
+        "geotrade:print_layout",
+        {
+            "INPUT": layer,
+            "TITLE": "China Li-ion trade dependence 2022",
+            "DPI": 60,
+            "OUTPUT_PDF": str(pdf),
+            "OUTPUT_PNG": str(png),
+        },
+    )
+    assert results["SYNTHETIC"] is True
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert pdf.stat().st_size > 20_000
+    n_colors, var = image_stats(png)
+    assert n_colors > 8
+    assert var > 100
+    img = QImage(str(png))
+    assert img.width() > img.height()  # A4 landscape
+
+
+def test_print_layout_of_a_plain_layer_has_no_synthetic_note(provider, tmp_path):
+    layer = polygon_layer([1.0, 2.0, 3.0], name="measured")
+    png = tmp_path / "plain.png"
+    results, _, _ = run(
+        "geotrade:print_layout", {"INPUT": layer, "DPI": 50, "OUTPUT_PNG": str(png)}
+    )
+    assert results["SYNTHETIC"] is False
+    assert png.exists()
+    assert image_stats(png)[1] > 10
+
+
+def test_sample_data(provider, tmp_path):
+    require("sample-data")
+    results, _, _ = run("geotrade:sample_data", {"OUTPUT": str(tmp_path / "s")})
+    for key, cols in (
+        ("TRADE", {"year", "reporter_iso3", "partner_iso3", "value_usd"}),
+        ("PROVINCES", {"province_adcode", "retired_t"}),
+        ("PREFECTURES", {"adcode", "retired_t", "outlets"}),
+    ):
+        rows = read_csv(results[key])
+        assert rows
+        assert cols <= set(rows[0])
+
+
+def test_interdependence(provider, tmp_path):
+    require("interdependence")
+    out = {
+        k: str(tmp_path / f"i.{e}")
+        for k, e in (("OUTPUT_CSV", "csv"), ("OUTPUT_GPKG", "gpkg"), ("OUTPUT_HTML", "html"))
+    }
+    results, context, _ = run(
+        "geotrade:interdependence",
+        {
+            "FLOWS": str(TRADE),
+            "FOCAL": "CHN",
+            "YEARS": "2012,2022",
+            "HS": "850760",
+            "HIGH": 0.2,
+            "LOW": 0.5,
+            **out,
+        },
+    )
+    assert results["LAYERS"] == "dependence_2012,dependence_2022"
+    rows = read_csv(results["OUTPUT_CSV"])
+    assert {"year", "partner_iso3", "exports", "imports", "gl", "index", "dependence_class"} <= set(
+        rows[0]
+    )
+    # Grubel-Lloyd by hand: GL = 1 - |X - M| / (X + M)
+    checked = 0
+    for r in rows:
+        x, m = float(r["exports"] or 0), float(r["imports"] or 0)
+        if x + m > 0 and r["gl"] not in ("", "nan"):
+            assert math.isclose(float(r["gl"]), 1 - abs(x - m) / (x + m), abs_tol=1e-9)
+            checked += 1
+    assert checked > 50
+    layers = loaded_layers(context)
+    assert sorted(layers) == ["dependence_2012", "dependence_2022"]
+    for layer in layers.values():
+        assert_styled(layer, out["OUTPUT_GPKG"])
+        assert layer.renderer().type() == "categorizedSymbol"
+    assert os.path.getsize(results["OUTPUT_HTML"]) > 1000
+
+
+def test_trade_summary(provider, tmp_path):
+    require("trade", "summary")
+    results, context, _ = run(
+        "geotrade:trade_summary",
+        {
+            "FLOWS": str(TRADE),
+            "FOCAL": "CHN",
+            "YEARS": "2012,2017,2022",
+            "HS": "",
+            "TOP": 3,
+            "OUTPUT_CSV": str(tmp_path / "s.csv"),
+            "OUTPUT_MD": str(tmp_path / "s.md"),
+        },
+    )
+    assert read_csv(results["OUTPUT_CSV"])
+    assert "2022" in Path(results["OUTPUT_MD"]).read_text(encoding="utf-8")
+    assert list(context.layersToLoadOnCompletion()) == [results["OUTPUT_CSV"]]
+
+
+def test_province_capacity_ratio(provider, tmp_path):
+    require("recycling", "provinces")
+    gpkg = tmp_path / "p.gpkg"
+    results, context, _ = run(
+        "geotrade:province_capacity_ratio",
+        {
+            "INPUT": str(PROVINCES),
+            "YEARS": "2025,2030",
+            "OUTPUT_GPKG": str(gpkg),
+            "OUTPUT_REPORT": str(tmp_path / "p.md"),
+        },
+    )
+    layers = loaded_layers(context)
+    assert sorted(layers) == ["province_capacity_ratio_2025", "province_capacity_ratio_2030"]
+    for layer in layers.values():
+        assert_styled(layer, gpkg)
+        assert layer.renderer().type() == "graduatedSymbol"
+        assert layer.featureCount() >= 31
+    assert os.path.exists(results["OUTPUT_REPORT"])
+
+
+def test_prefecture_matching(provider, tmp_path):
+    require("recycling", "cities")
+    gpkg = tmp_path / "c.gpkg"
+    _, context, _ = run(
+        "geotrade:prefecture_matching",
+        {"INPUT": str(PREFECTURES), "YEAR": 2025, "K": 5, "OUTPUT_GPKG": str(gpkg)},
+    )
+    layers = loaded_layers(context)
+    assert list(layers) == ["prefecture_matching_2025"]
+    assert_styled(layers["prefecture_matching_2025"], gpkg)
+
+
+def test_mismatch(provider, tmp_path):
+    require("mismatch")
+    gpkg = tmp_path / "m.gpkg"
+    results, context, _ = run(
+        "geotrade:mismatch",
+        {
+            "INPUT": str(PREFECTURES),
+            "DEMAND": "retired_t",
+            "SUPPLY": "outlets",
+            "LEVEL": 2,
+            "YEAR": 2025,
+            "PERMUTATIONS": 99,
+            "SEED": 1,  # 2 = prefecture
+            "OUTPUT_GPKG": str(gpkg),
+            "OUTPUT_HTML": str(tmp_path / "m.html"),
+        },
+    )
+    layers = loaded_layers(context)
+    assert list(layers) == ["mismatch_prefecture"]
+    assert_styled(layers["mismatch_prefecture"], gpkg)
+    assert 0.0 <= results["GINI"] <= 1.0
+    assert 0.0 <= results["MORAN_P"] <= 1.0
+    assert os.path.getsize(results["OUTPUT_HTML"]) > 500
+
+
+@pytest.fixture(scope="module")
+def panel(tmp_path_factory) -> tuple[str, list[str]]:
+    require("model", "sample-panel")
+    path = tmp_path_factory.mktemp("panel") / "panel.csv"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "QGIS_", "QT_"))}
+    subprocess.run(
+        [str(engine_python()), "-m", "geotrade", "model", "sample-panel", str(path)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    with open(path, encoding="utf-8") as fh:
+        header = fh.readline().strip().split(",")
+    return str(path), header
+
+
+def test_model_gravity(provider, panel, tmp_path):
+    require("model", "gravity")
+    path, header = panel
+    assert {"lct_imports", "gdp_log", "pol_stability", "partner_iso3", "year"} <= set(header)
+    gpkg = tmp_path / "g.gpkg"
+    results, context, _ = run(
+        "geotrade:model_gravity",
+        {
+            "INPUT": path,
+            "Y": "lct_imports",
+            "X": "gdp_log,pol_stability",
+            "FE": "partner,year",
+            "CLUSTER": "partner",
+            "METHOD": 1,  # 1 = ppml
+            "OUTPUT_CSV": str(tmp_path / "g.csv"),
+            "OUTPUT_MD": str(tmp_path / "g.md"),
+            "OUTPUT_GPKG": str(gpkg),
+        },
+    )
+    text = Path(results["OUTPUT_CSV"]).read_text(encoding="utf-8")
+    assert "gdp_log" in text
+    assert "pol_stability" in text
+    assert os.path.exists(results["OUTPUT_MD"])
+    layers = {k: v for k, v in loaded_layers(context).items() if v.isSpatial()}
+    assert layers, "the residual map was not loaded"
+    for layer in layers.values():
+        assert_styled(layer, gpkg)
+
+
+def test_model_nb(provider, panel, tmp_path):
+    require("model", "nb")
+    path, header = panel
+    assert {"exports_usd", "gdp_log", "openness"} <= set(header)
+    results, context, _ = run(
+        "geotrade:model_nb",
+        {
+            "INPUT": path,
+            "Y": "exports_usd",
+            "X": "gdp_log,openness",
+            "BY": "",
+            "ROUND_THOUSAND": True,
+            "OUTPUT_CSV": str(tmp_path / "nb.csv"),
+            "OUTPUT_TEX": str(tmp_path / "nb.tex"),
+        },
+    )
+    text = Path(results["OUTPUT_CSV"]).read_text(encoding="utf-8")
+    assert "gdp_log" in text
+    assert "openness" in text
+    assert "\\" in Path(results["OUTPUT_TEX"]).read_text(encoding="utf-8")
+    assert list(context.layersToLoadOnCompletion()) == [results["OUTPUT_CSV"]]
