@@ -314,3 +314,149 @@ def test_cli_convert_duplicates_and_errors(
     assert main(["--json", "convert", str(tmp_path / "missing.csv"), str(out)]) == 4
     assert _last(capsys)["type"] == "error"
     assert main(["--json", "convert", str(src), str(out), "--dedupe", "max"]) == 3
+
+
+# ---------------------------------------------------------------- bad-input corpus fixes
+
+
+def test_first_row_with_an_extra_cell_is_one_malformed_row_error(tmp_path: Path) -> None:
+    """A trailing delimiter on data rows: one error naming the rows, not shifted columns."""
+    body = "".join(
+        f"2022,CHN,{p},export,850760,{v}{extra}\n"
+        for p, v, extra in (("USA", 10, ","), ("KOR", 20, ""), ("DEU", 30, ",x"), ("JPN", 4, ""))
+    )
+    p = _write(tmp_path, "ragged.csv", HEADER + body)
+    with pytest.raises(InputFormatError) as exc:
+        geotrade.read_flows(p)
+    _one(exc, p, 2, None)
+    msg = str(exc.value)
+    # the header has 6 fields; rows 2 and 4 have 7 (counted by hand)
+    assert "Expected 6 fields in line 2, saw 7" in msg
+    assert "Expected 6 fields in line 4, saw 7" in msg
+    assert "line 3" not in msg
+    assert "line 5" not in msg
+
+
+def test_extra_cell_after_the_checked_head_still_fails(tmp_path: Path) -> None:
+    rows = [f"2022,CHN,USA,export,{850000 + i:06d},1\n" for i in range(1500)]
+    rows[1400] = rows[1400].rstrip("\n") + ",9,9\n"  # line 1402 (header = line 1)
+    p = _write(tmp_path, "late.csv", HEADER + "".join(rows))
+    with pytest.raises(InputFormatError) as exc:
+        geotrade.read_flows(p)
+    assert exc.value.row == 1402
+    assert "Expected 6 fields in line 1402, saw 8" in str(exc.value)
+
+
+def test_short_row_stays_a_cell_problem(tmp_path: Path) -> None:
+    p = _write(tmp_path, "short.csv", HEADER + "2022,CHN,USA,export,850760\n")
+    with pytest.raises(ValidationError) as exc:
+        geotrade.read_flows(p)
+    assert [(q.row, q.column) for q in exc.value.problems] == [(2, "value_usd")]
+
+
+def test_latin1_decoded_as_gb18030_warns(tmp_path: Path) -> None:
+    from geotrade.io.readers._tabular import ReaderWarning
+
+    text = HEADER.rstrip("\n") + ",source\n2022,CHN,USA,export,850760,1,Côte d'Ivoire réexport\n"
+    p = _write(tmp_path, "latin1.csv", text.encode("cp1252"))
+    with pytest.warns(ReaderWarning, match="GB18030") as rec:
+        t = geotrade.read_flows(p)
+    msg = str(rec[0].message)
+    assert "latin1.csv" in msg
+    assert "Latin-1" in msg
+    assert "UTF-8" in msg
+    assert "'Côte'" in msg  # the word as it was meant, recovered with cp1252
+    assert t["source"].iloc[0] != "Côte d'Ivoire réexport"  # garbled: hence the warning
+
+
+def test_real_gbk_file_warns_without_latin1_hint(tmp_path: Path) -> None:
+    from geotrade.io.readers._tabular import ReaderWarning
+
+    text = HEADER.rstrip("\n") + ",source\n2022,CHN,USA,export,850760,1,中国海关统计\n"
+    p = _write(tmp_path, "gbk.csv", text.encode("gbk"))
+    with pytest.warns(ReaderWarning, match="GBK/GB18030") as rec:
+        t = geotrade.read_flows(p)
+    assert all("Latin-1" not in str(w.message) for w in rec)
+    assert t["source"].iloc[0] == "中国海关统计"
+
+
+def test_unknown_iso3_is_an_error_unless_kept(tmp_path: Path) -> None:
+    body = (
+        "2022,CHN,QQQ,export,850760,1\n2022,CHN,USA,export,850760,2\n"
+        "2022,CHN,WLD,export,850760,3\n2022,CHN,ZZZ,export,850760,4\n"
+        "2022,CHN,_899,export,850760,5\n2022,QQQ,USA,export,850760,6\n"
+        "2022,CHN,qqq,import,850760,7\n"
+    )
+    p = _write(tmp_path, "iso.csv", HEADER + body)
+    with pytest.raises(ValidationError) as exc:
+        geotrade.read_flows(p)
+    got = sorted((q.column, q.row) for q in exc.value.problems)
+    assert got == [("partner_iso3", 2), ("reporter_iso3", 7)]
+    assert all("QQQ" in q.message for q in exc.value.problems)
+    partner = next(q for q in exc.value.problems if q.column == "partner_iso3")
+    assert "on rows 2, 8:" in partner.message  # 'qqq' upper-cased: the same code
+    reporter = next(q for q in exc.value.problems if q.column == "reporter_iso3")
+    assert "on row 7:" in reporter.message
+    kept = geotrade.read_flows(p, unknown_codes="keep")
+    assert len(kept) == 7
+    assert set(kept["partner_iso3"]) == {"QQQ", "USA", "WLD", "ZZZ", "_899"}
+
+
+def test_baci_values_already_in_usd_warn(tmp_path: Path) -> None:
+    from geotrade.io.readers._tabular import ReaderWarning
+
+    d = tmp_path / "usd"
+    d.mkdir()
+    p = d / "BACI_HS17_Y2022_V202401.csv"
+    p.write_text("t,i,j,k,v,q\n2022,156,842,850760,10140436891,NA\n2022,410,156,850760,2.5,1\n")
+    with pytest.warns(ReaderWarning, match="thousand USD") as rec:
+        t = geotrade.read_flows(p)
+    assert "row 2" in str(rec[0].message)
+    assert "1 row(s)" in str(rec[0].message)
+    assert t["value_usd"].tolist() == [10140436891000.0, 2500.0]
+
+
+def test_plausible_baci_values_do_not_warn(tmp_path: Path) -> None:
+    import warnings
+
+    p = tmp_path / "BACI_HS17_Y2022_V202401.csv"
+    p.write_text("t,i,j,k,v,q\n2022,156,842,850760,10140436.891,NA\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = geotrade.read_flows(p)
+    assert t["value_usd"].iloc[0] == pytest.approx(10140436891.0)
+
+
+def test_inspect_wdi_file(tmp_path: Path) -> None:
+    from geotrade.io.flows import inspect_flows
+
+    p = _write(
+        tmp_path,
+        "API_PV.EST_DS2_en_csv_v2_1.csv",
+        '"Country Name","Country Code","Indicator Name","Indicator Code","2021","2022",\n'
+        '"China","CHN","Political Stability","PV.EST","-0.47","-0.45",\n'
+        '"Germany","DEU","Political Stability","PV.EST","0.60","",\n'
+        '"World","WLD","Political Stability","PV.EST","0.1","0.2",\n',
+    )
+    s = inspect_flows(p)
+    assert s["format"] == "wdi"
+    assert s["years"] == [2021, 2022]
+    assert s["rows"] == 5  # 6 cells, one empty
+    assert s["empty_cells"] == 1
+    assert sorted(s["countries"]["examples"]) == ["CHN", "DEU"]
+    assert s["indicators"] == {"PV.EST": "Political Stability"}
+    assert s["aggregate_areas"] == {"WLD": 2}
+    assert any("not a trade flow table" in w for w in s["warnings"])
+    json.dumps(s)
+
+
+def test_inspect_reports_unknown_iso3_and_how_to_dedupe(tmp_path: Path) -> None:
+    from geotrade.io.flows import inspect_flows
+
+    body = "2022,CHN,QQQ,export,850760,1\n2022,CHN,USA,export,850760,2\n" * 2
+    s = inspect_flows(_write(tmp_path, "f.csv", HEADER + body))
+    messages = " | ".join(p["message"] for p in s["problems"])
+    assert "unknown ISO3 codes" in messages
+    assert "QQQ" in messages
+    assert "2 rows repeat" in messages
+    assert "--dedupe sum" in messages

@@ -70,6 +70,9 @@ def inspect(
             if x
         )
         lines.append(f"    - {where + ': ' if where else ''}{p['message']}")
+    if s.get("indicators"):
+        lines.append(f"  indicators: {', '.join(map(str, s['indicators']))}")
+    lines += [f"  warning: {w}" for w in s.get("warnings", [])]
     emit_result("flows inspect", {"file": str(file), "outputs": {}, **s}, "\n".join(lines))
 
 

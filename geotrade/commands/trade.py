@@ -197,10 +197,10 @@ def select_products(
 
 def _revision_problem(p: Any, flows: pd.DataFrame, path: Path | None) -> Any:
     """Add the file and the data rows of the offending HS revision to a revision problem."""
+    import re
+
     from geotrade.errors import Problem
     from geotrade.products import normalise_revision
-
-    import re
 
     revs = flows["hs_revision"].astype(str)
     m = re.search(r"does not exist in ((?:HS\d{4}(?:, | and )?)+)", p.message)

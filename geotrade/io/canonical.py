@@ -442,8 +442,9 @@ def _duplicate_problems(
         problems.append(
             Problem(
                 f"duplicate key (year, reporter, partner, flow, hs_code) = {tuple(key)} on "
-                f"rows {shown}{more}; remove the duplicates or read with dedupe='sum' (add "
-                "them up) or dedupe='first' (keep the first)",
+                f"rows {shown}{more}; remove the duplicates, or add them up / keep the first "
+                "(Python: read with dedupe='sum' or dedupe='first'; command line: geotrade "
+                "convert --dedupe sum (or first), then use the parquet)",
                 path=path,
                 row=int(lines.iloc[1]),
             )

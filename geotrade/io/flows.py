@@ -12,10 +12,12 @@ totals by year and flow, aggregates, problems) in one streamed pass.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from geotrade.io.canonical import (
 )
 from geotrade.io.readers import FlowFormat, iter_flows
 from geotrade.io.readers._codes import UnknownCodes
+from geotrade.io.readers._tabular import ReaderWarning
 from geotrade.reporting import Reporter
 
 __all__ = ["ConvertResult", "convert_flows", "inspect_flows"]
@@ -43,6 +46,30 @@ _CONVERT_CHUNK = 250_000
 
 class ConvertResult(dict):
     """Summary of a conversion: ``rows``, ``duplicates``, ``format``, ``seconds`` ..."""
+
+
+@contextlib.contextmanager
+def _reader_warnings(rep: Reporter | None = None) -> Iterator[list[str]]:
+    """Collect the readers' :class:`ReaderWarning` messages (once each) into a list.
+
+    Each is also logged as a ``warning`` on ``rep``; other warnings pass through.
+    """
+    found: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ReaderWarning)
+        try:
+            yield found
+        finally:
+            others = []
+            for w in caught:
+                if not issubclass(w.category, ReaderWarning):
+                    others.append(w)
+                elif str(w.message) not in found:
+                    found.append(str(w.message))
+                    if rep is not None:
+                        rep.log(str(w.message), level="warning")
+    for w in others:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _schema(columns: Sequence[str]) -> Any:
@@ -97,7 +124,9 @@ def convert_flows(
     Returns
     -------
     ConvertResult
-        ``{"rows", "duplicates", "format", "chunks", "seconds", "out"}``.
+        ``{"rows", "duplicates", "format", "chunks", "excluded", "warnings", "seconds",
+        "out"}``; ``warnings`` lists the readers' warnings (encoding guessed as GBK/GB18030,
+        implausible BACI values ...), also logged on ``reporter_``.
 
     Raises
     ------
@@ -124,7 +153,7 @@ def convert_flows(
     info: dict[str, object] = {}
     out = Path(out)
     n_rows = n_chunks = 0
-    with atomic_path(out) as tmp:
+    with _reader_warnings(rep) as notes, atomic_path(out) as tmp:
         stage = tmp.with_name(tmp.name + ".stage.parquet")
         writer = None
         cols: list[str] = []
@@ -168,6 +197,7 @@ def convert_flows(
         format=info.get("format"),
         chunks=n_chunks,
         excluded=info.get("excluded", []),
+        warnings=notes,
         seconds=round(time.perf_counter() - t0, 3),
         out=str(out),
     )
@@ -268,15 +298,20 @@ def inspect_flows(
 ) -> dict[str, Any]:
     """Summarise a flow file without failing on its problems.
 
-    Unknown area codes are kept (as ``_<code>``) and reported; duplicate keys are counted;
-    bad cells are listed under ``problems`` (then the other fields describe nothing).
+    Unknown area codes are kept (numeric ones as ``_<code>``) and reported; duplicate keys
+    are counted; bad cells are listed under ``problems`` (then the other fields describe
+    nothing). Reader warnings (an encoding guessed as GBK/GB18030, implausible values) are
+    listed under ``warnings``. A World Bank indicator file (WDI/WGI) is summarised as
+    indicators (``format="wdi"``; reporters = economies, products = indicators, plus
+    ``countries``, ``indicators``, ``aggregate_areas``, ``empty_cells``) with a warning that
+    it is not a trade flow table.
 
     Returns
     -------
     dict
         ``format, rows, years, reporters, partners, products, units, valuations,
         revisions, totals (list of {year, flow, value_usd, rows}), aggregates, excluded,
-        problems`` (JSON-serialisable).
+        problems, warnings`` (JSON-serialisable).
 
     Examples
     --------
@@ -288,9 +323,66 @@ def inspect_flows(
     ('canonical', 2012, ['CHN'], [])
     """
     from geotrade.io.detect import detect_format
+
+    with _reader_warnings() as notes:
+        fmt = detect_format(path, member=member) if format == "auto" else format
+        if fmt == "wdi":
+            summary = _inspect_wdi(path, member=member)
+        else:
+            summary = _inspect_flows(path, fmt=fmt, member=member, sheet=sheet)
+    summary["warnings"] = [*summary.get("warnings", []), *notes]
+    return summary
+
+
+def _inspect_wdi(path: str | os.PathLike[str], *, member: str | None) -> dict[str, Any]:
+    """Summarise a World Bank indicator file in the shape of :func:`inspect_flows`."""
+    from geotrade.io.readers import read_wdi
+
+    t = read_wdi(path, member=member)
+    countries = Counter(t.loc[~t["is_aggregate"], "iso3"].tolist())
+    indicators = Counter(t["indicator"].tolist())
+    aggs = t.loc[t["is_aggregate"]].groupby("iso3")["value"].size()
+    return {
+        "format": "wdi",
+        "rows": len(t),
+        "years": sorted(int(y) for y in t["year"].unique()),
+        "reporters": _examples(countries),
+        "partners": _examples(Counter()),
+        "products": _examples(indicators),
+        "units": {},
+        "valuations": {},
+        "revisions": {},
+        "totals": [],
+        "aggregates": [],
+        "countries": _examples(countries),
+        "indicators": {
+            str(k): str(v)
+            for k, v in t.drop_duplicates("indicator")[["indicator", "indicator_name"]].itertuples(
+                index=False
+            )
+        },
+        "aggregate_areas": {str(k): int(v) for k, v in aggs.items()},
+        "empty_cells": int(t.attrs.get("empty_cells", 0)),
+        "excluded": [],
+        "problems": [],
+        "warnings": [
+            f"{path}: this is a World Bank indicator file (WDI/WGI), not a trade flow table: "
+            "summarised as indicators (reporters = economies, products = indicators). Use it "
+            "as covariates (geotrade.io.readers.read_wdi), not with the trade commands"
+        ],
+    }
+
+
+def _inspect_flows(
+    path: str | os.PathLike[str],
+    *,
+    fmt: str,
+    member: str | None,
+    sheet: str | int | None,
+) -> dict[str, Any]:
+    from geotrade.io.readers.canonical_csv import known_area_codes
     from geotrade.reference import comtrade_codes
 
-    fmt = detect_format(path, member=member) if format == "auto" else format
     info: dict[str, object] = {}
     reporters: Counter[str] = Counter()
     partners: Counter[str] = Counter()
@@ -306,7 +398,12 @@ def inspect_flows(
     problems: list[dict[str, Any]] = []
     try:
         for chunk in iter_flows(
-            path, format=fmt, unknown_codes="keep", member=member, sheet=sheet, info=info
+            path,
+            format=fmt,  # type: ignore[arg-type]
+            unknown_codes="keep",
+            member=member,
+            sheet=sheet,
+            info=info,
         ):
             rows += len(chunk)
             years |= set(chunk["year"].unique().tolist())
@@ -342,7 +439,9 @@ def inspect_flows(
             problems.append(
                 {
                     "message": f"{n_dup} rows repeat an earlier (year, reporter, partner, flow, "
-                    "hs_code) key; read with dedupe='sum' or 'first'",
+                    "hs_code) key; add them up or keep the first (Python: read_flows(..., "
+                    "dedupe='sum' or 'first'); command line: geotrade convert --dedupe sum (or "
+                    "first), then use the parquet)",
                     "path": str(path),
                     "row": None,
                     "column": None,
@@ -352,6 +451,21 @@ def inspect_flows(
     unknown = sorted(
         c for c in set(partners) | set(reporters) if c.startswith("_") and c[1:] not in known
     )
+    iso = set(known_area_codes())
+    unknown_iso = sorted(
+        c for c in set(partners) | set(reporters) if not c.startswith("_") and c not in iso
+    )
+    if unknown_iso:
+        problems.append(
+            {
+                "message": f"unknown ISO3 codes (no economy of geotrade.reference.countries(), "
+                f"no aggregate code): {', '.join(unknown_iso[:20])}; reading the file fails "
+                "unless unknown_codes='keep' (command line: --unknown-codes keep)",
+                "path": str(path),
+                "row": None,
+                "column": None,
+            }
+        )
     if unknown:
         problems.append(
             {

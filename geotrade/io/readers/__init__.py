@@ -134,7 +134,9 @@ def iter_flows(
     else:
         from geotrade.io.readers import canonical_csv
 
-        raw = canonical_csv.raw_chunks(path, member=member, sheet=sheet, chunksize=chunksize)
+        raw = canonical_csv.raw_chunks(
+            path, member=member, sheet=sheet, chunksize=chunksize, unknown_codes=unknown_codes
+        )
     yield from iter_checked(raw, path=path, filters=filters)
 
 

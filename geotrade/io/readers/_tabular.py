@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
 import gzip
 import io
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -29,6 +31,7 @@ __all__ = [
     "CHUNKSIZE",
     "ENCODINGS",
     "Container",
+    "ReaderWarning",
     "container",
     "head_text",
     "iter_table",
@@ -50,6 +53,13 @@ _IGNORED_MEMBERS = re.compile(
     r"(^|/)(readme[^/]*|__macosx/.*|\..*|metadata_[^/]*|country_codes[^/]*|product_codes[^/]*)$",
     re.IGNORECASE,
 )
+
+
+class ReaderWarning(UserWarning):
+    """A file was read but something in it looks wrong (encoding guessed, implausible values).
+
+    The command line shows these as ``warning`` log records and in the result record.
+    """
 
 
 def container(path: str | os.PathLike[str]) -> Container:
@@ -205,8 +215,51 @@ def _first_bad_byte(
             lines += block.count(b"\n")
 
 
-def sniff_encoding(path: str | os.PathLike[str], *, member: str | None = None) -> str:
+def _latin1_hint(sample: bytes) -> str:
+    r"""Say whether GB18030-decoded bytes look like Latin-1/Windows-1252 text instead.
+
+    Common Chinese text (GB2312 range) has lead *and* trail bytes >= 0xA1; accented letters
+    of Latin-1 text are single high bytes followed by ASCII (``C\xf4te`` -> 0xF4 't'), which
+    GB18030 pairs up into rare characters with an ASCII trail byte.
+    """
+    pairs = re.findall(rb"[\x81-\xfe][\x00-\xff]", sample)
+    if not pairs:
+        return ""
+    ascii_trail = [p for p in pairs if p[1] < 0x80]
+    if len(ascii_trail) * 2 < len(pairs):
+        return ""
+    try:
+        latin = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        latin = sample.decode("latin-1")
+    words = list(dict.fromkeys(re.findall(r"\w*[^\x00-\x7f]\w*", latin)))[:3]
+    shown = ", ".join(
+        f"{w!r} (read as {w.encode('cp1252', 'replace').decode('gb18030', 'replace')!r})"
+        for w in words
+    )
+    return (
+        f" {len(ascii_trail)} of its {len(pairs)} non-ASCII characters look like Latin-1/"
+        "Windows-1252 accented letters" + (f", e.g. {shown}" if shown else "") + ": the file "
+        "is probably Latin-1/cp1252 (Western European Excel), not Chinese. Re-save it as "
+        "UTF-8 (Excel: Save As > 'CSV UTF-8'; or iconv -f cp1252 -t utf-8 in.csv > out.csv)"
+    )
+
+
+def sniff_encoding(
+    path: str | os.PathLike[str], *, member: str | None = None, warn: bool = False
+) -> str:
     r"""Return the first of :data:`ENCODINGS` that decodes the start of the file.
+
+    Parameters
+    ----------
+    path
+        The file.
+    member
+        Zip member.
+    warn
+        Emit a :class:`ReaderWarning` when the file is not UTF-8 and is decoded as
+        GBK/GB18030 (saying so, and whether it looks like Latin-1 text instead: Latin-1
+        bytes often decode as GB18030, turning accented names into Chinese characters).
 
     Raises
     ------
@@ -234,6 +287,13 @@ def sniff_encoding(path: str | os.PathLike[str], *, member: str | None = None) -
             codecs.getincrementaldecoder(enc)().decode(sample, final=len(sample) < _SAMPLE)
         except UnicodeDecodeError:
             continue
+        if warn and enc == "gb18030":
+            where = f"{path}!{member}" if member else str(path)
+            hint = _latin1_hint(sample[: 1 << 16])
+            msg = f"{where}: not UTF-8; decoded as GBK/GB18030 (Chinese Windows encoding).{hint}"
+            if not hint:
+                msg += " If names look garbled, re-save the file as UTF-8"
+            warnings.warn(msg, ReaderWarning, stacklevel=2)
         return enc
     bad = _first_bad_byte(path, member, "utf-8-sig")
     where = "" if bad is None else f"; first invalid byte 0x{bad[2]:02x} at byte offset {bad[0]}"
@@ -274,6 +334,25 @@ def _decode_error(
     return err
 
 
+_RAGGED_HEAD = 1000  # data lines checked for extra cells before pandas reads the file
+_MAX_RAGGED = 10
+
+
+def _long_rows(lines: list[str], sep: str, header_line: int) -> tuple[int, list[tuple[int, int]]]:
+    """Count the header's fields; list (line, fields) of the data lines with more fields.
+
+    ``lines`` starts with the header (at file line ``header_line``). Lines with fewer
+    fields are left to the checks of the cells (their missing cells are empty).
+    """
+    reader = csv.reader(lines, delimiter=sep)
+    n = len(next(reader, []))
+    long: list[tuple[int, int]] = []
+    for fields in reader:
+        if len(fields) > n:
+            long.append((header_line + reader.line_num - 1, len(fields)))
+    return n, long
+
+
 def _iter_csv(
     path: str | os.PathLike[str],
     *,
@@ -282,13 +361,34 @@ def _iter_csv(
     chunksize: int,
     usecols: Sequence[str] | None,
 ) -> Iterator[pd.DataFrame]:
-    enc = sniff_encoding(path, member=member)
-    lines = head_text(path, member=member, lines=skiprows + 1)
+    """Read a CSV in string chunks.
+
+    pandas never takes a column as the index (``index_col=False``): when the first data
+    row has one cell more than the header (a trailing delimiter), pandas would otherwise
+    use the first column as the index and shift every column. The first data lines are
+    checked for extra cells first (listing up to 10 such rows); later ones stop pandas
+    with the line number.
+    """
+    enc = sniff_encoding(path, member=member, warn=True)
+    lines = head_text(path, member=member, lines=skiprows + 1 + _RAGGED_HEAD)
     if len(lines) <= skiprows or not lines[skiprows].strip():
         msg = "the file is empty (no header row); expected a CSV table with a header"
         raise InputFormatError(msg, path=path, row=skiprows + 1 if lines else None)
     sep = _sniff_sep(lines[skiprows])
     header_line = skiprows + 1
+    try:
+        n, long = _long_rows(lines[skiprows:], sep, header_line)
+    except csv.Error:  # e.g. an unterminated quote: let pandas say where
+        n, long = 0, []
+    if long:
+        listed = "; ".join(f"Expected {n} fields in line {r}, saw {k}" for r, k in long[:10])
+        more = f" (+{len(long) - _MAX_RAGGED} more)" if len(long) > _MAX_RAGGED else ""
+        msg = (
+            f"malformed CSV: the header has {n} fields but data rows have more: {listed}{more}"
+            ". An extra cell or a trailing delimiter shifts every column: remove it, or quote "
+            "cells that contain the delimiter"
+        )
+        raise InputFormatError(msg, path=path, row=long[0][0])
     with open_binary(path, member=member) as fh:
         try:
             reader = pd.read_csv(
@@ -296,6 +396,7 @@ def _iter_csv(
                 sep=sep,
                 encoding=enc,
                 dtype=str,
+                index_col=False,
                 keep_default_na=False,
                 na_values=[""],
                 skiprows=skiprows,
@@ -416,7 +517,7 @@ def iter_table(
 
 def read_text(path: str | os.PathLike[str], *, member: str | None = None) -> str:
     """Read a whole (small) text file, decoding as :func:`sniff_encoding` says."""
-    enc = sniff_encoding(path, member=member)
+    enc = sniff_encoding(path, member=member, warn=True)
     with open_binary(path, member=member) as fh, io.TextIOWrapper(fh, encoding=enc) as text:
         try:
             return text.read()

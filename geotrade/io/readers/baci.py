@@ -13,7 +13,9 @@ Mapping to the canonical table (:mod:`geotrade.io.canonical`)
   ``partner_iso3`` = j; with ``reporter=`` the rows where j is a selected economy are added
   as that economy's *imports* from i (``flow = "import"``), so a focal economy gets both
   directions from one reconciled source;
-* ``value_usd = v * 1000`` (USD), ``quantity = q * 1000`` kg, ``valuation = "FOB"`` (BACI
+* ``value_usd = v * 1000`` (USD; a :class:`~geotrade.io.readers._tabular.ReaderWarning`
+  when one flow exceeds :data:`PLAUSIBLE_MAX_USD`, i.e. ``v`` was in USD already),
+  ``quantity = q * 1000`` kg, ``valuation = "FOB"`` (BACI
   removes estimated CIF costs), ``source = "baci"``;
 * ``hs_revision`` from the file name (``HS17`` -> ``HS2017``) and ``source_release`` from
   it (``V202401``);
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -59,6 +62,9 @@ BACI_REVISIONS: dict[str, str] = {
 }
 _DATA_RX = r"^BACI_.*\.csv(\.gz)?$"
 _COLUMNS = ("t", "i", "j", "k", "v", "q")
+#: Largest plausible value of one bilateral HS6 flow in one year, in USD. The largest real
+#: ones are in the tens of billions (crude oil, chips); world trade in all goods is ~2.5e13.
+PLAUSIBLE_MAX_USD = 1e12
 
 
 def baci_file_info(name: str | os.PathLike[str]) -> dict[str, str | None]:
@@ -171,6 +177,18 @@ def _convert(
     value = np.round(v.to_numpy() * 1000.0, 3)
     bad_v = v_text.notna().to_numpy() & np.isnan(value)
     value_out = pd.Series(value, dtype=object)
+    with np.errstate(invalid="ignore"):
+        huge = np.flatnonzero(value > PLAUSIBLE_MAX_USD)
+    if len(huge):
+        top = huge[np.argmax(value[huge])]
+        msg = (
+            f"{path}: {len(huge)} row(s) have v above {PLAUSIBLE_MAX_USD / 1000:.0e}, i.e. a "
+            f"single bilateral HS6 flow above {PLAUSIBLE_MAX_USD:.0e} USD after v x 1000 (row "
+            f"{int(rows[top])}: v = {table['v'].iloc[top]} -> {value[top]:.3g} USD). BACI's v "
+            "must be in thousand USD; this file looks pre-scaled to USD (values 1000 times too "
+            "large): divide v by 1000 or use the original BACI file"
+        )
+        warnings.warn(msg, _tabular.ReaderWarning, stacklevel=2)
     if bad_v.any():  # keep the text so that the checker names it
         value_out[bad_v] = v_text[bad_v].to_numpy()
     if "q" in table.columns:

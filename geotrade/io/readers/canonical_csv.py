@@ -8,17 +8,84 @@ and CIF for imports, ``source = "user"``, no revision, quantity, unit or release
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 
+from geotrade import reference
 from geotrade.errors import Problem
-from geotrade.io.canonical import Dedupe
+from geotrade.io.canonical import ROW, Dedupe, as_str
 from geotrade.io.readers import _tabular
+from geotrade.io.readers._codes import UnknownCodes
 from geotrade.io.readers._pipeline import Filters, collect, iter_checked
 
 __all__ = ["read_canonical"]
+
+
+@functools.cache
+def known_area_codes() -> frozenset[str]:
+    """Three-letter codes accepted in a canonical file: ISO3 of economies and aggregates.
+
+    The ISO3 codes of :func:`geotrade.reference.countries` plus the aggregate codes the
+    metrics recognise (:data:`geotrade.metrics.trade.AGGREGATE_PARTNER_CODES`: ``WLD``,
+    ``W00``, ``XXX``, ``ZZZ``). ``_<code>`` codes are aggregates by construction.
+
+    Examples
+    --------
+    >>> {"CHN", "TWN", "WLD", "ZZZ"} <= known_area_codes(), "QQQ" in known_area_codes()
+    (True, False)
+    """
+    from geotrade.metrics.trade import AGGREGATE_PARTNER_CODES
+
+    return frozenset(reference.countries()["iso3"]) | frozenset(AGGREGATE_PARTNER_CODES)
+
+
+def unknown_iso3_problems(
+    table: pd.DataFrame, path: str | None, *, limit: int = 20
+) -> list[Problem]:
+    """One problem per three-letter reporter/partner code that is no known area code.
+
+    Other shapes (``_899``, bad cells) are left to :func:`geotrade.io.canonical.check_flows`.
+    """
+    problems: list[Problem] = []
+    known = known_area_codes()
+    for col in ("reporter_iso3", "partner_iso3"):
+        if col not in table.columns:
+            continue
+        codes = as_str(table[col]).str.upper()
+        unknown = (codes.str.fullmatch(r"[A-Z]{3}").fillna(False) & ~codes.isin(known)).to_numpy(
+            dtype=bool
+        )
+        if not unknown.any():
+            continue
+        rows = (
+            table[ROW].to_numpy()[unknown] if ROW in table.columns else np.flatnonzero(unknown) + 2
+        )
+        frame = pd.DataFrame({"code": codes.to_numpy(dtype=object)[unknown], "row": rows})
+        for code, grp in frame.groupby("code", sort=True):
+            if len(problems) >= limit:
+                problems.append(Problem("... and more unknown codes", path=path, column=col))
+                return problems
+            lines = grp["row"].tolist()
+            label = "rows" if len(lines) > 1 else "row"
+            shown = ", ".join(map(str, lines[:10])) + (
+                f" (+{len(lines) - 10} more)" if len(lines) > 10 else ""
+            )
+            problems.append(
+                Problem(
+                    f"unknown ISO3 code {code!r} on {label} {shown}: it is no economy of "
+                    "geotrade.reference.countries() nor an aggregate code (WLD, '_' + Comtrade "
+                    "code such as '_899'); fix the code or read with unknown_codes='keep' "
+                    "(command line: --unknown-codes keep) to keep it as it is",
+                    path=path,
+                    row=int(lines[0]),
+                    column=col,
+                )
+            )
+    return problems
 
 
 def raw_chunks(
@@ -27,11 +94,17 @@ def raw_chunks(
     member: str | None = None,
     sheet: str | int | None = None,
     chunksize: int = _tabular.CHUNKSIZE,
+    unknown_codes: UnknownCodes = "error",
 ) -> Iterator[tuple[pd.DataFrame, list[Problem]]]:
-    """Yield the file's chunks with lower-case column names (used by the readers)."""
+    """Yield the file's chunks with lower-case column names (used by the readers).
+
+    Three-letter reporter/partner codes that are no known area code are problems unless
+    ``unknown_codes="keep"``.
+    """
     for table in _tabular.iter_table(path, member=member, sheet=sheet, chunksize=chunksize):
-        table.columns = [str(c).strip().lower() if c != "_row" else c for c in table.columns]
-        yield table, []
+        table.columns = [str(c).strip().lower() if c != ROW else c for c in table.columns]
+        problems = [] if unknown_codes == "keep" else unknown_iso3_problems(table, str(path))
+        yield table, problems
 
 
 def read_canonical(
@@ -42,6 +115,7 @@ def read_canonical(
     hs: str | Sequence[str] | None = None,
     member: str | None = None,
     sheet: str | int | None = None,
+    unknown_codes: UnknownCodes = "error",
 ) -> pd.DataFrame:
     """Read a canonical flow file (our own format, e.g. the demo CSV).
 
@@ -51,6 +125,10 @@ def read_canonical(
         ``.csv`` (UTF-8, UTF-8-BOM or GBK), ``.csv.gz``, ``.zip``, ``.parquet``, ``.xlsx``.
     dedupe, reporter, hs, member, sheet
         As for :func:`geotrade.io.readers.read_comtrade`.
+    unknown_codes
+        Three-letter reporter/partner codes that are no economy of
+        :func:`geotrade.reference.countries` nor an aggregate code: ``"error"`` (rows
+        listed) or ``"keep"`` (kept as they are).
 
     Returns
     -------
@@ -67,7 +145,7 @@ def read_canonical(
     (True, ['FOB', 'CIF'])
     """
     filters = Filters.make(reporter, hs)
-    chunks = raw_chunks(path, member=member, sheet=sheet)
+    chunks = raw_chunks(path, member=member, sheet=sheet, unknown_codes=unknown_codes)
     out = collect(iter_checked(chunks, path=path, filters=filters), path=path, dedupe=dedupe)
     out.attrs["format"] = "canonical"
     return out

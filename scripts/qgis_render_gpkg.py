@@ -2,7 +2,7 @@
 
 Run with the QGIS interpreter (never the engine venv)::
 
-    QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/render_gpkg_qgis.py OUT.gpkg PNG_DIR
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/qgis_render_gpkg.py OUT.gpkg PNG_DIR
 
 Writes ``PNG_DIR/<layer>.png`` (1200 px wide) with a legend strip, so a human can look at
 what QGIS shows for the styles geotrade wrote.
