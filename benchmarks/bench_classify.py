@@ -10,7 +10,8 @@ way for every method from its class assignment) of
 
 A reference is skipped at a size where its time, extrapolated quadratically from the
 previous size, would exceed 60 s. Run: ``.venv/bin/python benchmarks/bench_classify.py``;
-it prints a markdown section (paste into ``benchmarks/RESULTS_classify.md``).
+it prints a markdown section. ``benchmarks/run_all.py`` calls :func:`run` as B1 and writes
+the section into ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ def cold_compile_seconds() -> float:
     return float(out.stdout.strip())
 
 
-def main() -> None:
+def run(sizes: tuple[int, ...] = SIZES) -> list[str]:
+    """Run B1 and return the markdown section (progress lines go to stdout)."""
     import ckwrap
     import jenkspy
     import mapclassify
@@ -119,7 +121,7 @@ def main() -> None:
     run_geotrade(rng.lognormal(size=100), "numba")  # compile geotrade's kernel
     rows = []
     last_time: dict[str, tuple[int, float]] = {}
-    for n in SIZES:
+    for n in sizes:
         x = rng.lognormal(0.0, 1.0, n)
         res = {}
         for name, fn in METHODS.items():
@@ -175,7 +177,19 @@ def main() -> None:
         "load it instead. `backend='auto'` uses the numpy path when k·m < 500,000 "
         "(classes × distinct values), so small layers never import numba.",
     ]
-    print("\n".join(lines))
+    skipped = [(n, name) for n, res in rows for name, v in res.items() if v is None]
+    if skipped:
+        lines += [
+            "",
+            "Skipped (predicted > 60 s from the quadratic trend of the previous size): "
+            + "; ".join(f"{name} at n = {n:,}" for n, name in skipped)
+            + ".",
+        ]
+    return lines
+
+
+def main() -> None:
+    print("\n".join(run()))
 
 
 if __name__ == "__main__":
