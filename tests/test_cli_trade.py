@@ -181,3 +181,20 @@ def test_interdependence_lumped_relabels_pre_2012_rows(capsys, tmp_path):
     assert t.loc[(2011, "KOR"), "dependence_class"] == "focal_one_way"
     assert t.loc[(2012, "USA"), "dependence_class"] == "partner_one_way"
     assert any("relabelled" in n and "850780 -> 850760" in n for n in rec["notes"])
+
+
+def test_network_duckdb_engine_agrees_with_pandas(capsys, tmp_path):
+    parquet = tmp_path / "flows.parquet"
+    assert main(["--quiet", "convert", str(DEMO), str(parquet)]) == 0
+    capsys.readouterr()
+    out = {}
+    for engine in ("pandas", "duckdb"):
+        edges = tmp_path / f"{engine}.csv"
+        code, rec = run(capsys, ["network", str(parquet), "--years", "2017,2022",
+                                 "--engine", engine, "--edges", str(edges)])  # fmt: skip
+        assert code == 0, rec
+        assert rec["synthetic"] is True
+        out[engine] = pd.read_csv(edges).sort_values(["year", "iso3", "partner_iso3"])
+    a, b = (out[k].reset_index(drop=True) for k in ("pandas", "duckdb"))
+    assert len(a) > 100
+    pd.testing.assert_frame_equal(a[b.columns.tolist()], b, check_exact=False, rtol=1e-12)
