@@ -244,7 +244,7 @@ def _pairs_duckdb(
 
 
 def _synthetic_source(path: Path) -> bool:
-    """True when the file's name or its ``source`` column says synthetic (cheap DuckDB scan)."""
+    """Tell whether the file name or its ``source`` column says synthetic (DuckDB scan)."""
     if "synthetic" in path.name.lower():
         return True
     import duckdb
