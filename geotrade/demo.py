@@ -32,7 +32,8 @@ import pandas as pd
 from geotrade._version import __version__
 from geotrade.errors import OutputError
 from geotrade.reporting import Reporter
-from geotrade.style.spec import ClassStyle, LayerStyle
+from geotrade.style.classed import capacity_ratio_classes, natural_breaks_style
+from geotrade.style.spec import LayerStyle
 
 __all__ = ["DEMO_YEARS", "DemoResult", "run_demo"]
 
@@ -140,68 +141,6 @@ def _trade_layers(
 # ---------------------------------------------------------------------------------------------
 
 
-def _ratio_style(values: pd.Series, *, year: int) -> tuple[LayerStyle, dict[str, Any]]:
-    from geotrade.classify import classify
-    from geotrade.style.canonical import capacity_ratio_style
-
-    v = values.to_numpy(dtype=float)
-    lo, top = float(np.nanmin(v)), float(np.nanmax(v))
-    shape = capacity_ratio_style(top=top, lowest=lo, year=year)
-    bins = [float(c.upper) for c in shape.classes]  # type: ignore[arg-type]
-    res = classify(v, scheme="user_defined", bins=bins)
-    style = capacity_ratio_style(
-        top=top,
-        lowest=lo,
-        year=year,
-        counts=[int(c) for c in res.counts],
-        nodata_count=int(res.nodata_count),
-    )
-    info = {"scheme": "user_defined", "breaks": bins, "closed": "right"}
-    return style, info
-
-
-def _matching_style(values: pd.Series) -> tuple[LayerStyle, dict[str, Any]]:
-    from geotrade.classify import classify
-    from geotrade.style.palettes import palette
-
-    v = values.to_numpy(dtype=float)
-    res = classify(v, k=5, scheme="fisher_jenks")
-    colors = palette("PuOr", 5, reverse=True) if res.k == 5 else palette("YlOrRd", max(3, res.k))
-    labels = res.labels(fmt="{:.2f}")
-    classes = tuple(
-        ClassStyle(
-            label_en=lab,
-            label_zh=lab,
-            color=colors[i],
-            lower=float(res.lower_bounds[i]),
-            upper=float(res.bins[i]),
-            count=int(res.counts[i]),
-        )
-        for i, lab in enumerate(labels)
-    )
-    style = LayerStyle(
-        kind="graduated",
-        field="share_ratio",
-        classes=classes,
-        title_en="Retired-volume share / outlet share, 2025",
-        title_zh="2025年退役量占比/网点占比",
-        nodata=ClassStyle(
-            label_en="No recycling outlets (ratio undefined)",
-            label_zh="无回收网点（比值无定义）",
-            color="#969696",
-            count=int(np.isnan(v).sum()),
-        ),
-    )
-    info = {
-        "scheme": "fisher_jenks",
-        "k": int(res.k),
-        "breaks": [float(b) for b in res.bins],
-        "gvf": float(res.gvf),
-        "closed": "right",
-    }
-    return style, info
-
-
 def _recycling_layers(
     provinces: gpd.GeoDataFrame, prefectures: gpd.GeoDataFrame, rep: Reporter
 ) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, LayerStyle], dict[str, Any], dict[str, Any]]:
@@ -229,7 +168,7 @@ def _recycling_layers(
         )
         gdf["synthetic"] = True
         name = f"province_capacity_ratio_{year}"
-        style, info = _ratio_style(gdf["ratio"], year=year)
+        style, info = capacity_ratio_classes(gdf["ratio"], year=year)
         layers[name], styles[name], reports[name], classinfo[name] = gdf, style, report, info
         rep.log(f"{name}: {report.summary()}")
     match = prefecture_matching(pref)
@@ -243,7 +182,15 @@ def _recycling_layers(
     )
     gdf["synthetic"] = True
     name = "prefecture_matching_2025"
-    style, info = _matching_style(gdf["share_ratio"])
+    style, info = natural_breaks_style(
+        gdf["share_ratio"],
+        field="share_ratio",
+        k=5,
+        title_en="Retired-volume share / outlet share, 2025",
+        title_zh="2025年退役量占比/网点占比",
+        nodata_en="No recycling outlets (ratio undefined)",
+        nodata_zh="无回收网点（比值无定义）",
+    )
     layers[name], styles[name], reports[name], classinfo[name] = gdf, style, report, info
     rep.log(f"{name}: {report.summary()}")
     return layers, styles, {k: v.to_dict() for k, v in reports.items()}, classinfo

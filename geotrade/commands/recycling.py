@@ -12,7 +12,6 @@ sidecar saying so) make every output say "SYNTHETIC".
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -87,66 +86,6 @@ def write_text(path: Path, text: str) -> Path:
     return path
 
 
-def natural_breaks_style(
-    values: Any,
-    *,
-    field: str,
-    k: int,
-    title_en: str,
-    title_zh: str,
-    nodata_en: str,
-    nodata_zh: str,
-) -> tuple[LayerStyle, dict[str, Any]]:
-    """Exact Fisher-Jenks classes of ``values`` as a graduated style with a no-data class."""
-    import numpy as np
-
-    from geotrade.classify import classify, graduated_style
-    from geotrade.style.palettes import palette
-    from geotrade.style.spec import ClassStyle
-
-    v = np.asarray(values, dtype=float)
-    res = classify(v, k=k, scheme="fisher_jenks")
-    colors = palette("PuOr", res.k, reverse=True) if res.k >= 3 else palette("PuOr", 3)[: res.k]
-    style = graduated_style(
-        res, field=field, colors=colors, title_en=title_en, title_zh=title_zh, include_nodata=True
-    )
-    style = replace(
-        style,
-        nodata=ClassStyle(
-            label_en=nodata_en, label_zh=nodata_zh, color="#969696", count=int(res.nodata_count)
-        ),
-    )
-    info = {
-        "scheme": "fisher_jenks",
-        "k": int(res.k),
-        "breaks": [float(b) for b in res.bins],
-        "gvf": float(res.gvf),
-        "closed": res.closed,
-    }
-    return style, info
-
-
-def _ratio_style(values: Any, *, year: int) -> tuple[LayerStyle, dict[str, Any]]:
-    import numpy as np
-
-    from geotrade.classify import classify
-    from geotrade.style.canonical import capacity_ratio_style
-
-    v = np.asarray(values, dtype=float)
-    lo, top = float(np.nanmin(v)), float(np.nanmax(v))
-    shape = capacity_ratio_style(top=top, lowest=lo, year=year)
-    bins = [float(c.upper) for c in shape.classes]  # type: ignore[arg-type]
-    res = classify(v, scheme="user_defined", bins=bins)
-    style = capacity_ratio_style(
-        top=top,
-        lowest=lo,
-        year=year,
-        counts=[int(c) for c in res.counts],
-        nodata_count=int(res.nodata_count),
-    )
-    return style, {"scheme": "user_defined", "breaks": bins, "closed": "right"}
-
-
 def _banner(synthetic: bool) -> list[str]:
     if not synthetic:
         return []
@@ -186,6 +125,7 @@ def build_provinces(
         province_capacity_ratio,
         ratio_summary,
     )
+    from geotrade.style.classed import capacity_ratio_classes
 
     rep = reporter()
     with rep.task("recycling provinces", 5, "reading") as task:
@@ -226,7 +166,7 @@ def build_provinces(
             gdf["synthetic"] = synthetic
             name = f"province_capacity_ratio_{y}"
             layers[name] = gdf
-            styles[name], classinfo[name] = _ratio_style(gdf["ratio"], year=y)
+            styles[name], classinfo[name] = capacity_ratio_classes(gdf["ratio"], year=y)
             joins[name] = jr.to_dict()
             rep.log(f"{name}: {jr.summary()}")
         task.advance(message="writing")
@@ -381,6 +321,7 @@ def build_cities(
     from geotrade.io.recycling import read_prefectures
     from geotrade.join import join_to_geometry
     from geotrade.metrics.recycling import high_volume_low_outlet, prefecture_matching
+    from geotrade.style.classed import natural_breaks_style
 
     rep = reporter()
     with rep.task("recycling cities", 4, "reading") as task:
