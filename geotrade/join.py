@@ -51,6 +51,8 @@ class JoinReport:
     unmatched_table: tuple[str, ...]
     unmatched_geometry: tuple[str, ...]
     suggestions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Keys drawn with a geometry derived from others (historical economies), and how.
+    derived: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +70,7 @@ class JoinReport:
             "unmatched_table": list(self.unmatched_table),
             "unmatched_geometry": list(self.unmatched_geometry),
             "suggestions": {k: list(v) for k, v in self.suggestions.items()},
+            "derived_geometries": dict(self.derived),
         }
 
     def summary(self) -> str:
@@ -84,6 +87,11 @@ class JoinReport:
             n_more = len(self.unmatched_table) - 10
             more = f" and {n_more} more" if n_more > 0 else ""
             parts.append(f"table keys without geometry: {sugg}{more}")
+        if self.derived:
+            parts.append(
+                "historical economies drawn from their successors: "
+                + "; ".join(f"{k} ({v})" for k, v in self.derived.items())
+            )
         if self.unmatched_geometry:
             parts.append(f"{len(self.unmatched_geometry)} geometries have no data")
         return "; ".join(parts) + "."
@@ -96,6 +104,39 @@ def _suggest(key: str, candidates: Sequence[str], labels: dict[str, str]) -> tup
     return tuple(dict.fromkeys(f"{inv[c]} ({c})" if c in inv else c for c in close))
 
 
+def _historical_features(
+    keys: Sequence[str], geometries: gpd.GeoDataFrame, right_on: str, name_column: str | None
+) -> tuple[gpd.GeoDataFrame | None, dict[str, str]]:
+    """Geometries of historical economies among ``keys``, from their successors' outlines."""
+    from geotrade.schema import historical_economies
+
+    hist = historical_economies().set_index("code")
+    gkeys = geometries[right_on].astype("string")
+    rows: list[dict[str, object]] = []
+    how: dict[str, str] = {}
+    for key in keys:
+        if key not in hist.index:
+            continue
+        successors = [s for s in str(hist.loc[key, "successors"]).split("|") if s]
+        present = [s for s in successors if s in set(gkeys.dropna())]
+        if not present:
+            continue
+        shape = geometries.loc[gkeys.isin(present).to_numpy()].geometry.union_all()
+        row: dict[str, object] = {right_on: key, geometries.geometry.name: shape}
+        if name_column is not None and name_column in geometries.columns:
+            row[name_column] = str(hist.loc[key, "name_en"])
+        rows.append(row)
+        policy = str(hist.loc[key, "geometry"])
+        missing = sorted(set(successors) - set(present))
+        how[key] = f"{policy}: {'+'.join(present)}" + (
+            f" (not in the boundary set: {', '.join(missing)})" if missing else ""
+        )
+    if not rows:
+        return None, how
+    extra = gpd.GeoDataFrame(rows, geometry=geometries.geometry.name, crs=geometries.crs)
+    return extra, how
+
+
 def join_to_geometry(
     table: pd.DataFrame,
     geometries: gpd.GeoDataFrame,
@@ -105,6 +146,7 @@ def join_to_geometry(
     how: Literal["geometry", "inner"] = "geometry",
     strict: bool = False,
     name_column: str | None = None,
+    historical: bool = True,
 ) -> tuple[gpd.GeoDataFrame, JoinReport]:
     """Attach a table (one row per key) to geometries and report unmatched keys.
 
@@ -123,6 +165,12 @@ def join_to_geometry(
         Raise :class:`JoinError` when a table key has no geometry.
     name_column
         Column of ``geometries`` with display names, used for suggestions.
+    historical
+        Draw table keys that are historical economies (:func:`geotrade.schema.
+        historical_economies`: ``SUN``, ``CSK``, ``_58`` ...) and have no geometry of their
+        own with the outline their geometry policy gives (the union of their successors'
+        outlines), appended after the other features so that they are drawn on top; the
+        report says so in ``derived``.
 
     Returns
     -------
@@ -149,6 +197,17 @@ def join_to_geometry(
         )
         raise JoinError(msg)
     gkeys = geometries[right_on].astype("string")
+    derived: dict[str, str] = {}
+    if historical:
+        missing_keys = sorted(set(tkeys.dropna()) - set(gkeys.dropna()))
+        extra, derived = _historical_features(missing_keys, geometries, right_on, name_column)
+        if extra is not None:
+            geometries = gpd.GeoDataFrame(
+                pd.concat([geometries, extra], ignore_index=True),
+                geometry=geometries.geometry.name,
+                crs=geometries.crs,
+            )
+            gkeys = geometries[right_on].astype("string")
     tset, gset = set(tkeys.dropna()), set(gkeys.dropna())
     matched = tuple(sorted(tset & gset))
     un_t = tuple(sorted(tset - gset))
@@ -166,6 +225,7 @@ def join_to_geometry(
         unmatched_table=un_t,
         unmatched_geometry=un_g,
         suggestions=suggestions,
+        derived=derived,
     )
     if strict and un_t:
         msg = f"{len(un_t)} table keys have no geometry: {report.summary()}"

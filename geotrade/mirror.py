@@ -66,9 +66,20 @@ import pandas as pd
 
 from geotrade.errors import Problem, ValidationError
 
-__all__ = ["MirrorPolicy", "focal_view", "reconcile"]
+__all__ = [
+    "MirrorChoice",
+    "MirrorPolicy",
+    "apply_mirror",
+    "exporter_view",
+    "focal_view",
+    "is_reconciled",
+    "reconcile",
+    "resolve_mirror",
+]
 
 MirrorPolicy = Literal["reporter", "partner", "max", "prefer-reporter"]
+#: What the ``--mirror`` option accepts: a policy, or ``auto`` (the right one for the source).
+MirrorChoice = Literal["auto", "reporter", "partner", "max", "prefer-reporter"]
 
 _KEY = ["year", "partner_iso3", "flow", "hs_code"]
 _REQUIRED = ("year", "reporter_iso3", "partner_iso3", "flow", "hs_code", "value_usd")
@@ -364,3 +375,155 @@ def reconcile(
             "status",
         ]
     ].reset_index(drop=True)
+
+
+def is_reconciled(flows: pd.DataFrame) -> bool:
+    """Tell whether a flow table is already reconciled (each flow once, as an export).
+
+    CEPII BACI is reconciled: one record per exporter -> importer flow, no import records.
+    So is any table that has no ``import`` rows but several reporters. Comtrade-style tables
+    with import records are not.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> baci = pd.DataFrame({"reporter_iso3": ["CHN", "USA"], "flow": "export",
+    ...     "source": "baci"})
+    >>> is_reconciled(baci), is_reconciled(baci.assign(flow=["export", "import"], source="x"))
+    (True, False)
+    """
+    if flows.empty:
+        return False
+    if "source" in flows.columns:
+        src = flows["source"].astype(str).str.lower()
+        if src.str.startswith("baci").all():
+            return True
+    flow = flows["flow"].astype(str).str.strip().str.lower()
+    return bool(not flow.isin(["import", "re-import"]).any()) and (
+        flows["reporter_iso3"].nunique() > 1
+    )
+
+
+def resolve_mirror(
+    flows: pd.DataFrame, *, mirror: MirrorChoice = "auto"
+) -> tuple[MirrorPolicy, str]:
+    """Return the mirror policy to apply and a sentence saying why.
+
+    ``auto`` chooses ``prefer-reporter`` on reconciled data (:func:`is_reconciled`: BACI),
+    where it takes each flow's single record for both directions — so the focal economy's
+    imports are its partners' exports to it — and ``reporter`` otherwise (Comtrade: the
+    focal economy's own reports). An explicit policy is applied as given; ``reporter`` on
+    reconciled data is flagged, because it leaves every import empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> baci = pd.DataFrame({"reporter_iso3": ["CHN", "USA"], "flow": "export",
+    ...     "source": "baci"})
+    >>> resolve_mirror(baci)[0]
+    'prefer-reporter'
+    """
+    if mirror not in get_args(MirrorChoice):
+        msg = (
+            f"unknown mirror policy {mirror!r}; expected one of {', '.join(get_args(MirrorChoice))}"
+        )
+        raise ValidationError([Problem(msg, column="--mirror")])
+    reconciled = is_reconciled(flows)
+    if mirror == "auto":
+        if reconciled:
+            return "prefer-reporter", (
+                "mirror policy 'prefer-reporter' (auto): the data are reconciled (each flow once, "
+                "as the exporter's record, as in BACI), so imports are the partners' exports"
+            )
+        return "reporter", "mirror policy 'reporter' (auto): the reporters' own records"
+    if mirror == "reporter" and reconciled:
+        return "reporter", (
+            "mirror policy 'reporter' on reconciled data (BACI-like, exports only): every "
+            "import is empty; use --mirror auto or prefer-reporter"
+        )
+    return mirror, f"mirror policy {mirror!r}"
+
+
+def apply_mirror(
+    flows: pd.DataFrame, *, focal: str, mirror: MirrorChoice = "auto"
+) -> tuple[pd.DataFrame, MirrorPolicy, str]:
+    """Resolve the policy and build the focal economy's view; return (flows, policy, note).
+
+    With the ``reporter`` policy the table is returned as it is (the metrics select the
+    focal economy's own records); otherwise :func:`focal_view` builds them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> baci = pd.DataFrame({"year": 2022, "reporter_iso3": ["CHN", "USA"],
+    ...     "partner_iso3": ["USA", "CHN"], "flow": "export", "hs_code": "850760",
+    ...     "value_usd": [10.0, 4.0], "source": "baci"})
+    >>> v, policy, note = apply_mirror(baci, focal="CHN")
+    >>> v[["partner_iso3", "flow", "value_usd"]].values.tolist()
+    [['USA', 'export', 10.0], ['USA', 'import', 4.0]]
+    """
+    policy, note = resolve_mirror(flows, mirror=mirror)
+    if policy == "reporter":
+        return flows, policy, note
+    return focal_view(flows, focal=focal, mirror=policy), policy, note
+
+
+def exporter_view(flows: pd.DataFrame, *, mirror: MirrorPolicy = "reporter") -> pd.DataFrame:
+    """All-pairs export table under a mirror policy (for networks of every reporter).
+
+    The export :math:`X_{ij}` comes from :math:`i`'s export record (``reporter``), from
+    :math:`j`'s import record (``partner``), the larger (``max``) or :math:`i`'s record where
+    it exists, else :math:`j`'s (``prefer-reporter``). So a flow reported by only one side is
+    not made one-way by artefact. Returns canonical export rows with ``provenance``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"year": 2022, "reporter_iso3": ["CHN", "USA"],
+    ...     "partner_iso3": ["USA", "CHN"], "flow": ["export", "import"],
+    ...     "hs_code": "850760", "value_usd": [10.0, 11.0]})
+    >>> exporter_view(f, mirror="reporter")[["reporter_iso3", "value_usd"]].values.tolist()
+    [['CHN', 10.0]]
+    >>> v = exporter_view(f, mirror="max")
+    >>> v[["reporter_iso3", "partner_iso3", "value_usd", "provenance"]].values.tolist()
+    [['CHN', 'USA', 11.0, 'mirror']]
+    """
+    if mirror not in get_args(MirrorPolicy):
+        msg = (
+            f"unknown mirror policy {mirror!r}; expected one of {', '.join(get_args(MirrorPolicy))}"
+        )
+        raise ValidationError([Problem(msg, column="--mirror")])
+    missing = [c for c in _REQUIRED if c not in flows.columns]
+    if missing:
+        msg = f"missing column(s) {', '.join(missing)}; expected the canonical flow table"
+        raise ValidationError([Problem(msg, column=missing[0])])
+    flow = flows["flow"].astype(str).str.strip().str.lower()
+    key = ["year", "reporter_iso3", "partner_iso3", "hs_code"]
+    own = flows.loc[flow == "export", [*key, "value_usd"]]
+    mir = flows.loc[flow == "import", [*key, "value_usd"]].rename(
+        columns={"reporter_iso3": "partner_iso3", "partner_iso3": "reporter_iso3"}
+    )
+    own = own.groupby(key, as_index=False, dropna=False)["value_usd"].sum()
+    mir = mir.groupby(key, as_index=False, dropna=False)["value_usd"].sum()
+    both = own.merge(mir, on=key, how="outer", suffixes=("_r", "_m"))
+    a = both["value_usd_r"].to_numpy(dtype="float64")
+    b = both["value_usd_m"].to_numpy(dtype="float64")
+    has_r, has_m = ~np.isnan(a), ~np.isnan(b)
+    if mirror == "reporter":
+        use_m, keep = np.zeros(len(both), dtype=bool), has_r
+    elif mirror == "partner":
+        use_m, keep = np.ones(len(both), dtype=bool), has_m
+    elif mirror == "max":
+        use_m = ~has_r | (has_m & (np.nan_to_num(b, nan=-np.inf) > np.nan_to_num(a, nan=-np.inf)))
+        keep = has_r | has_m
+    else:
+        use_m, keep = ~has_r, has_r | has_m
+    out = both[key].copy()
+    out["flow"] = "export"
+    out["value_usd"] = np.where(use_m, b, a)
+    out["provenance"] = np.where(use_m, "mirror", "reporter")
+    out = out[keep].sort_values(key, kind="stable").reset_index(drop=True)
+    out.attrs["mirror"] = mirror
+    return out[
+        ["year", "reporter_iso3", "partner_iso3", "flow", "hs_code", "value_usd", "provenance"]
+    ]

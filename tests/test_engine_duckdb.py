@@ -27,7 +27,8 @@ from geotrade.errors import DataNotFoundError, InputFormatError, ValidationError
 from geotrade.metrics import trade
 from geotrade.reporting import JsonReporter
 
-AGG = {"WLD", "W00", "XXX", "ZZZ", "_X"}
+AGG = {"WLD", "W00", "XXX", "ZZZ", "_X", "_899", "_0"}
+ALIAS = {"_490": "TWN", "W00": "WLD", "_0": "WLD"}
 
 
 def reference_pairs(flows: pd.DataFrame, *, high=0.2, low=0.5, hs=None, years=None):
@@ -40,8 +41,9 @@ def reference_pairs(flows: pd.DataFrame, *, high=0.2, low=0.5, hs=None, years=No
             continue
         if years is not None and int(r.year) not in years:
             continue
-        i, j = r.reporter_iso3, r.partner_iso3
-        bad = [pd.isna(c) or c == "" or c in AGG or str(c).startswith("_") for c in (i, j)]
+        # geotrade.schema policy, written out by hand: _490 is Taiwan, _899 an aggregate
+        i, j = (ALIAS.get(c, c) for c in (r.reporter_iso3, r.partner_iso3))
+        bad = [pd.isna(c) or c == "" or c in AGG for c in (i, j)]
         if any(bad) or i == j:
             continue
         x[(int(r.year), i, j)] += float(r.value_usd)
@@ -151,12 +153,13 @@ def test_edge_panel_hand_values():
     assert t.loc[(2022, "AAA", "EEE"), "dependence_class"] == "focal_moderate"
     assert t.loc[(2022, "AAA", "EEE"), "gl"] == pytest.approx(2 / 9, abs=1e-15)
     codes = set(t.reset_index()[["iso3", "partner_iso3"]].to_numpy().ravel())
-    assert codes == {"AAA", "BBB", "CCC", "DDD", "EEE"}
+    assert codes == {"AAA", "BBB", "CCC", "DDD", "EEE", "TWN"}  # _490 is Taiwan
     ex = t.attrs["excluded"].set_index(["code", "reason"])
-    assert ex.loc[("WLD", "aggregate or unknown partner"), "value_usd"] == 100.0
-    assert ex.loc[("_899", "aggregate or unknown partner"), "value_usd"] == 50.0
-    assert ex.loc[("_490", "aggregate or unknown reporter"), "value_usd"] == 40.0
-    assert ex.loc[("", "aggregate or unknown partner"), "value_usd"] == 30.0
+    assert ex.loc[("WLD", "aggregate or missing partner"), "value_usd"] == 100.0
+    assert ex.loc[("_899", "aggregate or missing partner"), "value_usd"] == 50.0
+    # _490 is Taiwan (geotrade.schema), not an aggregate
+    assert ("_490", "aggregate or missing reporter") not in ex.index
+    assert ex.loc[("", "aggregate or missing partner"), "value_usd"] == 30.0
     assert ex.loc[("AAA", "reporter equals partner"), "value_usd"] == 20.0
 
 
@@ -284,10 +287,11 @@ def test_baci_csv_units_and_codes_by_hand(baci_dir):
     assert t.loc[("CHN", "USA"), "dependence_class"] == "partner_moderate"  # gl = 0.444
     # 490 "N/A" is Taiwan (TWN): 2000 USD each way, balanced
     assert t.loc[("CHN", "TWN"), "dependence_class"] == "balanced"
-    # 58 and 56 are both BEL; HS 10121 as an int matches "010121"
+    # 58 Belgium-Luxembourg is a historical economy (_58), not Belgium (BACI's country file
+    # says BEL); HS 10121 as an int matches "010121"
     assert t.loc[("CHN", "BEL"), "exports"] == 375.0
-    assert t.loc[("CHN", "BEL"), "imports"] == 125.0
-    assert t.loc[("CHN", "BEL"), "dependence_class"] == "partner_low"  # gl = 0.5
+    assert t.loc[("CHN", "BEL"), "imports"] == 0.0
+    assert t.loc[("_58", "CHN"), "exports"] == 125.0
     assert set(t.index) == {
         ("CHN", "USA"),
         ("USA", "CHN"),
@@ -295,11 +299,14 @@ def test_baci_csv_units_and_codes_by_hand(baci_dir):
         ("TWN", "CHN"),
         ("CHN", "BEL"),
         ("BEL", "CHN"),
+        ("CHN", "_58"),
+        ("_58", "CHN"),
+        # 999 is in no code table: an unknown code is analysed as an economy (and the join
+        # report lists it as unmatched), never silently dropped as an aggregate
+        ("CHN", "_999"),
+        ("_999", "CHN"),
     }
-    ex = t.attrs["excluded"]
-    assert ex[["code", "reason", "rows", "value_usd"]].to_dict("records") == [
-        {"code": "_999", "reason": "aggregate or unknown partner", "rows": 1, "value_usd": 9000.0}
-    ]
+    assert t.attrs["excluded"].empty
 
 
 def test_baci_csv_parquet_frame_and_pandas_agree(baci_dir):
@@ -325,7 +332,7 @@ def test_baci_without_codes_file_uses_reference_table(tmp_path):
         ["iso3", "partner_iso3"]
     )
     assert t.loc[("CHN", "TWN"), "exports"] == 2000.0  # 490 -> TWN via the reference
-    assert t.loc[("CHN", "BEL"), "imports"] == 125.0  # 58 former Belgium-Lux. -> BEL
+    assert t.loc[("_58", "CHN"), "exports"] == 125.0  # 58 Belgium-Luxembourg, historical
 
 
 def test_focal_exports_basis_equals_pair_rows(baci_dir):

@@ -105,7 +105,8 @@ def test_unknown_reporter_code_error_or_keep(tmp_path: Path) -> None:
     assert "unknown_codes='keep'" in str(err)
     kept = geotrade.read_flows(p, unknown_codes="keep")
     assert kept.loc[1, "reporter_iso3"] == "_12345"
-    assert bool(kept.loc[1, "is_aggregate"])
+    # an unknown kept code is analysed as an economy (geotrade.schema), not an aggregate
+    assert not bool(kept.loc[1, "is_aggregate"])
 
 
 def test_duplicates_error_sum_first(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.options import KOption
 
 
 def _floats(text: str | None) -> list[float] | None:
@@ -30,7 +31,7 @@ def classify(
     out_layer: Annotated[
         str | None, typer.Option("--out-layer", help="Layer name in the output.")
     ] = None,
-    k: Annotated[int, typer.Option("--k", "-k", help="Number of classes.")] = 5,
+    k: KOption = 5,
     scheme: Annotated[
         str,
         typer.Option(
@@ -57,6 +58,9 @@ def classify(
     Writes OUT as a GeoPackage whose default QGIS style shows exactly the computed classes;
     features without a value are kept in a "No data" class.
     """
+    from geotrade.options import check_k
+
+    k = check_k(k)
     from geotrade.classify_layer import classify_layer
 
     rep = reporter()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.options import HsOption
 
 
 def convert(
@@ -26,9 +27,7 @@ def convert(
         str | None,
         typer.Option("--reporter", help="Keep only these reporters (ISO3, comma-separated)."),
     ] = None,
-    hs: Annotated[
-        str | None, typer.Option("--hs", help="Keep only these HS codes (comma-separated).")
-    ] = None,
+    hs: HsOption = None,
     unknown_codes: Annotated[
         str, typer.Option("--unknown-codes", help="Unknown area codes: error or keep.")
     ] = "error",

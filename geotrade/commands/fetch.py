@@ -9,29 +9,7 @@ from typing import Annotated
 import typer
 
 from geotrade.commands._common import emit_result, reporter
-from geotrade.errors import Problem, ValidationError
-
-
-def _years(text: str) -> list[int]:
-    """Parse ``2012-2022`` or ``2012,2017,2022`` (or a mix)."""
-    out: list[int] = []
-    problems: list[Problem] = []
-    for part in (p.strip() for p in text.split(",") if p.strip()):
-        try:
-            if "-" in part:
-                a, b = (int(x) for x in part.split("-", 1))
-                if b < a:
-                    raise ValueError
-                out.extend(range(a, b + 1))
-            else:
-                out.append(int(part))
-        except ValueError:
-            problems.append(
-                Problem(f"{part!r} is not a year or a range like 2012-2022", column="--years")
-            )
-    if problems or not out:
-        raise ValidationError(problems or [Problem("no years given", column="--years")])
-    return sorted(set(out))
+from geotrade.options import RequiredHsOption, RequiredYearsOption, parse_years
 
 
 def comtrade(
@@ -39,8 +17,8 @@ def comtrade(
     reporter_: Annotated[
         str, typer.Option("--reporter", help="Reporters, ISO3 or Comtrade codes: CHN,USA")
     ],
-    years: Annotated[str, typer.Option("--years", help="2012-2022 or 2012,2017,2022")],
-    hs: Annotated[str, typer.Option("--hs", help="HS6 codes: 850760,282520 (or TOTAL)")],
+    years: RequiredYearsOption,
+    hs: RequiredHsOption,
     partner: Annotated[
         str, typer.Option("--partner", help="Partners (ISO3/codes) or 'all'.")
     ] = "all",
@@ -60,7 +38,7 @@ def comtrade(
     from geotrade.io.comtrade_api import ENV_KEY, PREVIEW_LIMIT, fetch_comtrade
 
     rep = reporter()
-    year_list = _years(years)
+    year_list = parse_years(years) or []
     key = os.environ.get(ENV_KEY) or None
     if key is None:
         rep.log(

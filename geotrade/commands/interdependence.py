@@ -14,6 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.options import (
+    FocalOption,
+    HsOption,
+    MirrorOption,
+    YearsOption,
+    parse_mirror,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -126,10 +133,10 @@ def dependence_layers(
 
 def interdependence_cmd(
     flows_path: Annotated[Path, typer.Argument(help="Flow file (canonical CSV/Parquet, ...).")],
-    focal: Annotated[str, typer.Option("--focal", help="ISO3 of the focal economy.")],
+    focal: FocalOption,
     csv: Annotated[Path, typer.Option("--csv", help="Output CSV (one row per year/partner).")],
-    years: Annotated[str | None, typer.Option("--years", help="e.g. 2012,2017,2022.")] = None,
-    hs: Annotated[str | None, typer.Option("--hs", help="HS6 codes, e.g. 850760.")] = None,
+    years: YearsOption = None,
+    hs: HsOption = None,
     product_list: Annotated[
         str | None, typer.Option("--product-list", help="Named product list (e.g. li_ion).")
     ] = None,
@@ -141,9 +148,7 @@ def interdependence_cmd(
             "data's revision (850760 -> 850780 before HS2012; a superset).",
         ),
     ] = False,
-    mirror: Annotated[
-        str, typer.Option("--mirror", help="reporter | partner | max | prefer-reporter.")
-    ] = "reporter",
+    mirror: MirrorOption = "auto",
     high: Annotated[float, typer.Option("--high", help="GL <= high: high dependence.")] = 0.2,
     low: Annotated[float, typer.Option("--low", help="GL >= low: low dependence.")] = 0.5,
     lang: Annotated[str, typer.Option("--lang", help="Labels: zh or en.")] = "zh",
@@ -173,10 +178,7 @@ def interdependence_cmd(
     if lang not in ("zh", "en"):
         msg = "expected zh or en"
         raise typer.BadParameter(msg, param_hint="--lang")
-    policies = ("reporter", "partner", "max", "prefer-reporter")
-    if mirror not in policies:
-        msg = f"expected one of {', '.join(policies)}"
-        raise typer.BadParameter(msg, param_hint="--mirror")
+    mirror = parse_mirror(mirror)
     if not (0 < high < low <= 1):
         msg = f"thresholds must satisfy 0 < high < low <= 1, got {high} and {low}"
         raise typer.BadParameter(msg, param_hint="--high/--low")
@@ -190,11 +192,12 @@ def interdependence_cmd(
         flows, codes, notes = select_products(
             flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path
         )
-        if mirror != "reporter":
-            from geotrade.mirror import focal_view
+        from geotrade.mirror import apply_mirror
 
-            flows = focal_view(flows, focal=focal, mirror=mirror)  # type: ignore[arg-type]
-            notes.append(f"mirror policy {mirror!r} (geotrade.mirror.focal_view)")
+        requested = mirror
+        flows, mirror, mirror_note = apply_mirror(flows, focal=focal, mirror=requested)  # type: ignore[arg-type]
+        notes.append(mirror_note)
+        rep.log(mirror_note, level="warning" if "empty" in mirror_note else "info")
         task.advance(message="interdependence")
         table = interdependence(
             flows, focal=focal, years=parse_years(years), hs_codes=codes, high=high, low=low
@@ -287,6 +290,7 @@ def interdependence_cmd(
         "years": yrs,
         "hs_codes": codes,
         "mirror": mirror,
+        "mirror_requested": requested,
         "thresholds": [high, low],
         "synthetic": synthetic,
         "class_counts": counts,

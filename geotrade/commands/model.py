@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.options import YearsOption, parse_years
 
 
 def _list(text: str | None) -> list[str]:
@@ -80,9 +81,7 @@ def nb(
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
     md: Annotated[Path | None, typer.Option("--md", help="Write the table as Markdown.")] = None,
     tex: Annotated[Path | None, typer.Option("--tex", help="Write the table as LaTeX.")] = None,
-    years: Annotated[
-        str | None, typer.Option("--years", help="Keep only these years, e.g. 2017,2022.")
-    ] = None,
+    years: YearsOption = None,
     paren: Annotated[
         str, typer.Option("--paren", help="In parentheses: z (default, as seed 000) or se.")
     ] = "z",
@@ -103,7 +102,7 @@ def nb(
             if "year" not in df.columns:
                 msg = "--years needs a 'year' column in the design table"
                 raise InputFormatError(msg, path=design)
-            keep = [int(v) for v in _list(years)]
+            keep = parse_years(years) or []
             n0 = len(df)
             df = df[df["year"].isin(keep)]
             rep.log(f"--years {years}: kept {len(df)} of {n0} rows")

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.options import HsOption, MirrorOption, YearsOption, parse_mirror
 
 __all__ = ["register"]
 
@@ -22,8 +23,8 @@ __all__ = ["register"]
 def network_cmd(
     flows_path: Annotated[Path, typer.Argument(help="Flow file with many reporters (BACI...).")],
     edges: Annotated[Path, typer.Option("--edges", help="Output CSV of country pairs.")],
-    years: Annotated[str | None, typer.Option("--years", help="e.g. 2012,2017,2022.")] = None,
-    hs: Annotated[str | None, typer.Option("--hs", help="HS6 codes, e.g. 850760.")] = None,
+    years: YearsOption = None,
+    hs: HsOption = None,
     product_list: Annotated[
         str | None, typer.Option("--product-list", help="Named product list (e.g. li_ion).")
     ] = None,
@@ -56,6 +57,7 @@ def network_cmd(
             "parquet/CSV year by year in bounded memory: for BACI-size panels).",
         ),
     ] = "pandas",
+    mirror: MirrorOption = "auto",
 ) -> None:
     """Interdependence network of every country pair (seed 003).
 
@@ -90,6 +92,13 @@ def network_cmd(
     if engine not in ("pandas", "duckdb"):
         msg = f"expected pandas or duckdb, got {engine!r}"
         raise typer.BadParameter(msg, param_hint="--engine")
+    mirror = parse_mirror(mirror)
+    if engine == "duckdb" and mirror not in ("auto", "reporter"):
+        msg = (
+            "the duckdb engine uses each exporter's records (auto or reporter); use "
+            "--engine pandas for partner, max or prefer-reporter"
+        )
+        raise typer.BadParameter(msg, param_hint="--mirror")
     rep = reporter()
     outputs: dict[str, str] = {}
     with rep.task("network", 4, "reading flows") as task:
@@ -103,6 +112,9 @@ def network_cmd(
             flows, codes, notes = select_products(
                 flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path
             )
+            flows, mirror_note = _mirrored(flows, mirror)
+            notes.append(mirror_note)
+            rep.log(mirror_note)
             task.advance(message="pairs")
             pairs = pair_interdependence(
                 flows, years=parse_years(years), hs_codes=codes, high=high, low=low
@@ -203,6 +215,23 @@ def network_cmd(
     ]
     human.append("Written: " + ", ".join(outputs.values()))
     emit_result("network", record, "\n".join(human))
+
+
+def _mirrored(flows: Any, mirror: str) -> tuple[Any, str]:
+    """Apply ``--mirror`` to every pair: the export table X_ij and a note saying how."""
+    from geotrade.mirror import exporter_view, resolve_mirror
+
+    policy, note = resolve_mirror(flows, mirror=mirror)  # type: ignore[arg-type]
+    if policy != "reporter":
+        return exporter_view(flows, mirror=policy), note
+    own = exporter_view(flows, mirror="reporter")
+    only_importer = len(exporter_view(flows, mirror="prefer-reporter")) - len(own)
+    if only_importer:
+        note += (
+            f"; {only_importer} flows reported only by the importer are not used "
+            "(--mirror prefer-reporter or max uses them)"
+        )
+    return flows, note
 
 
 def _pairs_duckdb(

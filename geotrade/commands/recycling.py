@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.options import KOption, YearsOption, check_k, parse_years
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -32,19 +33,6 @@ SYNTHETIC_NOTE = (
 
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-def parse_years(text: str | None) -> list[int] | None:
-    """Parse ``"2025,2030"`` into ``[2025, 2030]`` (``None`` stays ``None``)."""
-    from geotrade.errors import InputFormatError
-
-    if text is None or not text.strip():
-        return None
-    try:
-        return [int(t) for t in text.split(",") if t.strip()]
-    except ValueError as e:
-        msg = f"--years must be comma-separated integers, got {text!r}"
-        raise InputFormatError(msg) from e
 
 
 def is_synthetic(path: Path, df: pd.DataFrame) -> bool:
@@ -461,9 +449,7 @@ def provinces(
     capital: Annotated[
         Path | None, typer.Option("--capital", help="Registered capital by province.")
     ] = None,
-    years: Annotated[
-        str | None, typer.Option("--years", help="Comma-separated years (default: all).")
-    ] = None,
+    years: YearsOption = None,
     html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
 ) -> None:
@@ -493,12 +479,13 @@ def cities(
     table: Annotated[Path, typer.Argument(help="Prefecture volume/outlet table (CSV/XLSX).")],
     gpkg: Annotated[Path, typer.Option("--gpkg", help="Output GeoPackage.")],
     year: Annotated[int | None, typer.Option("--year", help="Year to map.")] = None,
-    k: Annotated[int, typer.Option("--k", help="Natural-breaks classes.")] = 5,
+    k: KOption = 5,
     top: Annotated[int, typer.Option("--top", help="High-volume low-outlet cities.")] = 18,
     html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
 ) -> None:
     """Map volume share / outlet share per city (layer prefecture_matching_<year>)."""
+    k = check_k(k)
     rec = build_cities(table, year=year, k=k, top=top, gpkg=gpkg, html=html, report=report)
     hv = rec["high_volume_low_outlet"]
     human = (

@@ -12,6 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.options import (
+    FocalOption,
+    HsOption,
+    MirrorOption,
+    YearsOption,
+    parse_hs,
+    parse_mirror,
+    parse_years,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,41 +46,6 @@ SYNTHETIC_NOTE = (
 # ---------------------------------------------------------------------------------------------
 # shared helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def parse_years(text: str | None) -> list[int] | None:
-    """Parse ``"2012,2017,2022"`` (ranges ``2012-2015`` allowed); ``None`` keeps all years."""
-    if text is None or not text.strip():
-        return None
-    years: list[int] = []
-    for part in text.split(","):
-        p = part.strip()
-        try:
-            if "-" in p[1:]:
-                a, b = p.split("-", 1)
-                years += list(range(int(a), int(b) + 1))
-            elif p:
-                years.append(int(p))
-        except ValueError as exc:
-            msg = f"expected years like 2012,2017,2022 or 2012-2022, got {p!r}"
-            raise typer.BadParameter(msg, param_hint="--years") from exc
-    return sorted(set(years))
-
-
-def parse_hs(text: str | None) -> list[str] | None:
-    """Parse ``"850760,850780"`` into 6-character codes; ``None`` keeps all products."""
-    if text is None or not text.strip():
-        return None
-    out = []
-    for part in text.split(","):
-        p = part.strip().replace(".", "")
-        if not p:
-            continue
-        if not p.isdigit() or len(p) > 6:
-            msg = f"expected 6-digit HS codes like 850760, got {part.strip()!r}"
-            raise typer.BadParameter(msg, param_hint="--hs")
-        out.append(p.zfill(6))
-    return out
 
 
 def load_flows(path: Path) -> pd.DataFrame:
@@ -306,13 +280,9 @@ def _summary_csv(t2: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
 
 def summary(
     flows_path: Annotated[Path, typer.Argument(help="Flow file (canonical CSV/Parquet, ...).")],
-    focal: Annotated[str, typer.Option("--focal", help="ISO3 of the focal economy.")],
-    years: Annotated[
-        str | None, typer.Option("--years", help="Years, e.g. 2012,2017,2022 (default all).")
-    ] = None,
-    hs: Annotated[
-        str | None, typer.Option("--hs", help="HS6 codes, e.g. 850760 (default all).")
-    ] = None,
+    focal: FocalOption,
+    years: YearsOption = None,
+    hs: HsOption = None,
     lumped: Annotated[
         bool,
         typer.Option(
@@ -325,6 +295,7 @@ def summary(
     lang: Annotated[str, typer.Option("--lang", help="Partner names: zh or en.")] = "zh",
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
     md: Annotated[Path | None, typer.Option("--md", help="Write a Markdown report.")] = None,
+    mirror: MirrorOption = "auto",
 ) -> None:
     """Trade pattern of a focal economy (seed 000 Table 2 shape).
 
@@ -339,6 +310,7 @@ def summary(
     if lang not in ("zh", "en"):
         msg = "expected zh or en"
         raise typer.BadParameter(msg, param_hint="--lang")
+    mirror = parse_mirror(mirror)
     rep = reporter()
     focal = focal.strip().upper()
     with rep.task("trade summary", 3, "reading flows") as task:
@@ -347,6 +319,11 @@ def summary(
         flows, codes, notes = select_products(
             flows, parse_hs(hs), None, lumped=lumped, path=flows_path
         )
+        from geotrade.mirror import apply_mirror
+
+        flows, _policy, mirror_note = apply_mirror(flows, focal=focal, mirror=mirror)  # type: ignore[arg-type]
+        notes.append(mirror_note)
+        rep.log(mirror_note, level="warning" if "empty" in mirror_note else "info")
         task.advance(message="metrics")
         t2 = table2(
             flows,

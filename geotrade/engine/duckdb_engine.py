@@ -51,8 +51,8 @@ from geotrade.engine.pandas_engine import (
 )
 from geotrade.engine.sources import Source, baci_code_table
 from geotrade.errors import EngineError, InputFormatError, Problem, ValidationError
-from geotrade.metrics.trade import AGGREGATE_PARTNER_CODES
 from geotrade.reporting import Reporter
+from geotrade.schema import CODE_ALIASES, aggregate_codes
 
 __all__ = [
     "aggregate_exports",
@@ -183,13 +183,20 @@ def _chunk_sql(
         where.append(f"hs_code IN {_in_list(hs)}")
     return f"""
     WITH filtered AS (
-        SELECT CAST(year AS BIGINT) AS year, reporter_iso3 AS i, partner_iso3 AS j, flow,
+        SELECT CAST(year AS BIGINT) AS year, {_alias_sql("reporter_iso3")} AS i,
+               {_alias_sql("partner_iso3")} AS j, flow,
                CAST(value_usd AS DOUBLE) AS value_usd
         FROM {scan} WHERE {" AND ".join(where)}
     )
     SELECT year, i, j, flow, SUM(value_usd) AS x, COUNT(*) AS n_rows, SUM({bad}) AS n_bad
     FROM filtered GROUP BY year, i, j, flow
     """
+
+
+def _alias_sql(col: str) -> str:
+    """Return SQL applying :data:`geotrade.schema.CODE_ALIASES` (``_490`` -> ``TWN``) to ``col``."""
+    cases = " ".join(f"WHEN {_q(a)} THEN {_q(b)}" for a, b in sorted(CODE_ALIASES.items()))
+    return f"(CASE upper(trim({col})) {cases} ELSE {col} END)"
 
 
 def _frame_for_duckdb(frame: pd.DataFrame, layout: str) -> pd.DataFrame:
@@ -364,14 +371,15 @@ def aggregate_exports(
 
 
 def _agg_predicate(col: str) -> str:
-    codes = ", ".join(_q(c) for c in sorted(AGGREGATE_PARTNER_CODES))
-    return f"({col} IS NULL OR trim({col}) = '' OR {col} IN ({codes}) OR substr({col}, 1, 1) = '_')"
+    # the one aggregate policy (geotrade.schema): a finite code set
+    codes = ", ".join(_q(c) for c in sorted(aggregate_codes()))
+    return f"({col} IS NULL OR trim({col}) = '' OR {col} IN ({codes}))"
 
 
 def _reason_sql() -> str:
     return (
-        f"CASE WHEN {_agg_predicate('i')} THEN 'aggregate or unknown reporter' "
-        f"WHEN {_agg_predicate('j')} THEN 'aggregate or unknown partner' "
+        f"CASE WHEN {_agg_predicate('i')} THEN 'aggregate or missing reporter' "
+        f"WHEN {_agg_predicate('j')} THEN 'aggregate or missing partner' "
         "WHEN i = j THEN 'reporter equals partner' END"
     )
 

@@ -20,7 +20,7 @@ Examples
 1  KOR          CHN  0.5   -0.5        focal_low
 >>> t.attrs["excluded"][["code", "reason", "rows", "value_usd"]]
   code                        reason  rows  value_usd
-0  WLD  aggregate or unknown partner     1      400.0
+0  WLD  aggregate or missing partner     1      400.0
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ import pandas as pd
 
 from geotrade.engine.sources import Source, baci_code_table
 from geotrade.errors import InputFormatError, Problem, ValidationError
-from geotrade.metrics.trade import AGGREGATE_PARTNER_CODES
+from geotrade.schema import is_aggregate_code as _schema_is_aggregate
+from geotrade.schema import normalise_codes
 
 __all__ = [
     "EXCLUDED_COLUMNS",
@@ -93,15 +94,16 @@ def hs_series(codes: pd.Series) -> pd.Series:
 
 
 def is_aggregate_code(codes: pd.Series) -> pd.Series:
-    """Flag codes that are an aggregate, a "nes" area (``_…``), unknown or missing.
+    """Flag codes that are an aggregate, a "nes" area or missing (:mod:`geotrade.schema`).
+
+    Historical economies (``SUN``, ``_58``) and unknown kept codes are economies.
 
     Examples
     --------
-    >>> is_aggregate_code(pd.Series(["USA", "WLD", "_899", None, ""])).tolist()
-    [False, True, True, True, True]
+    >>> is_aggregate_code(pd.Series(["USA", "WLD", "_899", None, "", "CSK"])).tolist()
+    [False, True, True, True, True, False]
     """
-    s = codes.astype(object).where(codes.notna(), "").astype(str).str.strip().str.upper()
-    return s.eq("") | s.isin(AGGREGATE_PARTNER_CODES) | s.str.startswith("_")
+    return _schema_is_aggregate(codes)
 
 
 def classify_pairs(
@@ -166,14 +168,18 @@ def split_pairs(exports: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     -------
     kept, excluded : pandas.DataFrame
     """
+    exports = exports.assign(
+        reporter_iso3=normalise_codes(exports["reporter_iso3"]),
+        partner_iso3=normalise_codes(exports["partner_iso3"]),
+    )
     rep_bad = is_aggregate_code(exports["reporter_iso3"])
     par_bad = is_aggregate_code(exports["partner_iso3"])
     same = exports["reporter_iso3"].astype(str) == exports["partner_iso3"].astype(str)
     reason = np.select(
         [rep_bad.to_numpy(), par_bad.to_numpy(), same.to_numpy()],
         [
-            "aggregate or unknown reporter",
-            "aggregate or unknown partner",
+            "aggregate or missing reporter",
+            "aggregate or missing partner",
             "reporter equals partner",
         ],
         "",

@@ -191,8 +191,10 @@ def baci_code_table(source: Source) -> pd.DataFrame:
 
     From ``source.country_codes`` when set (V202401 columns ``country_code, country_iso3``
     or older ``country_code, iso_3digit_alpha``), otherwise from the packaged reference
-    table (``baci_iso3``; former entities mapped as BACI does). 490 → ``TWN``. Codes without
-    an ISO3 are left out: the engine turns them into ``"_" + code`` (excluded, reported).
+    table (``baci_iso3``). 490 → ``TWN``; former economies get their historical code
+    (:func:`geotrade.schema.historical_by_comtrade_code`: 810 → ``SUN``, 58 → ``_58``).
+    Codes without an ISO3 are left out: the engine turns them into ``"_" + code``, whose
+    kind :mod:`geotrade.schema` decides (aggregates are excluded and reported).
 
     Parameters
     ----------
@@ -233,4 +235,11 @@ def baci_code_table(source: Source) -> pd.DataFrame:
         out = pd.DataFrame({"code": pd.to_numeric(t["code"]), "iso3": iso})
         out = out[out["iso3"].notna()]
         out["code"] = out["code"].astype("int64")
+    # Former economies keep their historical code (geotrade.schema), as in the readers.
+    from geotrade.schema import historical_by_comtrade_code
+
+    former = {int(k): v for k, v in historical_by_comtrade_code().items()}
+    out = out[~out["code"].isin(former)]
+    extra = pd.DataFrame({"code": list(former), "iso3": list(former.values())})
+    out = pd.concat([out, extra.astype({"code": "int64"})], ignore_index=True)
     return out.drop_duplicates("code").reset_index(drop=True)

@@ -31,8 +31,10 @@ Optional columns: ``reporter_code``/``partner_code`` (the original numeric codes
 (``reporter`` or ``mirror``, set by a mirror policy).
 
 Aggregates stay in the table but are flagged: ``is_aggregate`` is true when the partner or
-reporter is ``WLD`` or a ``_nnn`` code, when ``hs_code`` is ``TOTAL``, or when the source
-itself flags the record (Comtrade's ``isAggregate``). Metrics exclude them.
+reporter is of kind ``aggregate`` in :mod:`geotrade.schema` (World, EU, "nes" areas such as
+``_899``), or when the source itself flags the record (Comtrade's ``isAggregate``). Metrics
+exclude them. Historical economies (``SUN``, ``CSK``, ``_58`` Belgium-Luxembourg ...) are
+real economies, and ``TOTAL`` is a product level (total trade), not an aggregate.
 
 The duplicate key is :data:`DUPLICATE_KEY`. Duplicates are an error by default (all rows
 listed); ``dedupe="sum"`` adds them up (value and quantity), ``dedupe="first"`` keeps the
@@ -78,49 +80,22 @@ __all__ = [
     "validate_flows",
 ]
 
-#: Allowed values of ``flow``.
-FLOWS: tuple[str, ...] = ("export", "import", "re-export", "re-import")
-#: Allowed values of ``valuation``.
-VALUATIONS: tuple[str, ...] = ("FOB", "CIF")
-#: Columns of the canonical table, in order.
-CANONICAL_COLUMNS: tuple[str, ...] = (
-    "year",
-    "reporter_iso3",
-    "partner_iso3",
-    "flow",
-    "hs_code",
-    "hs_revision",
-    "value_usd",
-    "quantity",
-    "quantity_unit",
-    "valuation",
-    "source",
-    "source_release",
+# The column list, keys and the partner-code policy live in geotrade.schema (one place).
+from geotrade.schema import (
+    CANONICAL_COLUMNS,
+    DEFAULT_VALUATION,
+    DUPLICATE_KEY,
+    FLOWS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    VALUATIONS,
+    code_kinds,
+    normalise_codes,
 )
-#: Optional columns, kept (in this order, after the canonical ones) when present.
-OPTIONAL_COLUMNS: tuple[str, ...] = ("reporter_code", "partner_code", "is_aggregate", "provenance")
-#: Columns an input must have; the others get defaults (valuation from the flow, source
-#: ``"user"``, missing revision/quantity/unit/release).
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "year",
-    "reporter_iso3",
-    "partner_iso3",
-    "flow",
-    "hs_code",
-    "value_usd",
-)
+
 _OPTIONAL_INPUT = tuple(
     c for c in (*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS) if c not in REQUIRED_COLUMNS
 )
-#: A key may occur only once.
-DUPLICATE_KEY: tuple[str, ...] = ("year", "reporter_iso3", "partner_iso3", "flow", "hs_code")
-#: Valuation of a flow when the source does not say (Comtrade's convention).
-DEFAULT_VALUATION: dict[str, str] = {
-    "export": "FOB",
-    "re-export": "FOB",
-    "import": "CIF",
-    "re-import": "CIF",
-}
 
 Dedupe = Literal["error", "sum", "first"]
 
@@ -331,7 +306,8 @@ def check_flows(
         s = as_str(df[col]).str.upper()
         bad = ~s.str.fullmatch(_CODE_RE).fillna(False).astype(bool).to_numpy()
         check(col, bad, "an ISO3 code (3 letters, 'WLD' for World) or '_' + a numeric code")
-        out[col] = s
+        # ISO 3166-3 renamings, Comtrade+ W00/S19, _0 (World) and _490 (Taiwan).
+        out[col] = normalise_codes(s).replace("", np.nan).astype("str")
 
     flow = as_str(df["flow"]).str.lower()
     bad = ~flow.isin(FLOWS).to_numpy()
@@ -401,13 +377,13 @@ def check_flows(
     for col in ("reporter_code", "partner_code"):
         if col in df.columns:
             out[col] = as_str(df[col])
-    flagged = (
-        out["partner_iso3"].eq("WLD").fillna(False)
-        | out["partner_iso3"].str.startswith("_").fillna(False)
-        | out["reporter_iso3"].eq("WLD").fillna(False)
-        | out["reporter_iso3"].str.startswith("_").fillna(False)
-        | out["hs_code"].eq("TOTAL").fillna(False)
-    ).astype(bool)
+    # One policy (geotrade.schema): aggregates and "nes" areas are flagged; historical
+    # economies and product levels (TOTAL, chapters, headings) are data, not aggregates.
+    flagged = pd.Series(
+        code_kinds(out["partner_iso3"]).eq("aggregate").to_numpy()
+        | code_kinds(out["reporter_iso3"]).eq("aggregate").to_numpy(),
+        index=df.index,
+    )
     if "is_aggregate" in df.columns:
         flagged = flagged | _as_bool(df["is_aggregate"])
     out["is_aggregate"] = flagged

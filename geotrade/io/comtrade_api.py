@@ -360,8 +360,9 @@ def _records_to_canonical(
     records: list[dict[str, Any]], *, release: str, url: str
 ) -> tuple[pd.DataFrame, int]:
     """Map API records to canonical rows; returns (table, number of breakdown rows skipped)."""
+    from geotrade.io.readers._codes import map_codes
     from geotrade.products import normalise_revision
-    from geotrade.reference import comtrade_to_iso3
+    from geotrade.schema import is_aggregate_code
 
     problems: list[Problem] = []
     rows: list[dict[str, Any]] = []
@@ -435,7 +436,7 @@ def _records_to_canonical(
                 "quantity": qty,
                 "quantity_unit": "kg" if qty == qty else None,
                 "valuation": _VALUATION[flow],
-                "is_aggregate": bool(r.get("isAggregate")) or str(r["partnerCode"]) == "0",
+                "is_aggregate": bool(r.get("isAggregate")),
             }
         )
     if problems:
@@ -448,12 +449,17 @@ def _records_to_canonical(
     df = pd.DataFrame(rows, columns=_RAW_COLUMNS)
 
     def iso(codes: pd.Series) -> pd.Series:
-        mapped = comtrade_to_iso3(codes).astype(object)
-        fallback = codes.map(lambda c: "WLD" if c == "0" else f"_{c}")
-        return mapped.where(mapped.notna(), fallback).astype(str)
+        # the same code table as the file readers (geotrade.schema policy)
+        mapped, norm = map_codes(codes)
+        return mapped.where(mapped.notna(), "_" + norm.astype(str)).astype(str)
 
     df.insert(1, "reporter_iso3", iso(df["reporter_code"]))
     df.insert(2, "partner_iso3", iso(df["partner_code"]))
+    df["is_aggregate"] = (
+        df["is_aggregate"].astype(bool)
+        | is_aggregate_code(df["partner_iso3"])
+        | is_aggregate_code(df["reporter_iso3"])
+    )
     df["source"] = "comtrade"
     df["source_release"] = release
     df["provenance"] = "reporter"

@@ -38,6 +38,7 @@ from geotrade.io.readers import FlowFormat, iter_flows
 from geotrade.io.readers._codes import UnknownCodes
 from geotrade.io.readers._tabular import ReaderWarning
 from geotrade.reporting import Reporter
+from geotrade.schema import code_kinds, is_aggregate_code
 
 __all__ = ["ConvertResult", "convert_flows", "inspect_flows"]
 
@@ -381,7 +382,6 @@ def _inspect_flows(
     sheet: str | int | None,
 ) -> dict[str, Any]:
     from geotrade.io.readers.canonical_csv import known_area_codes
-    from geotrade.reference import comtrade_codes
 
     info: dict[str, object] = {}
     reporters: Counter[str] = Counter()
@@ -419,11 +419,11 @@ def _inspect_flows(
             agg = chunk["is_aggregate"].to_numpy(dtype=bool)
             body = chunk.loc[~agg]
             totals.append(body.groupby(["year", "flow"])["value_usd"].agg(["sum", "size"]))
-            aggs.append(
-                chunk.loc[agg]
-                .groupby(["partner_iso3", "hs_code"])["value_usd"]
-                .agg(["sum", "size"])
-            )
+            ag = chunk.loc[agg]
+            # the aggregate code of the row: the partner, or the reporter if that is one
+            rep_agg = is_aggregate_code(ag["reporter_iso3"]).to_numpy()
+            ag = ag.assign(partner_iso3=ag["partner_iso3"].where(~rep_agg, ag["reporter_iso3"]))
+            aggs.append(ag.groupby(["partner_iso3", "hs_code"])["value_usd"].agg(["sum", "size"]))
             hashes.append(
                 pd.util.hash_pandas_object(chunk[list(DUPLICATE_KEY)], index=False).to_numpy()
             )
@@ -447,13 +447,14 @@ def _inspect_flows(
                     "column": None,
                 }
             )
-    known = set(comtrade_codes()["code"])
-    unknown = sorted(
-        c for c in set(partners) | set(reporters) if c.startswith("_") and c[1:] not in known
-    )
+    seen = pd.Series(sorted(set(partners) | set(reporters)), dtype=object)
+    kinds = code_kinds(seen)
+    unknown = sorted(c for c, k in zip(seen, kinds, strict=True) if k == "unknown" and c[:1] == "_")
     iso = set(known_area_codes())
     unknown_iso = sorted(
-        c for c in set(partners) | set(reporters) if not c.startswith("_") and c not in iso
+        c
+        for c, k in zip(seen, kinds, strict=True)
+        if k == "unknown" and not c.startswith("_") and c not in iso
     )
     if unknown_iso:
         problems.append(

@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from geotrade.errors import Problem, ValidationError
+from geotrade.schema import METRIC_COLUMNS, aggregate_codes, code_kinds, normalise_codes
 
 __all__ = [
     "AGGREGATE_PARTNER_CODES",
@@ -91,18 +92,11 @@ __all__ = [
 ]
 
 #: Columns of the canonical tidy flow table (other columns are ignored).
-FLOW_COLUMNS: tuple[str, ...] = (
-    "year",
-    "reporter_iso3",
-    "partner_iso3",
-    "flow",
-    "hs_code",
-    "value_usd",
-)
+FLOW_COLUMNS: tuple[str, ...] = METRIC_COLUMNS
 
-#: Partner codes that denote aggregates rather than economies (besides codes starting with
-#: ``_`` and blank codes): World (``WLD``; Comtrade ``W00``), unspecified (``XXX``, ``ZZZ``).
-AGGREGATE_PARTNER_CODES: frozenset[str] = frozenset({"WLD", "W00", "XXX", "ZZZ", "_X"})
+#: Partner codes that denote aggregates rather than economies: the one policy of
+#: :mod:`geotrade.schema` (World, EU, "nes" areas; historical economies are *not* aggregates).
+AGGREGATE_PARTNER_CODES: frozenset[str] = aggregate_codes()
 
 #: Dependence classes in the order of the paper's Table 3, then ``balanced``.
 DEPENDENCE_CLASSES: tuple[str, ...] = (
@@ -287,6 +281,8 @@ def _check_flows(flows: pd.DataFrame, *, reexports: ReExports = "ignore") -> pd.
         )
         raise ValidationError(problems)
     df = flows.loc[:, list(FLOW_COLUMNS)].copy()
+    for col in ("reporter_iso3", "partner_iso3"):  # _490 -> TWN, ROM -> ROU ...
+        df[col] = normalise_codes(df[col])
     df["flow"] = df["flow"].astype(str).str.strip().str.lower()
     bad_flow = ~df["flow"].isin(CANONICAL_FLOWS)
     values = pd.to_numeric(df["value_usd"], errors="coerce")
@@ -342,9 +338,9 @@ def _partner_reasons(partners: pd.Series, focal: str | pd.Series) -> pd.Series:
     out = pd.Series(None, index=partners.index, dtype=object)
     is_self = s == (focal if isinstance(focal, str) else focal.astype(str))
     out[is_self] = "partner is the focal economy"
-    is_agg = s.isin(AGGREGATE_PARTNER_CODES) | s.str.startswith("_")
-    out[is_agg] = "aggregate partner"
-    is_missing = s.isin(("", "NAN", "NONE", "<NA>"))
+    kinds = code_kinds(s)
+    out[kinds.eq("aggregate").to_numpy()] = "aggregate partner"
+    is_missing = kinds.eq("missing").to_numpy()
     out[is_missing] = "missing partner code"
     return out
 

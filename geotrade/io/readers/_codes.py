@@ -1,8 +1,9 @@
 """Map Comtrade/BACI numeric area codes and Comtrade ISO codes to canonical codes.
 
-Rules (see :mod:`geotrade.io.canonical`): an economy gets its ISO3 (490 "Other Asia, nes"
--> ``TWN``; 842 ``USA``, 251 ``FRA``, 757 ``CHE``, 699 ``IND``); 0 World -> ``WLD``; other
-aggregates, "nes" areas, special and former codes without ISO3 -> ``_`` + code (``_899``).
+Rules (see :mod:`geotrade.schema`): an economy gets its ISO3 (490 "Other Asia, nes"
+-> ``TWN``; 842 ``USA``, 251 ``FRA``, 757 ``CHE``, 699 ``IND``); 0 World -> ``WLD``; a former
+economy gets its historical code (810 -> ``SUN``, 58 -> ``_58``); other aggregates, "nes"
+areas and special codes without ISO3 -> ``_`` + code (``_899``).
 Codes missing from :func:`geotrade.reference.comtrade_codes` are *unknown*: reported as an
 error listing their rows, or kept as ``_`` + code with ``unknown_codes="keep"``.
 """
@@ -19,6 +20,7 @@ import pandas as pd
 from geotrade import reference
 from geotrade.errors import Problem
 from geotrade.io.canonical import as_str
+from geotrade.schema import historical_by_comtrade_code
 
 __all__ = ["UnknownCodes", "map_codes", "map_iso", "unknown_code_problems"]
 
@@ -30,18 +32,19 @@ _COMTRADE_ISO_ALIASES = {"W00": "WLD", "S19": "TWN", "WLD": "WLD"}
 
 @functools.cache
 def _table(include_former: bool) -> dict[str, str]:
+    # include_former is kept for callers; former economies always get their historical
+    # code (geotrade.schema), never an aggregate code nor one successor's ISO3.
+    del include_former
     t = reference.comtrade_codes()
-    known = set(reference.countries()["iso3"])
+    former = historical_by_comtrade_code()
     out: dict[str, str] = {}
-    for code, iso3, cat, baci in zip(
-        t["code"], t["iso3"], t["category"], t["baci_iso3"], strict=True
-    ):
+    for code, iso3, cat in zip(t["code"], t["iso3"], t["category"], strict=True):
         if cat in ("economy", "economy_comtrade_code") and iso3:
             out[code] = iso3
         elif code == "0":
             out[code] = "WLD"
-        elif include_former and cat == "former" and baci in known:
-            out[code] = baci
+        elif code in former:
+            out[code] = former[code]
         else:
             out[code] = f"_{code}"
     return out

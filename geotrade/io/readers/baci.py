@@ -47,6 +47,7 @@ from geotrade.io.canonical import ROW, Dedupe, as_str
 from geotrade.io.readers import _tabular
 from geotrade.io.readers._codes import UnknownCodes, map_codes, unknown_code_problems
 from geotrade.io.readers._pipeline import Filters, collect, iter_checked
+from geotrade.schema import historical_by_comtrade_code
 
 __all__ = ["BACI_REVISIONS", "baci_file_info", "read_baci", "read_baci_country_codes"]
 
@@ -123,10 +124,11 @@ def read_baci_country_codes(
 
 def _overrides(codes: pd.DataFrame) -> dict[str, str]:
     known = set(reference.countries()["iso3"])
+    former = historical_by_comtrade_code()
     return {
         c: i
         for c, i in zip(codes["code"], codes["iso3"], strict=True)
-        if isinstance(i, str) and i in known
+        if isinstance(i, str) and i in known and c not in former
     }
 
 

@@ -27,20 +27,28 @@ __all__ = ["read_canonical"]
 
 @functools.cache
 def known_area_codes() -> frozenset[str]:
-    """Three-letter codes accepted in a canonical file: ISO3 of economies and aggregates.
+    """Three-letter codes accepted in a canonical file: every code :mod:`geotrade.schema` knows.
 
-    The ISO3 codes of :func:`geotrade.reference.countries` plus the aggregate codes the
-    metrics recognise (:data:`geotrade.metrics.trade.AGGREGATE_PARTNER_CODES`: ``WLD``,
-    ``W00``, ``XXX``, ``ZZZ``). ``_<code>`` codes are aggregates by construction.
+    The ISO3 codes of :func:`geotrade.reference.countries`, the aggregate codes
+    (:func:`geotrade.schema.aggregate_codes`: ``WLD``, ``EUN``, ``XXX`` ...), historical
+    economies (``SUN``, ``CSK`` ...) and the aliases (``ROM``, ``W00`` ...). ``_<code>``
+    codes are checked against the Comtrade code table.
 
     Examples
     --------
-    >>> {"CHN", "TWN", "WLD", "ZZZ"} <= known_area_codes(), "QQQ" in known_area_codes()
-    (True, False)
+    >>> {"CHN", "TWN", "WLD", "ZZZ", "SUN", "ROM"} <= known_area_codes()
+    True
+    >>> "QQQ" in known_area_codes()
+    False
     """
-    from geotrade.metrics.trade import AGGREGATE_PARTNER_CODES
+    from geotrade.schema import CODE_ALIASES, aggregate_codes, historical_economies
 
-    return frozenset(reference.countries()["iso3"]) | frozenset(AGGREGATE_PARTNER_CODES)
+    return (
+        frozenset(reference.countries()["iso3"])
+        | aggregate_codes()
+        | frozenset(historical_economies()["code"])
+        | frozenset(CODE_ALIASES)
+    )
 
 
 def unknown_iso3_problems(

@@ -1,0 +1,265 @@
+"""The one option vocabulary of the command line: parsers and bounds, defined once.
+
+Every command that has an option of this list declares it with the same name and the same
+meaning, and parses it with the function here. A bad value is a usage error (exit 2) that
+names the option; it never reaches the engine.
+
+==================  ==========================================================================
+option              meaning
+==================  ==========================================================================
+``--years``         years, as a list and/or ranges: ``2012,2017,2022``, ``2017-2022``,
+                    ``2012,2015-2017``; each year within :data:`YEAR_MIN`-:data:`YEAR_MAX`,
+                    a range at most :data:`MAX_YEARS` long; omitted = every year in the data
+``--focal``         ISO3 code of the focal economy (``CHN``)
+``--hs``            HS codes: 2, 4 or 6 digits or ``TOTAL`` (``8507`` is the heading 8507,
+                    never ``008507``); omitted = every product in the data
+``--mirror``        whose record of a flow to use (:mod:`geotrade.mirror`): ``auto`` (default:
+                    BACI and other reconciled data use each flow's single record for both
+                    directions, Comtrade-style data the reporters' own records),
+                    ``reporter``, ``partner``, ``max``, ``prefer-reporter``
+``--k``             number of classes, :data:`K_MIN`-:data:`K_MAX`
+==================  ==========================================================================
+
+Examples
+--------
+>>> parse_years("2012,2015-2017")
+[2012, 2015, 2016, 2017]
+>>> parse_years(None) is None
+True
+>>> parse_hs("850760, 8507, 10121, total")
+['850760', '8507', '010121', 'TOTAL']
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+
+__all__ = [
+    "K_MAX",
+    "K_MIN",
+    "MAX_YEARS",
+    "MIRROR_CHOICES",
+    "MIRROR_HELP",
+    "YEAR_MAX",
+    "YEAR_MIN",
+    "FocalOption",
+    "HsOption",
+    "KOption",
+    "MirrorOption",
+    "RequiredHsOption",
+    "RequiredYearsOption",
+    "YearsOption",
+    "check_k",
+    "parse_focal",
+    "parse_hs",
+    "parse_mirror",
+    "parse_years",
+]
+
+#: Earliest and latest year any command accepts.
+YEAR_MIN = 1900
+YEAR_MAX = 2100
+#: Longest year range (``YEAR_MAX - YEAR_MIN + 1``).
+MAX_YEARS = YEAR_MAX - YEAR_MIN + 1
+#: Fewest and most classes of a classification (the ColorBrewer sequential palettes stop at 9
+#: colours; diverging and qualitative ones at 11-12).
+K_MIN = 2
+K_MAX = 12
+
+_YEAR_RE = re.compile(r"^\s*(\d{1,9})\s*(?:-\s*(\d{1,9})\s*)?$")
+
+
+def _bad(option: str, message: str) -> typer.BadParameter:
+    return typer.BadParameter(message, param_hint=f"'{option}'")
+
+
+def parse_years(text: str | None, *, option: str = "--years") -> list[int] | None:
+    """Parse a year list with ranges; ``None`` (option omitted) means every year.
+
+    Raises :class:`typer.BadParameter` (exit 2, naming the option) for an empty value,
+    anything that is not a year or a range, a year outside 1900-2100, or a reversed range.
+
+    Examples
+    --------
+    >>> parse_years(" 2022, 2012 ,2017")
+    [2012, 2017, 2022]
+    >>> parse_years("2017-2022")
+    [2017, 2018, 2019, 2020, 2021, 2022]
+    >>> parse_years("2022-2017")
+    Traceback (most recent call last):
+    ...
+    typer._click.exceptions.BadParameter: '2022-2017' is a reversed range; write 2017-2022
+    """
+    if text is None:
+        return None
+    parts = text.split(",")
+    if not text.strip() or any(not p.strip() for p in parts):
+        msg = f"expected years like 2012,2017,2022 or 2012-2022, got {text!r}"
+        raise _bad(option, msg)
+    years: set[int] = set()
+    for part in parts:
+        m = _YEAR_RE.match(part)
+        if m is None:
+            msg = f"expected a year (e.g. 2022) or a range (e.g. 2012-2022), got {part.strip()!r}"
+            raise _bad(option, msg)
+        a = int(m.group(1))
+        b = int(m.group(2)) if m.group(2) is not None else a
+        for y in (a, b):
+            if not YEAR_MIN <= y <= YEAR_MAX:
+                msg = f"year {y} is outside {YEAR_MIN}-{YEAR_MAX} (in {part.strip()!r})"
+                raise _bad(option, msg)
+        if b < a:
+            msg = f"{part.strip()!r} is a reversed range; write {b}-{a}"
+            raise _bad(option, msg)
+        years.update(range(a, b + 1))
+    return sorted(years)
+
+
+def parse_hs(text: str | None, *, option: str = "--hs") -> list[str] | None:
+    """Parse HS codes at any product level; ``None`` (option omitted) means every product.
+
+    Codes keep their level: ``8507`` is the heading, ``85`` the chapter, ``850760`` the
+    subheading, ``TOTAL`` total trade. Dots are dropped (``8507.60``); an odd length means a
+    lost leading zero (``10121`` -> ``010121``, ``101`` -> ``0101``, ``1`` -> ``01``).
+
+    Examples
+    --------
+    >>> parse_hs("8507.60,85")
+    ['850760', '85']
+    >>> parse_hs("8507x")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    typer._click.exceptions.BadParameter: expected HS codes of 2, 4 or 6 digits (e.g. ...
+    """
+    if text is None:
+        return None
+    out: list[str] = []
+    for part in text.split(","):
+        p = part.strip().replace(".", "")
+        if not p:
+            continue
+        if p.upper() == "TOTAL":
+            code = "TOTAL"
+        elif p.isdigit() and len(p) <= 6:
+            code = p.zfill(len(p) + len(p) % 2)
+        else:
+            msg = (
+                "expected HS codes of 2, 4 or 6 digits (e.g. 850760, 8507) or TOTAL, "
+                f"got {part.strip()!r}"
+            )
+            raise _bad(option, msg)
+        if code not in out:
+            out.append(code)
+    if not out:
+        msg = f"expected HS codes like 850760 or 8507, got {text!r}"
+        raise _bad(option, msg)
+    return out
+
+
+def parse_focal(text: str, *, option: str = "--focal") -> str:
+    """Check an ISO3 code (three letters), returned in upper case.
+
+    Examples
+    --------
+    >>> parse_focal(" chn")
+    'CHN'
+    """
+    code = text.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        msg = f"expected an ISO3 code of three letters (e.g. CHN), got {text!r}"
+        raise _bad(option, msg)
+    return code
+
+
+def check_k(k: int, *, option: str = "--k") -> int:
+    """Check a number of classes (:data:`K_MIN`-:data:`K_MAX`).
+
+    Examples
+    --------
+    >>> check_k(5)
+    5
+    >>> check_k(1000)
+    Traceback (most recent call last):
+    ...
+    typer._click.exceptions.BadParameter: the number of classes must be between 2 and 12, got 1000
+    """
+    if not K_MIN <= k <= K_MAX:
+        msg = f"the number of classes must be between {K_MIN} and {K_MAX}, got {k}"
+        raise _bad(option, msg)
+    return k
+
+
+#: Values of ``--mirror`` (:data:`geotrade.mirror.MirrorChoice`).
+MIRROR_CHOICES: tuple[str, ...] = ("auto", "reporter", "partner", "max", "prefer-reporter")
+#: The help text of ``--mirror``, the same in every command.
+MIRROR_HELP = (
+    "Whose record of a flow to use: auto (BACI/reconciled data: each flow once; Comtrade: "
+    "the reporters' own records) | reporter | partner | max | prefer-reporter."
+)
+
+
+def parse_mirror(text: str, *, option: str = "--mirror") -> str:
+    """Check a ``--mirror`` value.
+
+    Examples
+    --------
+    >>> parse_mirror("Prefer-Reporter")
+    'prefer-reporter'
+    """
+    value = text.strip().lower()
+    if value not in MIRROR_CHOICES:
+        msg = f"expected one of {', '.join(MIRROR_CHOICES)}, got {text!r}"
+        raise _bad(option, msg)
+    return value
+
+
+# --- typer declarations: the options themselves, validated while the command line is parsed
+# (before any file is read), so a bad value is always exit 2 naming the option.
+
+
+def _years_cb(value: str | None) -> str | None:
+    parse_years(value)
+    return value
+
+
+def _hs_cb(value: str | None) -> str | None:
+    parse_hs(value)
+    return value
+
+
+def _mirror_cb(value: str) -> str:
+    return parse_mirror(value)
+
+
+def _focal_cb(value: str) -> str:
+    return parse_focal(value)
+
+
+def _k_cb(value: int) -> int:
+    return check_k(value)
+
+
+_YEARS_HELP = "Years: 2012,2017,2022 or ranges 2017-2022 (1900-2100; default: every year)."
+#: ``--years`` (optional; omitted = every year in the data).
+YearsOption = Annotated[str | None, typer.Option("--years", help=_YEARS_HELP, callback=_years_cb)]
+#: ``--years`` where the command needs years (``fetch``).
+RequiredYearsOption = Annotated[str, typer.Option("--years", help=_YEARS_HELP, callback=_years_cb)]
+_HS_HELP = "HS codes at any level: 850760 (subheading), 8507 (heading), 85 (chapter), TOTAL."
+#: ``--hs`` (optional; omitted = every product).
+HsOption = Annotated[str | None, typer.Option("--hs", help=_HS_HELP, callback=_hs_cb)]
+#: ``--hs`` where the command needs codes (``fetch``).
+RequiredHsOption = Annotated[str, typer.Option("--hs", help=_HS_HELP, callback=_hs_cb)]
+#: ``--mirror`` (default ``auto``).
+MirrorOption = Annotated[str, typer.Option("--mirror", help=MIRROR_HELP, callback=_mirror_cb)]
+#: ``--focal`` (required where present).
+FocalOption = Annotated[
+    str,
+    typer.Option("--focal", help="ISO3 code of the focal economy, e.g. CHN.", callback=_focal_cb),
+]
+#: ``--k`` (number of classes).
+KOption = Annotated[
+    int, typer.Option("--k", "-k", help=f"Number of classes ({K_MIN}-{K_MAX}).", callback=_k_cb)
+]

@@ -1,0 +1,84 @@
+"""One option vocabulary: every command with a shared option rejects bad values the same way.
+
+Each bad value must be a usage error (exit 2) naming the option, before any file is read,
+and never an internal error (exit 9).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import typer
+
+from geotrade.cli import app, main
+
+BAD = {
+    "years": ["1-99999999", "", "2022-2017", "20x2", "2017,", "1899", "2101"],
+    "hs": ["8507x", "1234567", ","],
+    "mirror": ["maybe", ""],
+    "focal": ["CH", "C1N", ""],
+    "k": ["1000", "1", "0", "-3"],
+}
+
+#: Valid values for the other required options of a command.
+GOOD = {"years": "2022", "hs": "850760", "focal": "CHN", "reporter_": "CHN", "k": "5"}
+
+
+def _commands() -> list[tuple[list[str], object]]:
+    root = typer.main.get_command(app)
+    out: list[tuple[list[str], object]] = []
+
+    def walk(cmd, path: list[str]) -> None:  # typer vendors click: duck-type groups
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*path, name])
+        else:
+            out.append((path, cmd))
+
+    walk(root, [])
+    return out
+
+
+def _cases() -> list[tuple[list[str], str, str]]:
+    cases = []
+    for path, cmd in _commands():
+        names = {p.name for p in cmd.params}
+        for opt, values in BAD.items():
+            if opt not in names:
+                continue
+            base = list(path)
+            for p in cmd.params:
+                if p.name == opt or not p.required:
+                    continue
+                if p.param_type_name == "argument":
+                    base.append("x.csv")
+                else:
+                    base += [p.opts[0], GOOD.get(p.name, "x.csv")]
+            flag = next(p.opts[0] for p in cmd.params if p.name == opt)
+            cases += [(base, flag, v) for v in values]
+    return cases
+
+
+CASES = _cases()
+
+
+def test_the_shared_options_are_everywhere():
+    commands = {" ".join(path): {p.name for p in cmd.params} for path, cmd in _commands()}
+    for name in ("trade summary", "interdependence", "network"):
+        assert {"years", "hs", "mirror"} <= commands[name], name
+    for name in ("trade summary", "interdependence"):
+        assert "focal" in commands[name]
+    assert "years" in commands["fetch comtrade"]
+    assert "k" in commands["classify"]
+    assert len(CASES) > 40
+
+
+@pytest.mark.parametrize(("base", "flag", "value"), CASES, ids=lambda v: str(v))
+def test_bad_shared_option_is_usage_error_naming_it(capsys, base, flag, value):
+    code = main(["--json", *base, flag, value])
+    out = capsys.readouterr().out
+    assert code == 2, out
+    rec = json.loads(out.strip().splitlines()[-1])
+    assert rec["code"] == "usage"
+    assert flag in rec["message"]
