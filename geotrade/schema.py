@@ -66,6 +66,7 @@ __all__ = [
     "code_kinds",
     "historical_by_comtrade_code",
     "historical_economies",
+    "historical_name",
     "is_aggregate_code",
     "normalise_codes",
 ]
@@ -187,6 +188,19 @@ def historical_by_comtrade_code() -> dict[str, str]:
     ):
         out[comtrade] = code
     return out
+
+
+def historical_name(code: str) -> str | None:
+    """English name of a historical economy (no cited Chinese names exist offline).
+
+    Examples
+    --------
+    >>> historical_name("SUN"), historical_name("CHN")
+    ('USSR', None)
+    """
+    h = historical_economies()
+    names = dict(zip(h["code"], h["name_en"], strict=True))
+    return names.get(str(code).strip().upper())
 
 
 @functools.cache

@@ -217,7 +217,10 @@ def focal_names(iso3: str) -> tuple[str, str]:
             country_name(code, lang="zh", common=True),
         )
     except InputFormatError:
-        return code, code
+        from geotrade.schema import historical_name
+
+        name = historical_name(code) or code
+        return name, name
 
 
 def zone_label(zone: str, *, lang: Lang = "zh") -> str:
@@ -1026,7 +1029,9 @@ def _partner_name(iso3: str, lang: Lang) -> str:
     try:
         return country_name(iso3, lang=lang, common=True)
     except InputFormatError:
-        return iso3
+        from geotrade.schema import historical_name
+
+        return historical_name(iso3) or iso3
 
 
 def table2(
