@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .engine import SETTING_ENGINE
+from .settings import ICON, engine_setting
+from .settings import config as _config
 
 __all__ = ["ICON", "GeotradeProvider", "engine_setting"]
-
-ICON = os.path.join(os.path.dirname(__file__), "icons", "geotrade.svg")
-
-
-def _config():
-    # processing is imported lazily: it is a QGIS plugin, present but initialised late
-    from processing.core.ProcessingConfig import ProcessingConfig, Setting
-
-    return ProcessingConfig, Setting
-
-
-def engine_setting() -> str | None:
-    """Return the engine path set in Settings > Options > Processing > Providers > geotrade."""
-    try:
-        config, _ = _config()
-    except ImportError:  # pragma: no cover - processing plugin missing
-        return None
-    value = config.getSetting(SETTING_ENGINE)
-    return str(value).strip() or None if value else None
 
 
 class GeotradeProvider(QgsProcessingProvider):

@@ -18,7 +18,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from geotrade_qgis import engine
 from geotrade_qgis.postprocess import load_styled_on_completion
-from geotrade_qgis.provider import ICON, engine_setting
+from geotrade_qgis.settings import ICON, engine_setting
 
 __all__ = ["ENGINE_DEFAULT", "GeotradeAlgorithm", "gpkg_feature_layers"]
 
