@@ -57,6 +57,7 @@ __all__ = [
     "parse_hs",
     "parse_mirror",
     "parse_years",
+    "present_years",
 ]
 
 #: Earliest and latest year any command accepts.
@@ -214,6 +215,42 @@ def parse_mirror(text: str, *, option: str = "--mirror") -> str:
         msg = f"expected one of {', '.join(MIRROR_CHOICES)}, got {text!r}"
         raise _bad(option, msg)
     return value
+
+
+def present_years(
+    requested: list[int] | None, available: object, *, path: object = None
+) -> tuple[list[int] | None, list[str]]:
+    """Keep the requested years that the data have; say which are missing.
+
+    A requested year with no row at all is not a year of zero trade: it is reported (a
+    warning per missing year) and left out. If none of the requested years is in the data,
+    that is a :class:`~geotrade.errors.ValidationError` naming the years the data have.
+
+    Examples
+    --------
+    >>> present_years([1999, 2022], [2021, 2022])
+    ([2022], ['--years: 1999 is not in the data (years present: 2021-2022); left out'])
+    >>> present_years(None, [2022])
+    (None, [])
+    """
+    from geotrade.errors import Problem, ValidationError
+
+    if requested is None:
+        return None, []
+    have = sorted({int(y) for y in available})  # type: ignore[attr-defined]
+    span = (f"{have[0]}-{have[-1]}" if len(have) > 1 else str(have[0])) if have else "none"
+    missing = [y for y in requested if y not in set(have)]
+    kept = [y for y in requested if y in set(have)]
+    if not kept:
+        msg = (
+            f"none of the requested years ({', '.join(map(str, requested[:10]))}"
+            f"{' ...' if len(requested) > 10 else ''}) is in the data; years present: {span}"
+        )
+        raise ValidationError(
+            [Problem(msg, path=None if path is None else str(path), column="--years")]
+        )
+    notes = [f"--years: {y} is not in the data (years present: {span}); left out" for y in missing]
+    return kept, notes
 
 
 # --- typer declarations: the options themselves, validated while the command line is parsed

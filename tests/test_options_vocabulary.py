@@ -82,3 +82,31 @@ def test_bad_shared_option_is_usage_error_naming_it(capsys, base, flag, value):
     rec = json.loads(out.strip().splitlines()[-1])
     assert rec["code"] == "usage"
     assert flag in rec["message"]
+
+
+DEMO = "geotrade/data/demo/synthetic_li_ion_trade_2012_2022.csv"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["trade", "summary", DEMO, "--focal", "CHN"],
+        ["interdependence", DEMO, "--focal", "CHN", "--csv", "{tmp}/i.csv"],
+        ["network", DEMO, "--edges", "{tmp}/e.csv"],
+    ],
+    ids=["summary", "interdependence", "network"],
+)
+def test_a_year_absent_from_the_data_is_reported_not_zero(capsys, tmp_path, args):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    code = main(["--json", *args, "--years", "1999,2022"])
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+    assert code == 0
+    rec = lines[-1]
+    assert any("1999 is not in the data" in n for n in rec["notes"])
+    assert 1999 not in rec.get("years", [])
+    for s in rec.get("summary", []):
+        assert s["year"] != 1999
+    code = main(["--json", *args, "--years", "1999"])
+    rec = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert code == 5
+    assert "none of the requested years" in rec["message"]

@@ -20,6 +20,7 @@ from geotrade.options import (
     MirrorOption,
     YearsOption,
     parse_mirror,
+    present_years,
 )
 
 if TYPE_CHECKING:
@@ -199,8 +200,12 @@ def interdependence_cmd(
         notes.append(mirror_note)
         rep.log(mirror_note, level="warning" if "empty" in mirror_note else "info")
         task.advance(message="interdependence")
+        _years, year_notes = present_years(parse_years(years), flows["year"], path=flows_path)
+        notes += year_notes
+        for n in year_notes:
+            rep.log(n, level="warning")
         table = interdependence(
-            flows, focal=focal, years=parse_years(years), hs_codes=codes, high=high, low=low
+            flows, focal=focal, years=_years, hs_codes=codes, high=high, low=low
         )
         if table.empty:
             msg = f"no trade reported by {focal} for the selected years/products"

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
-from geotrade.options import HsOption, MirrorOption, YearsOption, parse_mirror
+from geotrade.options import HsOption, MirrorOption, YearsOption, parse_mirror, present_years
 
 __all__ = ["register"]
 
@@ -116,9 +116,11 @@ def network_cmd(
             notes.append(mirror_note)
             rep.log(mirror_note)
             task.advance(message="pairs")
-            pairs = pair_interdependence(
-                flows, years=parse_years(years), hs_codes=codes, high=high, low=low
-            )
+            _years, year_notes = present_years(parse_years(years), flows["year"], path=flows_path)
+            notes += year_notes
+            for n in year_notes:
+                rep.log(n, level="warning")
+            pairs = pair_interdependence(flows, years=_years, hs_codes=codes, high=high, low=low)
         if pairs.empty:
             msg = "no bilateral export rows for the selected years/products"
             raise ValidationError([Problem(msg, path=str(flows_path), column="flow")])

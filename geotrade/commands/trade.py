@@ -20,6 +20,7 @@ from geotrade.options import (
     parse_hs,
     parse_mirror,
     parse_years,
+    present_years,
 )
 
 if TYPE_CHECKING:
@@ -325,10 +326,14 @@ def summary(
         notes.append(mirror_note)
         rep.log(mirror_note, level="warning" if "empty" in mirror_note else "info")
         task.advance(message="metrics")
+        _years, year_notes = present_years(parse_years(years), flows["year"], path=flows_path)
+        notes += year_notes
+        for n in year_notes:
+            rep.log(n, level="warning")
         t2 = table2(
             flows,
             focal=focal,
-            years=parse_years(years),
+            years=_years,
             hs_codes=codes,
             top=top,
             lang=lang,  # type: ignore[arg-type]
