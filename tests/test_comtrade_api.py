@@ -480,7 +480,8 @@ def test_cli_fetch_bad_years_and_errors(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(api.ENV_KEY, KEY)
     out = tmp_path / "x.parquet"
     args = ["--json", "fetch", "comtrade", "--reporter", "CHN", "--hs", "850760", "--out", str(out)]
-    assert main([*args, "--years", "2022-2012"]) == 2  # a reversed range is a usage error naming --years
+    # a reversed range is a usage error naming --years
+    assert main([*args, "--years", "2022-2012"]) == 2
     assert _json_lines(capsys)[-1]["type"] == "error"
     assert main([*args, "--years", "2022"]) == RemoteServiceError.exit_code
     rec = _json_lines(capsys)[-1]
