@@ -76,3 +76,23 @@ def test_history_is_used_where_given_and_snapshot_is_flagged():
     assert any("2012, 2022" in n or "2022" in n for n in g.attrs["notes"])
     with pytest.raises(InputFormatError, match="unknown grouping"):
         group_table(["CHN"], [2012], groups="continents")
+
+
+def test_country_totals_give_correct_world_shares_or_a_clear_error():
+    # IMF-dashboard-like country totals (partner World): China 2022 LCT exports 203.2,
+    # imports 93.5 (bn USD, notes/data-sources.md); two high-income economies
+    from geotrade.errors import ValidationError
+    from geotrade.metrics.groups import world_group_shares
+
+    f = pd.DataFrame({"year": 2022, "reporter_iso3": ["CHN", "CHN", "USA", "USA", "DEU", "DEU"],
+                      "partner_iso3": "WLD", "flow": ["export", "import"] * 3,
+                      "hs_code": "TOTAL", "value_usd": [203.2, 93.5, 100.0, 150.0, 120.0, 80.0]})  # fmt: skip
+    t = world_group_shares(f, groups="income3", focal="CHN").set_index("group")
+    assert t.loc["CHN", "export_share_pct"] == pytest.approx(100 * 203.2 / 423.2)
+    assert t.loc["CHN", "import_share_pct"] == pytest.approx(100 * 93.5 / 323.5)
+    assert t.loc["CHN", "balance_usd"] == pytest.approx(109.7)
+    assert t.loc["High income", "exports_usd"] == pytest.approx(220.0)
+    assert "unclassified" not in t.index or t.loc["unclassified", "exports_usd"] == 0
+    assert any("no partner detail" in n for n in t.attrs["notes"])
+    with pytest.raises(ValidationError, match="need partner detail"):
+        world_group_shares(f.assign(partner_iso3="_899"))

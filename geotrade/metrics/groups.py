@@ -335,7 +335,12 @@ def world_group_shares(
     excluded = _excluded_table(df, reasons)
     kept = df.loc[reasons.isna(), list(FLOW_COLUMNS)].copy()
     kept["partner_iso3"] = kept["partner_iso3"].astype(str).str.strip().str.upper()
-    econ = set(kept["reporter_iso3"]) | set(kept["partner_iso3"])
+    if kept.empty:
+        # no partner detail: country totals (partner World, e.g. the IMF dashboard) are the
+        # only correct basis left; each reporter's own exports and imports to the World
+        kept = _country_totals(df)
+        basis = "reported"
+    econ = (set(kept["reporter_iso3"]) | set(kept["partner_iso3"])) - {"WLD"}
     yrs = sorted(set(kept["year"]))
     gt = group_table(econ, yrs, groups=groups, focal=focal, history=history)
     gmap = gt.set_index(["iso3", "year"])["group"]
@@ -381,10 +386,34 @@ def world_group_shares(
             "balance_usd",
         ]
     ]
-    out.attrs["notes"] = gt.attrs["notes"]
+    out.attrs["notes"] = gt.attrs["notes"] + (
+        ["no partner detail: shares of the economies' reported totals with the World"]
+        if kept["partner_iso3"].eq("WLD").all()
+        else []
+    )
     out.attrs["excluded"] = excluded
     out.attrs["basis"] = basis
     return out
+
+
+def _country_totals(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of economies' trade with the World (``partner_iso3 == "WLD"``), or an error."""
+    from geotrade.errors import Problem, ValidationError
+    from geotrade.schema import code_kinds
+
+    world = df["partner_iso3"].eq("WLD") & code_kinds(df["reporter_iso3"]).isin(
+        ["economy", "historical", "unknown"]
+    )
+    world &= df["flow"].isin(["export", "import"]) & df["_pre_reason"].isna()
+    rows = df.loc[world, list(FLOW_COLUMNS)].copy()
+    if rows.empty:
+        msg = (
+            "group shares need partner detail (bilateral flows between economies) or country "
+            "totals (each economy's exports and imports with partner WLD); the table has "
+            "neither for the selected years and products"
+        )
+        raise ValidationError([Problem(msg, column="partner_iso3")])
+    return rows
 
 
 def partner_group_shares(
