@@ -84,9 +84,16 @@ def test_country_totals_give_correct_world_shares_or_a_clear_error():
     from geotrade.errors import ValidationError
     from geotrade.metrics.groups import world_group_shares
 
-    f = pd.DataFrame({"year": 2022, "reporter_iso3": ["CHN", "CHN", "USA", "USA", "DEU", "DEU"],
-                      "partner_iso3": "WLD", "flow": ["export", "import"] * 3,
-                      "hs_code": "TOTAL", "value_usd": [203.2, 93.5, 100.0, 150.0, 120.0, 80.0]})  # fmt: skip
+    f = pd.DataFrame(
+        {
+            "year": 2022,
+            "reporter_iso3": ["CHN", "CHN", "USA", "USA", "DEU", "DEU"],
+            "partner_iso3": "WLD",
+            "flow": ["export", "import"] * 3,
+            "hs_code": "TOTAL",
+            "value_usd": [203.2, 93.5, 100.0, 150.0, 120.0, 80.0],
+        }
+    )
     t = world_group_shares(f, groups="income3", focal="CHN").set_index("group")
     assert t.loc["CHN", "export_share_pct"] == pytest.approx(100 * 203.2 / 423.2)
     assert t.loc["CHN", "import_share_pct"] == pytest.approx(100 * 93.5 / 323.5)
