@@ -59,19 +59,20 @@ def parse_years(text: str | None) -> list[int] | None:
 
 
 def parse_hs(text: str | None) -> list[str] | None:
-    """Parse ``"850760,850780"`` into 6-character codes; ``None`` keeps all products."""
+    """Parse ``"850760,8507"`` into HS codes (2, 4 or 6 digits, or TOTAL); ``None`` = all.
+
+    A heading (``8507``) selects its own rows and its 6-digit subheadings
+    (:func:`geotrade.io.canonical.hs_match`); it is never padded to ``008507``.
+    """
     if text is None or not text.strip():
         return None
-    out = []
-    for part in text.split(","):
-        p = part.strip().replace(".", "")
-        if not p:
-            continue
-        if not p.isdigit() or len(p) > 6:
-            msg = f"expected 6-digit HS codes like 850760, got {part.strip()!r}"
-            raise typer.BadParameter(msg, param_hint="--hs")
-        out.append(p.zfill(6))
-    return out
+    from geotrade.errors import InputFormatError
+    from geotrade.io.canonical import normalise_hs_filter
+
+    try:
+        return normalise_hs_filter(text) or None
+    except InputFormatError as exc:
+        raise typer.BadParameter(exc.message, param_hint="--hs") from exc
 
 
 def load_flows(path: Path) -> pd.DataFrame:
@@ -167,10 +168,19 @@ def select_products(
     from geotrade.errors import ValidationError
     from geotrade.products import check_hs_codes
 
+    short = [c for c in codes if len(c) < 6]
+    if short:
+        notes.append(
+            f"HS chapters/headings {', '.join(short)} select their own rows and their "
+            "subheadings; not checked against a revision"
+        )
+    six = [c for c in codes if c not in short]
+    if not six:
+        return flows, codes, notes
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            check = check_hs_codes(codes, revs, lumped=lumped)
+            check = check_hs_codes(six, revs, lumped=lumped)
         except ValidationError as exc:
             raise ValidationError(
                 [_revision_problem(p, flows, path) for p in exc.problems]
