@@ -68,7 +68,7 @@ def _q(text: str) -> str:
 
 
 def _hs_condition(column: str, hs: list[str], *, numeric: bool = False) -> str:
-    """SQL for the HS filter rule of :func:`geotrade.io.canonical.hs_match`.
+    """Return SQL for the HS filter rule of :func:`geotrade.io.canonical.hs_match`.
 
     A 6-digit code or TOTAL matches itself; a 2- or 4-digit code matches itself and its
     sub-codes (prefix). ``numeric``: ``column`` is an integer 6-digit code (BACI ``k``).

@@ -224,8 +224,10 @@ def normalise_hs(
     --------
     >>> codes, bad = normalise_hs(pd.Series([850760, "10121", "8507.60", " Total", "8507",
     ...     "85", "1", "8507601"]))
-    >>> codes.tolist(), bad.tolist()
-    (['850760', '010121', '850760', 'TOTAL', '8507', '85', '01', '8507601'], [False, False, False, False, False, False, False, True])
+    >>> codes.tolist()
+    ['850760', '010121', '850760', 'TOTAL', '8507', '85', '01', '8507601']
+    >>> bad.tolist()
+    [False, False, False, False, False, False, False, True]
     >>> normalise_hs(pd.Series(["1", "101", "101"]), digits=pd.Series([2, 4, 6]))[0].tolist()
     ['01', '0101', '000101']
     """
@@ -469,9 +471,7 @@ def check_flows(
     check("flow", bad, f"one of {', '.join(FLOWS)}")
     out["flow"] = flow
 
-    hs, bad = normalise_hs(
-        df["hs_code"], digits=df[HS_DIGITS] if HS_DIGITS in df.columns else None
-    )
+    hs, bad = normalise_hs(df["hs_code"], digits=df[HS_DIGITS] if HS_DIGITS in df.columns else None)
     check(
         "hs_code",
         bad,
