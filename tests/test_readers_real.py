@@ -255,3 +255,9 @@ def test_inspect_reports_levels() -> None:
     assert res.exit_code == 0, res.output
     rec = [json.loads(x) for x in res.output.splitlines() if '"result"' in x][-1]
     assert rec["levels"] == {"HS2": 12}
+
+
+def test_imf_lct_inspect_lists_the_11_indicators() -> None:
+    s = inspect_flows(LCT)
+    assert s["products"]["count"] == 11
+    assert s["indicators"]["Exports of low carbon technology products"] == "US Dollars"

@@ -397,7 +397,7 @@ def _inspect_imf_lct(path: str | os.PathLike[str], *, member: str | None) -> dic
         "years": sorted(int(y) for y in t["year"].unique()),
         "reporters": _examples(Counter(economies["iso3"].tolist())),
         "partners": _examples(Counter()),
-        "products": _examples(Counter(t["cts_code"].tolist())),
+        "products": _examples(Counter(t["indicator"].tolist()), 11),
         "levels": {},
         "units": {str(k): int(v) for k, v in t["unit"].value_counts().items()},
         "valuations": {},
@@ -422,7 +422,7 @@ def _inspect_imf_lct(path: str | os.PathLike[str], *, member: str | None) -> dic
         ],
         "indicators": {
             str(k): str(v)
-            for k, v in t.drop_duplicates("cts_code")[["cts_code", "indicator"]].itertuples(
+            for k, v in t.drop_duplicates("indicator")[["indicator", "unit"]].itertuples(
                 index=False
             )
         },

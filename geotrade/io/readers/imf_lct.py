@@ -92,7 +92,8 @@ def read_imf_lct(path: str | os.PathLike[str], *, member: str | None = None) -> 
     pandas.DataFrame
         Columns :data:`IMF_LCT_COLUMNS`: ``iso3, country, year (int64), indicator,
         cts_code, flow, unit, scale, value (float64, scaled), value_usd (float64, US-dollar
-        indicators only), is_aggregate (bool)``, sorted by cts_code, iso3, year.
+        indicators only), is_aggregate (bool)``, sorted by indicator, iso3, year
+        (``CTS_Code`` is shared by several indicators: use ``indicator`` as the key).
 
     Raises
     ------
@@ -185,7 +186,7 @@ def read_imf_lct(path: str | os.PathLike[str], *, member: str | None = None) -> 
     dollars = long["unit"].str.lower().eq("us dollars").fillna(False).to_numpy(dtype=bool)
     long["value_usd"] = np.where(dollars, long["value"].to_numpy(), np.nan)
     long["flow"] = long["flow"].astype("str")
-    out = long.sort_values(["cts_code", "iso3", "year"], kind="stable").reset_index(drop=True)
+    out = long.sort_values(["indicator", "iso3", "year"], kind="stable").reset_index(drop=True)
     out = out.loc[:, list(IMF_LCT_COLUMNS)]
     out["is_aggregate"] = out["is_aggregate"].astype(bool)
     out.attrs.update(
