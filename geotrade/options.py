@@ -133,31 +133,20 @@ def parse_hs(text: str | None, *, option: str = "--hs") -> list[str] | None:
     >>> parse_hs("8507x")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    typer._click.exceptions.BadParameter: expected HS codes of 2, 4 or 6 digits (e.g. ...
+    typer._click.exceptions.BadParameter: hs filter: expected HS codes of 2 digits ...
     """
     if text is None:
         return None
-    out: list[str] = []
-    for part in text.split(","):
-        p = part.strip().replace(".", "")
-        if not p:
-            continue
-        if p.upper() == "TOTAL":
-            code = "TOTAL"
-        elif p.isdigit() and len(p) <= 6:
-            code = p.zfill(len(p) + len(p) % 2)
-        else:
-            msg = (
-                "expected HS codes of 2, 4 or 6 digits (e.g. 850760, 8507) or TOTAL, "
-                f"got {part.strip()!r}"
-            )
-            raise _bad(option, msg)
-        if code not in out:
-            out.append(code)
-    if not out:
+    from geotrade.errors import InputFormatError
+    from geotrade.io.canonical import normalise_hs_filter
+
+    if not text.strip() or not text.replace(",", "").strip():
         msg = f"expected HS codes like 850760 or 8507, got {text!r}"
         raise _bad(option, msg)
-    return out
+    try:
+        return normalise_hs_filter(text.replace(".", ""))
+    except InputFormatError as exc:
+        raise _bad(option, exc.message) from exc
 
 
 def parse_focal(text: str, *, option: str = "--focal") -> str:

@@ -168,7 +168,7 @@ def test_ambiguous_zip_lists_members(tmp_path: Path) -> None:
 
 def test_bad_cells_listed_together(tmp_path: Path) -> None:
     p = _write(
-        tmp_path, "bad.csv", HEADER + "2022,CHN,USA,export,8507,1\n20x2,CHN,USA,sale,850760,-1\n"
+        tmp_path, "bad.csv", HEADER + "2022,CHN,USA,export,8507601,1\n20x2,CHN,USA,sale,850760,-1\n"
     )
     with pytest.raises(ValidationError) as exc:
         geotrade.read_flows(p)

@@ -13,12 +13,14 @@ from geotrade.options import HsOption
 
 def convert(
     file: Annotated[
-        Path, typer.Argument(help="Trade file (Comtrade, legacy Comtrade, BACI, canonical).")
+        Path, typer.Argument(help="Trade file (Comtrade, legacy Comtrade, BACI, WITS, canonical).")
     ],
     out: Annotated[Path, typer.Argument(help="Output canonical parquet file.")],
     format: Annotated[
         str,
-        typer.Option("--format", "-f", help="auto, comtrade, comtrade-legacy, baci or canonical."),
+        typer.Option(
+            "--format", "-f", help="auto, comtrade, comtrade-legacy, baci, wits or canonical."
+        ),
     ] = "auto",
     dedupe: Annotated[
         str, typer.Option("--dedupe", help="Duplicate keys: error, sum or first.")

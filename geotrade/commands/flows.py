@@ -9,7 +9,7 @@ import typer
 
 from geotrade.commands._common import emit_result
 
-FORMAT_HELP = "Input format: auto, comtrade, comtrade-legacy, baci or canonical."
+FORMAT_HELP = "Input format: auto, comtrade, comtrade-legacy, baci, wits or canonical."
 
 
 def inspect(
@@ -24,7 +24,9 @@ def inspect(
 ) -> None:
     """Summarise a trade file: format, years, reporters, partners, products, problems.
 
-    Also units, totals by year and flow, and the aggregates kept in the table.
+    Also product levels (TOTAL/HS2/HS4/HS6), units, totals by year and flow, and the
+    aggregates kept in the table. Exits with an error (validation, exit code 5) when the
+    file has no usable row, listing why.
     """
     from typing import get_args
 
@@ -41,7 +43,8 @@ def inspect(
         f"  years      {', '.join(map(str, s['years'])) or '-'}",
         f"  reporters  {s['reporters']['count']} ({', '.join(s['reporters']['examples'])})",
         f"  partners   {s['partners']['count']} ({', '.join(s['partners']['examples'])})",
-        f"  products   {s['products']['count']} ({', '.join(s['products']['examples'])})",
+        f"  products   {s['products']['count']} ({', '.join(s['products']['examples'])})"
+        + (f"; levels {s['levels']}" if s.get("levels") else ""),
         f"  units      {s['units'] or '-'}; valuation {s['valuations'] or '-'}; "
         f"revisions {s['revisions'] or '-'}",
         "  totals (USD, aggregates excluded):",
@@ -73,6 +76,15 @@ def inspect(
     if s.get("indicators"):
         lines.append(f"  indicators: {', '.join(map(str, s['indicators']))}")
     lines += [f"  warning: {w}" for w in s.get("warnings", [])]
+    if s["rows"] == 0:
+        from geotrade.errors import Problem, ValidationError
+
+        why = [
+            Problem(p["message"], path=p.get("path"), row=p.get("row"), column=p.get("column"))
+            for p in s["problems"]
+        ] or [Problem("no data row passed the filters", path=str(file))]
+        typer.echo("\n".join(lines), err=True)
+        raise ValidationError([Problem(f"0 usable rows in {file}; reasons:", path=str(file)), *why])
     emit_result("flows inspect", {"file": str(file), "outputs": {}, **s}, "\n".join(lines))
 
 

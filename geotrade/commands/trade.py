@@ -142,10 +142,19 @@ def select_products(
     from geotrade.errors import ValidationError
     from geotrade.products import check_hs_codes
 
+    short = [c for c in codes if len(c) < 6]
+    if short:
+        notes.append(
+            f"HS chapters/headings {', '.join(short)} select their own rows and their "
+            "subheadings; not checked against a revision"
+        )
+    six = [c for c in codes if c not in short]
+    if not six:
+        return flows, codes, notes
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            check = check_hs_codes(codes, revs, lumped=lumped)
+            check = check_hs_codes(six, revs, lumped=lumped)
         except ValidationError as exc:
             raise ValidationError(
                 [_revision_problem(p, flows, path) for p in exc.problems]

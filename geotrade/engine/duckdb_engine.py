@@ -67,6 +67,37 @@ def _q(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+def _hs_condition(column: str, hs: list[str], *, numeric: bool = False) -> str:
+    """Return SQL for the HS filter rule of :func:`geotrade.io.canonical.hs_match`.
+
+    A 6-digit code or TOTAL matches itself; a 2- or 4-digit code matches itself and its
+    sub-codes (prefix). ``numeric``: ``column`` is an integer 6-digit code (BACI ``k``).
+
+    Examples
+    --------
+    >>> _hs_condition("k", ["8507", "850760"], numeric=True)
+    '(k BETWEEN 850700 AND 850799 OR k = 850760)'
+    >>> _hs_condition("hs_code", ["85"])
+    "(hs_code = '85' OR hs_code LIKE '85%')"
+    """
+    parts = []
+    for h in hs:
+        if numeric:
+            if not h.isdigit():
+                continue
+            if len(h) == 6:
+                parts.append(f"{column} = {int(h)}")
+            else:
+                width = 10 ** (6 - len(h))
+                lo = int(h) * width
+                parts.append(f"{column} BETWEEN {lo} AND {lo + width - 1}")
+        elif h == "TOTAL" or len(h) == 6:
+            parts.append(f"{column} = {_q(h)}")
+        else:
+            parts.append(f"{column} = {_q(h)} OR {column} LIKE {_q(h + '%')}")
+    return "(" + (" OR ".join(parts) if parts else "FALSE") + ")"
+
+
 def _in_list(values: Iterable[object], *, numeric: bool = False) -> str:
     vals = [str(int(v)) if numeric else _q(str(v)) for v in values]
     return "(" + (", ".join(vals) if vals else "NULL") + ")"
@@ -155,9 +186,9 @@ def _chunk_sql(
             where.append(f"t IN {_in_list(years, numeric=True)}")
         if hs is not None:
             if k_is_text:
-                where.append(f"lpad(trim(k), 6, '0') IN {_in_list(hs)}")
+                where.append(_hs_condition("lpad(trim(k), 6, '0')", hs))
             else:
-                where.append(f"k IN {_in_list([h for h in hs if h.isdigit()], numeric=True)}")
+                where.append(_hs_condition("k", hs, numeric=True))
         cond = ("WHERE " + " AND ".join(where)) if where else ""
         return f"""
         WITH filtered AS (
@@ -180,7 +211,7 @@ def _chunk_sql(
     if years is not None:
         where.append(f"year IN {_in_list(years, numeric=True)}")
     if hs is not None:
-        where.append(f"hs_code IN {_in_list(hs)}")
+        where.append(_hs_condition("hs_code", hs))
     return f"""
     WITH filtered AS (
         SELECT CAST(year AS BIGINT) AS year, {_alias_sql("reporter_iso3")} AS i,

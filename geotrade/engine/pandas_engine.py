@@ -62,35 +62,48 @@ EXCLUDED_COLUMNS: tuple[str, ...] = ("year", "code", "reason", "rows", "value_us
 
 
 def normalise_hs(hs_codes: Iterable[object] | None) -> list[str] | None:
-    """HS codes as 6-character strings (integers are zero-padded), or ``None``.
+    """HS filter codes of 2, 4 or 6 digits or TOTAL (odd lengths get their zero back), or ``None``.
+
+    See :func:`geotrade.io.canonical.normalise_hs_filter`; codes are never padded to 6
+    digits (``8507`` is the heading, matched with its subheadings by :func:`hs_keep`).
 
     Examples
     --------
-    >>> normalise_hs([850760, "10121", " 854140 "])
-    ['850760', '010121', '854140']
+    >>> normalise_hs([850760, "10121", " 854140 ", "8507"])
+    ['850760', '010121', '854140', '8507']
     """
     if hs_codes is None:
         return None
-    out = []
-    for h in hs_codes:
-        s = str(h).strip()
-        if s.endswith(".0"):
-            s = s[:-2]
-        out.append(s.zfill(6) if s.isdigit() else s.upper())
-    return out
+    from geotrade.io.canonical import normalise_hs_filter
+
+    return normalise_hs_filter([str(h).strip().removesuffix(".0") for h in hs_codes])
 
 
 def hs_series(codes: pd.Series) -> pd.Series:
-    """Vectorised :func:`normalise_hs` for a column (digits zero-padded to 6, else upper case).
+    """HS codes of a column normalised (odd lengths get their leading zero back; TOTAL).
 
     Examples
     --------
-    >>> hs_series(pd.Series([850760, "10121", "total"])).tolist()
-    ['850760', '010121', 'TOTAL']
+    >>> hs_series(pd.Series([850760, "10121", "total", "8507"])).tolist()
+    ['850760', '010121', 'TOTAL', '8507']
     """
+    from geotrade.io.canonical import normalise_hs as _norm
+
     s = codes.astype(str).str.strip().str.removesuffix(".0")
-    digits = s.str.fullmatch(r"\d+")
-    return s.str.zfill(6).where(digits, s.str.upper()).astype(object)
+    return _norm(s)[0].astype(object)
+
+
+def hs_keep(codes: pd.Series, hs: list[str]) -> pd.Series:
+    """Rows matching the HS filter (a heading keeps its subheadings), see ``hs_match``.
+
+    Examples
+    --------
+    >>> hs_keep(pd.Series(["850760", "850440"]), ["8507"]).tolist()
+    [True, False]
+    """
+    from geotrade.io.canonical import hs_match
+
+    return hs_match(hs_series(codes), hs)
 
 
 def is_aggregate_code(codes: pd.Series) -> pd.Series:
@@ -253,7 +266,7 @@ def pair_interdependence_pandas(
         df = df[df["year"].astype("int64").isin([int(y) for y in years])]
     hs = normalise_hs(hs_codes)
     if hs is not None:
-        df = df[hs_series(df["hs_code"]).isin(hs)]
+        df = df[hs_keep(df["hs_code"], hs)]
     _check_values(df, "<flows>")
     df = df.assign(
         year=df["year"].astype("int64"),
@@ -355,7 +368,7 @@ def load_flows(
             raw = raw[raw["t"].isin(ys)]
         k6 = raw["k"].astype("int64").astype(str).str.zfill(6)
         if hs is not None:
-            keep = k6.isin(hs)
+            keep = hs_keep(k6, hs)
             raw, k6 = raw[keep], k6[keep]
         codes = baci_code_table(source).set_index("code")["iso3"]
 
@@ -406,5 +419,5 @@ def load_flows(
     if ys is not None:
         df = df[df["year"].astype("int64").isin(ys)]
     if hs is not None:
-        df = df[hs_series(df["hs_code"]).isin(hs)]
+        df = df[hs_keep(df["hs_code"], hs)]
     return df.reset_index(drop=True)

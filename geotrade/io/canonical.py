@@ -14,7 +14,9 @@ column                  dtype       meaning
                                     "nes" areas without ISO3 are ``_`` + Comtrade numeric code
                                     (``_899``); Comtrade 490 "Other Asia, nes" is ``TWN``
 ``flow``                str         one of :data:`FLOWS`, from the reporter's point of view
-``hs_code``             str         6-digit HS code (leading zero kept) or ``TOTAL``
+``hs_code``             str         HS code at the level the source publishes: 6-digit
+                                    subheading, 4-digit heading or 2-digit chapter (leading
+                                    zero kept), or ``TOTAL``; see :func:`hs_level`
 ``hs_revision``         str         ``HS2012``, ``HS2017``, ``HS2022`` ... or missing if unknown
 ``value_usd``           float64     value in **US dollars** (not thousands), >= 0
 ``quantity``            float64     net weight in **kg** when known (Comtrade ``netWgt``, BACI
@@ -25,6 +27,16 @@ column                  dtype       meaning
 ``source``              str         ``comtrade``, ``baci``, ``synthetic ...``, ``user`` ...
 ``source_release``      str         e.g. ``V202401`` for BACI; missing when unknown
 ======================  ==========  =========================================================
+
+Product level: a file may hold chapters (``85``), headings (``8507``), subheadings
+(``850760``) or ``TOTAL``; that is a property of the data, not an error.
+:func:`normalise_hs` restores leading zeros lost by integer parsing: with the source's
+declared level (legacy Comtrade ``Aggregate Level``) the code is zero-padded to that many
+digits; without one, an odd number of digits gets one leading zero (``1`` -> ``01``,
+``101`` -> ``0101``, ``10121`` -> ``010121``), since HS codes have 2, 4 or 6 digits.
+:func:`hs_match` is the product filter rule (``hs=`` / ``--hs``): a requested code matches
+rows with that code and the rows of its sub-codes (``8507`` keeps ``8507`` and
+``850710``...``850790``; it is never read as ``008507``).
 
 Optional columns: ``reporter_code``/``partner_code`` (the original numeric codes, as str),
 ``is_aggregate`` (bool; always added by :func:`validate_flows`) and ``provenance``
@@ -77,6 +89,10 @@ __all__ = [
     "check_flows",
     "dedupe_flows",
     "empty_flows",
+    "hs_level",
+    "hs_match",
+    "normalise_hs",
+    "normalise_hs_filter",
     "validate_flows",
 ]
 
@@ -101,6 +117,11 @@ Dedupe = Literal["error", "sum", "first"]
 
 #: Internal column carrying the 1-based line number of each row in its file.
 ROW = "_row"
+#: Internal column: the number of HS digits the source declares for a row (2, 4, 6; else
+#: missing), e.g. legacy Comtrade's ``Aggregate Level``. Used to restore leading zeros.
+HS_DIGITS = "_hs_digits"
+#: Values of :func:`hs_level`.
+HSLevel = Literal["TOTAL", "HS2", "HS4", "HS6"]
 _MAX_PER_COLUMN = 20
 _CODE_RE = r"^(?:[A-Z]{3}|_[0-9A-Z]+)$"
 _REVISION_RE = r"^HS(?:19|20)\d\d$"
@@ -162,26 +183,138 @@ def empty_flows() -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def normalise_hs(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Normalise HS codes to 6-digit strings; return them and a mask of invalid codes.
+def normalise_hs(
+    values: pd.Series, *, digits: pd.Series | None = None
+) -> tuple[pd.Series, np.ndarray]:
+    """Normalise HS codes; return them and a mask of invalid codes.
 
-    Five-digit codes get their lost leading zero back (``10121`` -> ``"010121"``); ``8507.60``
-    loses its dot; ``total`` becomes ``TOTAL``. Codes of other lengths (chapters, headings)
-    are invalid.
+    Valid codes have 2, 4 or 6 digits (chapter, heading, subheading) or are ``TOTAL``.
+    ``8507.60`` loses its dot; ``total`` (any case, spaces around) becomes ``TOTAL``.
+    Leading zeros lost by integer parsing come back: with ``digits`` (the level the source
+    declares for each row: 2, 4 or 6, missing if unknown) a code is zero-padded to that
+    length, and a code longer than its declared level is invalid; otherwise an odd number
+    of digits gets one leading zero (``10121`` -> ``010121``, ``101`` -> ``0101``).
 
     Examples
     --------
-    >>> codes, bad = normalise_hs(pd.Series([850760, "10121", "8507.60", "total", "8507"]))
-    >>> codes.tolist(), bad.tolist()
-    (['850760', '010121', '850760', 'TOTAL', '8507'], [False, False, False, False, True])
+    >>> codes, bad = normalise_hs(pd.Series([850760, "10121", "8507.60", " Total", "8507",
+    ...     "85", "1", "8507601"]))
+    >>> codes.tolist()
+    ['850760', '010121', '850760', 'TOTAL', '8507', '85', '01', '8507601']
+    >>> bad.tolist()
+    [False, False, False, False, False, False, False, True]
+    >>> normalise_hs(pd.Series(["1", "101", "101"]), digits=pd.Series([2, 4, 6]))[0].tolist()
+    ['01', '0101', '000101']
     """
     s = as_str(values)
     s = s.str.replace(r"\.0$", "", regex=True).str.replace(".", "", regex=False)
     s = s.where(s.str.upper() != "TOTAL", "TOTAL")
-    five = s.str.fullmatch(r"\d{5}").fillna(False).astype(bool)
-    s = s.where(~five, "0" + s)
-    ok = s.str.fullmatch(r"\d{6}").fillna(False).astype(bool) | (s == "TOTAL").fillna(False)
-    return s, ~ok.to_numpy(dtype=bool)
+    is_digits = s.str.fullmatch(r"\d{1,6}").fillna(False).astype(bool)
+    if digits is not None:
+        want = pd.to_numeric(pd.Series(np.asarray(digits), index=s.index), errors="coerce")
+        declared = want.isin([2, 4, 6]).to_numpy(dtype=bool) & is_digits.to_numpy(dtype=bool)
+    else:
+        want = pd.Series(np.nan, index=s.index)
+        declared = np.zeros(len(s), dtype=bool)
+    lengths = s.str.len().fillna(0).to_numpy(dtype="int64")
+    odd = is_digits.to_numpy(dtype=bool) & (lengths % 2 == 1) & ~declared
+    s = s.where(~odd, "0" + s)
+    too_long = np.zeros(len(s), dtype=bool)
+    if declared.any():
+        w = want.to_numpy(dtype="float64", na_value=np.nan)
+        too_long = declared & (lengths > np.nan_to_num(w, nan=6))
+        padded = [
+            str(c).zfill(int(n)) if d else c
+            for c, n, d in zip(s.tolist(), np.nan_to_num(w, nan=0), declared, strict=True)
+        ]
+        s = pd.Series(padded, index=s.index, dtype=s.dtype)
+    ok = s.str.fullmatch(r"\d\d|\d{4}|\d{6}").fillna(False).astype(bool) | (s == "TOTAL").fillna(
+        False
+    )
+    return s, ~ok.to_numpy(dtype=bool) | too_long
+
+
+def hs_level(codes: object) -> HSLevel | pd.Series:
+    """Product level of normalised HS codes: ``TOTAL``, ``HS2``, ``HS4`` or ``HS6``.
+
+    A single code gives one level; a Series (or list) gives a Series of levels (missing
+    for a code that is none of these).
+
+    Examples
+    --------
+    >>> hs_level("8507"), hs_level("TOTAL")
+    ('HS4', 'TOTAL')
+    >>> hs_level(pd.Series(["85", "850760", "TOTAL"])).tolist()
+    ['HS2', 'HS6', 'TOTAL']
+    """
+    names = {2: "HS2", 4: "HS4", 6: "HS6"}
+    if isinstance(codes, str):
+        c = codes.strip().upper()
+        if c == "TOTAL":
+            return "TOTAL"
+        if c.isdigit() and len(c) in names:
+            return names[len(c)]  # type: ignore[return-value]
+        msg = f"not a normalised HS code (2, 4 or 6 digits, or TOTAL): {codes!r}"
+        raise InputFormatError(msg)
+    s = as_str(codes if isinstance(codes, pd.Series) else pd.Series(list(codes), dtype=object))
+    lv = s.str.len().map(names)
+    lv = lv.where(s.str.fullmatch(r"\d+").fillna(False).astype(bool), np.nan)
+    return lv.where(s.str.upper() != "TOTAL", "TOTAL").astype("str")
+
+
+def normalise_hs_filter(codes: str | int | Iterable[object]) -> list[str]:
+    """Normalise product-filter codes (``hs=`` / ``--hs``): 2, 4 or 6 digits, or ``TOTAL``.
+
+    Comma-separated strings are split. Odd lengths get one leading zero (an integer that
+    lost it: ``101`` -> ``0101``); codes are never padded to 6 digits.
+
+    Raises
+    ------
+    InputFormatError
+        Naming the codes that are not HS codes.
+
+    Examples
+    --------
+    >>> normalise_hs_filter("8507, 850760,total")
+    ['8507', '850760', 'TOTAL']
+    >>> normalise_hs_filter([10121, "85"])
+    ['010121', '85']
+    """
+    items = [codes] if isinstance(codes, (str, int)) else list(codes)
+    parts = [s.strip() for x in items for s in str(x).split(",") if s.strip()]
+    norm, bad = normalise_hs(pd.Series(parts, dtype=object))
+    if bad.any():
+        wrong = [c for c, b in zip(parts, bad, strict=True) if b]
+        msg = (
+            "hs filter: expected HS codes of 2 digits (chapter, e.g. 85), 4 digits (heading, "
+            f"e.g. 8507) or 6 digits (subheading, e.g. 850760), or TOTAL; got {', '.join(wrong)}"
+        )
+        raise InputFormatError(msg)
+    return list(dict.fromkeys(norm.tolist()))
+
+
+def hs_match(codes: pd.Series, wanted: Iterable[str]) -> pd.Series:
+    """Boolean mask of the rows whose HS code matches a filter (see the module docstring).
+
+    A requested code matches its own rows and the rows of its sub-codes: ``8507`` keeps
+    ``8507`` and ``850760``; ``850760`` keeps only ``850760`` (not the heading ``8507``);
+    ``TOTAL`` keeps only ``TOTAL``. ``wanted`` must be normalised
+    (:func:`normalise_hs_filter`). A file holding both a heading and its subheadings gives
+    both for the heading: check the levels (:func:`hs_level`) before adding them up.
+
+    Examples
+    --------
+    >>> hs_match(pd.Series(["8507", "850760", "850440", "TOTAL", "85"]), ["8507"]).tolist()
+    [True, True, False, False, False]
+    """
+    s = as_str(codes)
+    keep = pd.Series(False, index=codes.index)
+    for w in wanted:
+        if w == "TOTAL" or len(w) == 6:
+            keep |= (s == w).fillna(False)
+        else:
+            keep |= s.str.startswith(w).fillna(False) & (s != "TOTAL").fillna(False)
+    return keep.astype(bool)
 
 
 def _rows(df: pd.DataFrame) -> np.ndarray:
@@ -314,8 +447,13 @@ def check_flows(
     check("flow", bad, f"one of {', '.join(FLOWS)}")
     out["flow"] = flow
 
-    hs, bad = normalise_hs(df["hs_code"])
-    check("hs_code", bad, "a 6-digit HS code or 'TOTAL'")
+    hs, bad = normalise_hs(df["hs_code"], digits=df[HS_DIGITS] if HS_DIGITS in df.columns else None)
+    check(
+        "hs_code",
+        bad,
+        "an HS code of 2, 4 or 6 digits (chapter, heading, subheading; no longer than the "
+        "declared level) or 'TOTAL'",
+    )
     out["hs_code"] = hs
 
     if "hs_revision" in df.columns:
@@ -507,8 +645,8 @@ def validate_flows(
 ) -> pd.DataFrame:
     """Validate a flow table and return it in canonical form.
 
-    Checks the required columns, types, allowed flow values, 6-digit HS codes (or
-    ``TOTAL``), non-negative values, ``FOB``/``CIF`` valuation and duplicate keys; fills
+    Checks the required columns, types, allowed flow values, HS codes (2, 4 or 6 digits,
+    or ``TOTAL``), non-negative values, ``FOB``/``CIF`` valuation and duplicate keys; fills
     defaults for missing optional columns and flags aggregates. All problems are collected
     and raised together.
 
@@ -535,15 +673,15 @@ def validate_flows(
     Examples
     --------
     >>> bad = pd.DataFrame({"year": ["2022", "x"], "reporter_iso3": "CHN",
-    ...     "partner_iso3": "USA", "flow": "export", "hs_code": ["850760", "8507"],
+    ...     "partner_iso3": "USA", "flow": "export", "hs_code": ["850760", "8507x"],
     ...     "value_usd": 1.0})
     >>> try:
     ...     validate_flows(bad, path="flows.csv")
     ... except ValidationError as err:
-    ...     print(err)
+    ...     print(err)  # doctest: +ELLIPSIS
     2 problems found:
       - flows.csv, row 3, column 'year': expected an integer year (1900-2100), got 'x'
-      - flows.csv, row 3, column 'hs_code': expected a 6-digit HS code or 'TOTAL', got '8507'
+      - flows.csv, row 3, column 'hs_code': expected an HS code of 2, 4 or 6 digits ..., got '8507x'
     """
     _check_choice("dedupe", dedupe, get_args(Dedupe))
     clean, problems = check_flows(df, path=path)

@@ -5,7 +5,12 @@ Rules, applied to the column names (case-insensitive) of the first table in the 
 * ``t, i, j, k, v`` -> ``baci``; a zip holding ``BACI_*.csv`` members -> ``baci``;
 * ``Country Code`` + ``Indicator Code`` (after the World Bank's 4 preamble lines) -> ``wdi``;
 * ``reporter_iso3, partner_iso3, flow, value_usd`` -> ``canonical``;
-* ``Trade Flow`` / ``Trade Value (US$)`` / ``Commodity Code`` -> ``comtrade-legacy``;
+* ``TradeValue in 1000 USD`` or ``ReporterISO3`` + ``ProductCode`` + ``TradeFlowName``
+  -> ``wits`` (checked before legacy Comtrade: WITS also has ``TradeFlowCode``);
+* ``ISO3`` + ``Indicator`` + ``Scale`` + ``F<year>`` columns -> ``imf-lct`` (IMF "Trade in
+  Low Carbon Technology Products", country totals);
+* ``Trade Flow`` / ``TradeFlow`` / ``Trade Value (US$)`` / ``TradeValueUS`` / ``Commodity
+  Code`` -> ``comtrade-legacy``;
 * ``primaryValue``/``cmdCode``/``flowCode`` (camelCase or PascalCase), or a ``.json`` file
   -> ``comtrade``.
 
@@ -29,9 +34,17 @@ from geotrade.io.readers import _tabular
 
 __all__ = ["FORMATS", "Format", "detect_format"]
 
-Format = Literal["comtrade", "comtrade-legacy", "baci", "wdi", "canonical"]
+Format = Literal["comtrade", "comtrade-legacy", "baci", "wits", "wdi", "imf-lct", "canonical"]
 #: Formats geotrade reads.
-FORMATS: tuple[str, ...] = ("comtrade", "comtrade-legacy", "baci", "wdi", "canonical")
+FORMATS: tuple[str, ...] = (
+    "comtrade",
+    "comtrade-legacy",
+    "baci",
+    "wits",
+    "wdi",
+    "imf-lct",
+    "canonical",
+)
 
 
 def _columns(path: Path, member: str | None) -> list[str]:
@@ -106,7 +119,14 @@ def detect_format(path: str | os.PathLike[str], *, member: str | None = None) ->
         return "wdi"
     if {"reporter_iso3", "partner_iso3", "flow", "value_usd"} <= low:
         return "canonical"
-    if low & {"tradeflow", "tradeflowcode", "tradevalue(us$)", "commoditycode"}:
+    if "tradevaluein1000usd" in low or {"reporteriso3", "productcode", "tradeflowname"} <= low:
+        return "wits"
+    if {"iso3", "indicator", "scale"} <= low and any(
+        c.startswith("f") and c[1:].isdigit() and len(c) == 5 for c in low
+    ):
+        return "imf-lct"
+    legacy = {"tradeflow", "tradeflowcode", "tradevalue(us$)", "tradevalueus", "commoditycode"}
+    if low & legacy:
         return "comtrade-legacy"
     if low & {"primaryvalue", "cmdcode", "flowcode"}:
         return "comtrade"
@@ -115,7 +135,8 @@ def detect_format(path: str | os.PathLike[str], *, member: str | None = None) ->
         f"cannot recognise the format from the columns {shown}. Expected UN Comtrade+ "
         "(refYear/period, reporterCode, partnerCode, flowCode, cmdCode, primaryValue), legacy "
         "Comtrade (Year, Trade Flow, Reporter Code, ..., Trade Value (US$)), CEPII BACI (t, i, "
-        "j, k, v, q), a World Bank API_ file or geotrade's canonical columns (year, "
-        "reporter_iso3, partner_iso3, flow, hs_code, value_usd); or pass the format explicitly"
+        "j, k, v, q), WITS (..., TradeValue in 1000 USD), a World Bank API_ file or "
+        "geotrade's canonical columns (year, reporter_iso3, partner_iso3, flow, hs_code, "
+        "value_usd); or pass the format explicitly"
     )
     raise InputFormatError(msg, path=p, row=1)

@@ -33,6 +33,7 @@ from geotrade.io.canonical import (
     ROW,
     Dedupe,
     finish_flows,
+    hs_level,
 )
 from geotrade.io.readers import FlowFormat, iter_flows
 from geotrade.io.readers._codes import UnknownCodes
@@ -305,7 +306,12 @@ def inspect_flows(
     listed under ``warnings``. A World Bank indicator file (WDI/WGI) is summarised as
     indicators (``format="wdi"``; reporters = economies, products = indicators, plus
     ``countries``, ``indicators``, ``aggregate_areas``, ``empty_cells``) with a warning that
-    it is not a trade flow table.
+    it is not a trade flow table; so is the IMF "Trade in Low Carbon Technology Products"
+    file (``format="imf-lct"``: reporters = economies, products = indicators, ``totals`` =
+    the US-dollar exports and imports of the economies by year, plus ``indicators``,
+    ``aggregate_areas``, ``no_iso3``). The product levels present (``TOTAL``, ``HS2``,
+    ``HS4``, ``HS6``) are under ``levels``: a file mixing levels counts trade twice when
+    its rows are added up.
 
     Returns
     -------
@@ -329,6 +335,8 @@ def inspect_flows(
         fmt = detect_format(path, member=member) if format == "auto" else format
         if fmt == "wdi":
             summary = _inspect_wdi(path, member=member)
+        elif fmt == "imf-lct":
+            summary = _inspect_imf_lct(path, member=member)
         else:
             summary = _inspect_flows(path, fmt=fmt, member=member, sheet=sheet)
     summary["warnings"] = [*summary.get("warnings", []), *notes]
@@ -374,6 +382,67 @@ def _inspect_wdi(path: str | os.PathLike[str], *, member: str | None) -> dict[st
     }
 
 
+def _inspect_imf_lct(path: str | os.PathLike[str], *, member: str | None) -> dict[str, Any]:
+    """Summarise an IMF LCT file in the shape of :func:`inspect_flows`."""
+    from geotrade.io.readers import read_imf_lct
+
+    t = read_imf_lct(path, member=member)
+    economies = t.loc[~t["is_aggregate"] & t["iso3"].notna()]
+    dollars = economies.loc[economies["flow"].isin(["export", "import"])]
+    tot = dollars.groupby(["year", "flow"])["value_usd"].agg(["sum", "size"]).reset_index()
+    aggs = t.loc[t["is_aggregate"] & t["flow"].isin(["export", "import"])]
+    agt = aggs.groupby(["iso3", "flow"])["value_usd"].agg(["sum", "size"]).reset_index()
+    return {
+        "format": "imf-lct",
+        "rows": len(t),
+        "years": sorted(int(y) for y in t["year"].unique()),
+        "reporters": _examples(Counter(economies["iso3"].tolist())),
+        "partners": _examples(Counter()),
+        "products": _examples(Counter(t["indicator"].tolist()), 11),
+        "levels": {},
+        "units": {str(k): int(v) for k, v in t["unit"].value_counts().items()},
+        "valuations": {},
+        "revisions": {},
+        "totals": [
+            {
+                "year": int(r.year),
+                "flow": str(r.flow),
+                "value_usd": float(r.sum),
+                "rows": int(r.size),
+            }
+            for r in tot.itertuples()
+        ],
+        "aggregates": [
+            {
+                "code": str(r.iso3),
+                "hs_code": str(r.flow),
+                "value_usd": float(r.sum),
+                "rows": int(r.size),
+            }
+            for r in agt.itertuples()
+        ],
+        "indicators": {
+            str(k): str(v)
+            for k, v in t.drop_duplicates("indicator")[["indicator", "unit"]].itertuples(
+                index=False
+            )
+        },
+        "aggregate_areas": {
+            str(k): int(v) for k, v in t.loc[t["is_aggregate"]].groupby("iso3").size().items()
+        },
+        "no_iso3": list(t.attrs.get("no_iso3", [])),
+        "empty_cells": int(t.attrs.get("empty_cells", 0)),
+        "excluded": [],
+        "problems": [],
+        "warnings": [
+            f"{path}: this is the IMF 'Trade in Low Carbon Technology Products' file: country "
+            "totals by indicator (no partner, no product), not a trade flow table; summarised as "
+            "indicators (totals = US-dollar exports and imports of the economies). Read it with "
+            "geotrade.io.readers.read_imf_lct"
+        ],
+    }
+
+
 def _inspect_flows(
     path: str | os.PathLike[str],
     *,
@@ -387,6 +456,7 @@ def _inspect_flows(
     reporters: Counter[str] = Counter()
     partners: Counter[str] = Counter()
     products: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
     units: Counter[str] = Counter()
     valuations: Counter[str] = Counter()
     revisions: Counter[str] = Counter()
@@ -416,6 +486,7 @@ def _inspect_flows(
                 (revisions, "hs_revision"),
             ):
                 counter.update(chunk[col].dropna().value_counts().to_dict())
+            levels.update(hs_level(chunk["hs_code"]).dropna().value_counts().to_dict())
             agg = chunk["is_aggregate"].to_numpy(dtype=bool)
             body = chunk.loc[~agg]
             totals.append(body.groupby(["year", "flow"])["value_usd"].agg(["sum", "size"]))
@@ -493,6 +564,7 @@ def _inspect_flows(
         "reporters": _examples(reporters),
         "partners": _examples(partners),
         "products": _examples(products),
+        "levels": dict(levels),
         "units": dict(units),
         "valuations": dict(valuations),
         "revisions": dict(revisions),

@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from geotrade.errors import Problem, ValidationError
+from geotrade.io.canonical import hs_match, normalise_hs, normalise_hs_filter
 from geotrade.schema import METRIC_COLUMNS, aggregate_codes, code_kinds, normalise_codes
 
 __all__ = [
@@ -311,7 +312,7 @@ def _check_flows(flows: pd.DataFrame, *, reexports: ReExports = "ignore") -> pd.
         raise ValidationError(problems)
     df["value_usd"] = values.astype(float)
     df["year"] = years.astype("int64")
-    df["hs_code"] = df["hs_code"].astype(str).str.strip().str.zfill(6)
+    df["hs_code"] = normalise_hs(df["hs_code"].astype(str))[0]
     df["reporter_iso3"] = df["reporter_iso3"].astype(str).str.strip().str.upper()
     pre = pd.Series(None, index=df.index, dtype=object)
     is_re = df["flow"].isin(("re-export", "re-import"))
@@ -422,7 +423,7 @@ def split_aggregates(
     if years is not None:
         df = df[df["year"].isin([int(y) for y in years])]
     if hs_codes is not None:
-        df = df[df["hs_code"].isin(_hs_list(hs_codes))]
+        df = df[hs_match(df["hs_code"], _hs_list(hs_codes))]
     reasons = _partner_reasons(df["partner_iso3"], focal)
     reasons[df["reporter_iso3"] != focal] = "reporter is not the focal economy"
     pre = df["_pre_reason"]
@@ -441,7 +442,7 @@ def split_aggregates(
 def _hs_list(hs_codes: Iterable[str] | str) -> list[str]:
     if isinstance(hs_codes, (str, int)):
         hs_codes = [hs_codes]  # type: ignore[list-item]
-    return [str(h).strip().zfill(6) for h in hs_codes]
+    return normalise_hs_filter([str(h) for h in hs_codes])
 
 
 def _classify(x: np.ndarray, m: np.ndarray, gl: np.ndarray, high: float, low: float) -> np.ndarray:

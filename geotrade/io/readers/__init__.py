@@ -6,8 +6,10 @@ reader                 source
 :func:`read_comtrade`  UN Comtrade+ API JSON, camelCase CSV (API/bulk), PascalCase web CSV
 :func:`read_comtrade_legacy`  legacy Comtrade CSV (``Trade Flow``, ``Trade Value (US$)``)
 :func:`read_baci`      CEPII BACI (``t,i,j,k,v,q`` + country/product code files)
+:func:`read_wits`      World Bank WITS downloads (``TradeValue in 1000 USD``)
 :func:`read_canonical` geotrade's own CSV/parquet (the demo CSV)
 :func:`read_wdi`       World Bank WDI/WGI bulk CSV -> tidy indicator table (not flows)
+:func:`read_imf_lct`   IMF "Trade in Low Carbon Technology Products" -> tidy country totals
 :func:`read_flows`     any of the flow formats, auto-detected (:mod:`geotrade.io.detect`)
 :func:`iter_flows`     the same, streamed in checked chunks (bounded memory)
 =====================  ===================================================================
@@ -35,7 +37,9 @@ from geotrade.io.readers.baci import read_baci
 from geotrade.io.readers.canonical_csv import read_canonical
 from geotrade.io.readers.comtrade import read_comtrade
 from geotrade.io.readers.comtrade_legacy import read_comtrade_legacy
+from geotrade.io.readers.imf_lct import read_imf_lct
 from geotrade.io.readers.wdi import read_wdi
+from geotrade.io.readers.wits import read_wits
 
 __all__ = [
     "FlowFormat",
@@ -45,10 +49,12 @@ __all__ = [
     "read_comtrade",
     "read_comtrade_legacy",
     "read_flows",
+    "read_imf_lct",
     "read_wdi",
+    "read_wits",
 ]
 
-FlowFormat = Literal["auto", "comtrade", "comtrade-legacy", "baci", "canonical"]
+FlowFormat = Literal["auto", "comtrade", "comtrade-legacy", "baci", "wits", "canonical"]
 
 
 def _resolve(path: str | os.PathLike[str], fmt: str, member: str | None) -> str:
@@ -65,6 +71,13 @@ def _resolve(path: str | os.PathLike[str], fmt: str, member: str | None) -> str:
         msg = (
             "this is a World Bank indicator file (WDI/WGI), not a trade flow table; read it "
             "with geotrade.io.readers.read_wdi"
+        )
+        raise InputFormatError(msg, path=path)
+    if found == "imf-lct":
+        msg = (
+            "this is the IMF 'Trade in Low Carbon Technology Products' file: country totals "
+            "by indicator (no partner, no product), not a trade flow table; read it with "
+            "geotrade.io.readers.read_imf_lct (command line: geotrade flows inspect summarises it)"
         )
         raise InputFormatError(msg, path=path)
     return found
@@ -119,6 +132,12 @@ def iter_flows(
             chunksize=chunksize,
             attrs=details,
         )
+    elif fmt == "wits":
+        from geotrade.io.readers import wits
+
+        raw = wits.raw_chunks(
+            path, unknown_codes=unknown_codes, member=member, sheet=sheet, chunksize=chunksize
+        )
     elif fmt in ("comtrade", "comtrade-legacy"):
         from geotrade.io.readers import comtrade
 
@@ -156,11 +175,12 @@ def read_flows(
     Parameters
     ----------
     path
-        A UN Comtrade+ JSON/CSV, legacy Comtrade CSV, CEPII BACI file or release zip, or a
-        canonical CSV/parquet; ``.gz``, ``.zip``, ``.parquet`` and ``.xlsx`` containers.
+        A UN Comtrade+ JSON/CSV, legacy Comtrade CSV, CEPII BACI file or release zip, a WITS
+        download, or a canonical CSV/parquet; ``.gz``, ``.zip``, ``.parquet`` and ``.xlsx``
+        containers.
     format
         ``"auto"`` (detect from the columns, see :mod:`geotrade.io.detect`), ``"comtrade"``,
-        ``"comtrade-legacy"``, ``"baci"`` or ``"canonical"``.
+        ``"comtrade-legacy"``, ``"baci"``, ``"wits"`` or ``"canonical"``.
     dedupe
         Duplicate (year, reporter, partner, flow, hs_code) keys: ``"error"`` (default;
         every duplicated key and its rows are listed), ``"sum"`` or ``"first"``.
@@ -168,7 +188,8 @@ def read_flows(
         Keep only these reporters (ISO3; list or comma-separated). For BACI, the selected
         economies' imports (rows with ``j`` = economy) are added as ``flow="import"``.
     hs
-        Keep only these HS codes.
+        Keep only these HS codes (2, 4 or 6 digits, or TOTAL): a heading keeps its own rows
+        and its subheadings (:func:`geotrade.io.canonical.hs_match`).
     unknown_codes
         Area codes missing from geotrade's code table: ``"error"`` (rows listed) or
         ``"keep"`` (as ``_<code>``).

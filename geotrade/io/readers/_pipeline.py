@@ -16,7 +16,8 @@ from geotrade.io.canonical import (
     dedupe_flows,
     empty_flows,
     finish_flows,
-    normalise_hs,
+    hs_match,
+    normalise_hs_filter,
 )
 
 __all__ = ["Filters", "RawChunks", "collect", "iter_checked"]
@@ -36,7 +37,12 @@ class Filters:
 
     @classmethod
     def make(cls, reporter: str | Sequence[str] | None, hs: str | Sequence[str] | None) -> Filters:
-        """Normalise the user's filter values."""
+        """Normalise the user's filter values.
+
+        HS codes follow :func:`geotrade.io.canonical.normalise_hs_filter` (2, 4 or 6
+        digits, or TOTAL) and match by :func:`geotrade.io.canonical.hs_match` (a heading
+        keeps its own rows and its subheadings).
+        """
 
         def as_tuple(v: str | Sequence[str] | None) -> tuple[str, ...] | None:
             if v is None:
@@ -48,12 +54,7 @@ class Filters:
         rep = as_tuple(reporter)
         codes = as_tuple(hs)
         if codes is not None:
-            norm, bad = normalise_hs(pd.Series(codes, dtype=object))
-            if bad.any():
-                wrong = [c for c, b in zip(codes, bad, strict=True) if b]
-                msg = f"hs filter: expected 6-digit HS codes or TOTAL, got {', '.join(wrong)}"
-                raise InputFormatError(msg)
-            codes = tuple(norm)
+            codes = tuple(normalise_hs_filter(codes))
         return cls(reporter=None if rep is None else tuple(r.upper() for r in rep), hs=codes)
 
     def apply(self, df: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +63,7 @@ class Filters:
         if self.reporter is not None:
             keep &= df["reporter_iso3"].isin(self.reporter)
         if self.hs is not None:
-            keep &= df["hs_code"].isin(self.hs)
+            keep &= hs_match(df["hs_code"], self.hs)
         return df if bool(keep.all()) else df.loc[keep]
 
 

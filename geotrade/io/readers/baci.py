@@ -95,14 +95,19 @@ def read_baci_country_codes(
     """Read a BACI ``country_codes_V*.csv`` as ``code, name, iso3`` strings.
 
     Both the current (``country_code, country_name, country_iso2, country_iso3``) and the
-    older (``country_name_abbreviation, iso_3digit_alpha``) headers are accepted.
+    older (V2022 and before: ``country_code, country_name_abbreviation, country_name_full,
+    iso_2digit_alpha, iso_3digit_alpha``) headers are accepted.
     """
     tables = list(_tabular.iter_table(path, member=member))
     df = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     cols = {c.lower(): c for c in df.columns}
     code = cols.get("country_code")
     iso3 = cols.get("country_iso3") or cols.get("iso_3digit_alpha")
-    name = cols.get("country_name") or cols.get("country_name_abbreviation")
+    name = (
+        cols.get("country_name")
+        or cols.get("country_name_abbreviation")
+        or cols.get("country_name_full")
+    )
     if code is None or iso3 is None:
         msg = (
             "not a BACI country_codes file: expected the columns 'country_code' and "

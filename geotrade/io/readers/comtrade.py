@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from geotrade.errors import InputFormatError, Problem
-from geotrade.io.canonical import ROW, Dedupe, as_str
+from geotrade.io.canonical import HS_DIGITS, ROW, Dedupe, as_str
 from geotrade.io.readers import _tabular
 from geotrade.io.readers._codes import UnknownCodes, map_codes, map_iso, unknown_code_problems
 from geotrade.io.readers._pipeline import Filters, collect, iter_checked
@@ -250,9 +250,9 @@ def comtrade_raw(
         msg = "missing the commodity column: expected 'cmdCode' (or 'Commodity Code')"
         raise InputFormatError(msg, path=path, row=1, column="cmdCode")
 
-    prim_s = _col(df, "primaryValue", "Trade Value (US$)")
-    cif_s = _col(df, "cifvalue")
-    fob_s = _col(df, "fobvalue")
+    prim_s = _col(df, "primaryValue", "Trade Value (US$)", "TradeValueUS", "TradeValue (US$)")
+    cif_s = _col(df, "cifvalue", "CIF TradeValue", "CIF Trade Value (US$)")
+    fob_s = _col(df, "fobvalue", "FOB Trade Value (US$)", "FOB TradeValue")
     if prim_s is None and cif_s is None and fob_s is None:
         msg = "missing the value column: expected 'primaryValue' (or 'cifvalue'/'fobvalue')"
         raise InputFormatError(msg, path=path, row=1, column="primaryValue")
@@ -269,7 +269,7 @@ def comtrade_raw(
     value_out = pd.Series(value, dtype="float64")
     value_out = value_out.where(value_out.notna(), as_str(value_src).reset_index(drop=True))
 
-    wgt_s = _col(df, "netWgt", "Netweight (kg)", "NetWeight")
+    wgt_s = _col(df, "netWgt", "Netweight (kg)", "Netweightkg", "NetWeight")
     qty_s = _col(df, "qty", "Qty", "Alt Qty")
     unit_s = _col(df, "qtyUnitAbbr", "Qty Unit")
     wgt, qty = _num(wgt_s, n), _num(qty_s, n)
@@ -318,6 +318,9 @@ def comtrade_raw(
             ROW: rows,
         }
     )
+    level_s = _col(df, "aggrLevel", "Aggregate Level")
+    if level_s is not None:  # declared HS level: 2/4/6 digits (0 = TOTAL, left as it is)
+        raw[HS_DIGITS] = pd.to_numeric(as_str(level_s), errors="coerce").to_numpy()
     raw.attrs["source_columns"] = {
         "year": str(year_s.name) if year_s.name is not None else "period",
         "hs_code": str(hs.name),

@@ -5,6 +5,11 @@ Columns (matched case-insensitively): ``Classification``, ``Year``, ``Period``,
 (``Export``, ``Import``, ``Re-Export``, ``Re-Import``), ``Reporter Code``, ``Reporter``,
 ``Reporter ISO``, ``Partner Code``, ``Partner``, ``Partner ISO``, ``Commodity Code``,
 ``Commodity``, ``Qty Unit``, ``Qty``, ``Netweight (kg)``, ``Trade Value (US$)``, ``Flag``.
+Names are matched ignoring case and spaces, and the variants of the legacy API CSV are
+accepted: ``TradeFlow Code``/``TradeFlow``, ``TradeValueUS``, ``Netweightkg``, ``CIF
+TradeValue``, ``FOB Trade Value (US$)``. ``Aggregate Level`` (2, 4, 6) is the declared HS
+level: chapters (``01``) and headings (``0101``) are data, and codes that lost their
+leading zero (``1``) are padded to that level; ``Is Leaf Code`` is informational.
 
 The mapping rules are those of :mod:`geotrade.io.readers.comtrade`: numeric codes through
 geotrade's code table (490 -> TWN, 0 -> WLD), ``Trade Value (US$)`` is CIF for imports and
