@@ -17,10 +17,13 @@ kind            codes
                 ``_280``, ``_711`` SACU, ``_736`` former Sudan) or any other ``_nnn`` code
                 that UN Comtrade lists as *former*: real economies of their years, never
                 aggregates; they are drawn as in :func:`historical_economies`
-``aggregate``   World (``WLD``), groups of economies (``EUN`` EU, ``_97`` EU-28) and areas
-                that are not one economy ("nes" areas such as ``_899``, ``_X``, ``UNS``,
-                ``XXX``, ``ZZZ``, bunkers, free zones, sub-national parts): excluded from
-                partner metrics, kept and reported
+``aggregate``   World (``WLD``, ``_0``, ``W00``) and groups of economies (``EUN`` EU,
+                ``_97`` EU-28): they repeat other rows, so they are excluded from partner
+                metrics *and* from totals (kept and reported)
+``area``        trade with a partner that is not one identified economy: "nes" areas
+                (``_899`` Areas nes, ``_X``, WITS ``UNS`` unspecified, ``XXX``, ``ZZZ``),
+                bunkers, free zones, special categories, sub-national parts: counted in a
+                reporter's total trade (with the World), never as a partner
 ``missing``     an empty cell
 ``unknown``     anything else (kept only with ``--unknown-codes keep``): analysed as an
                 economy without geometry; the join report lists it as unmatched
@@ -35,7 +38,7 @@ Examples
 >>> import pandas as pd
 >>> codes = pd.Series(["USA", "WLD", "_899", "_490", "XXX", "SUN", "_58", "", "QQQ"])
 >>> code_kinds(normalise_codes(codes)).tolist()  # doctest: +NORMALIZE_WHITESPACE
-['economy', 'aggregate', 'aggregate', 'economy', 'aggregate', 'historical', 'historical',
+['economy', 'aggregate', 'area', 'economy', 'area', 'historical', 'historical',
  'missing', 'unknown']
 >>> is_aggregate_code(codes).tolist()
 [False, True, True, False, True, False, False, True, False]
@@ -60,10 +63,13 @@ __all__ = [
     "METRIC_COLUMNS",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
+    "TOTAL_KINDS",
     "VALUATIONS",
     "CodeKind",
     "aggregate_codes",
+    "area_codes",
     "code_kinds",
+    "group_codes",
     "historical_by_comtrade_code",
     "historical_economies",
     "historical_name",
@@ -113,9 +119,12 @@ DEFAULT_VALUATION: dict[str, str] = {
     "re-import": "CIF",
 }
 
-CodeKind = Literal["economy", "historical", "aggregate", "missing", "unknown"]
-#: Kinds that partner metrics leave out (and report).
-EXCLUDED_KINDS: frozenset[str] = frozenset({"aggregate", "missing"})
+CodeKind = Literal["economy", "historical", "aggregate", "area", "missing", "unknown"]
+#: Kinds that partner metrics leave out (and report); rows of these kinds are flagged
+#: ``is_aggregate``.
+EXCLUDED_KINDS: frozenset[str] = frozenset({"aggregate", "area", "missing"})
+#: Kinds whose rows count in a reporter's total trade (with the World).
+TOTAL_KINDS: frozenset[str] = frozenset({"economy", "historical", "unknown", "area"})
 
 #: Codes replaced before classification: ISO 3166-3 renamings (Debian iso-codes 4.15.0,
 #: ``iso_3166-3.json``: ROM/ROU, ZAR/COD, TMP/TLS, BUR/MMR), Comtrade+ ISO-like codes
@@ -130,15 +139,16 @@ CODE_ALIASES: dict[str, str] = {
     "_0": "WLD",
     "_490": "TWN",
 }
-#: Three-letter and special codes that are aggregates or "nes" areas: World, the EU as
-#: reported by WITS (``EUN``), unspecified partners (WITS ``UNS``; ``XXX``/``ZZZ`` as used
-#: in user files), Comtrade+ ``_X`` (areas nes).
-_AGGREGATE_LITERALS: frozenset[str] = frozenset({"WLD", "EUN", "UNS", "XXX", "ZZZ", "_X"})
-#: UN Comtrade area categories (``geotrade.reference.comtrade_codes()``) that are not one
-#: economy.
-_AGGREGATE_CATEGORIES: frozenset[str] = frozenset(
-    {"aggregate", "nes", "special", "other", "subnational"}
-)
+#: Three-letter codes of aggregates: World and the EU as reported by WITS (``EUN``;
+#: notes/real-data.md).
+_AGGREGATE_LITERALS: frozenset[str] = frozenset({"WLD", "EUN"})
+#: Codes of unspecified partners: WITS ``UNS`` (notes/real-data.md), ``XXX``/``ZZZ`` as used
+#: in user files, Comtrade+ ``_X`` (areas nes).
+_AREA_LITERALS: frozenset[str] = frozenset({"UNS", "XXX", "ZZZ", "_X"})
+#: UN Comtrade area categories (``geotrade.reference.comtrade_codes()``): groups of
+#: economies, and areas that are not one economy.
+_AGGREGATE_CATEGORIES: frozenset[str] = frozenset({"aggregate"})
+_AREA_CATEGORIES: frozenset[str] = frozenset({"nes", "special", "other", "subnational"})
 
 
 @functools.cache
@@ -220,6 +230,8 @@ def _comtrade_kinds() -> dict[str, str]:
     for code, iso3, cat in zip(t["code"], t["iso3"], t["category"], strict=True):
         if cat in _AGGREGATE_CATEGORIES or code == "0":
             out[f"_{code}"] = "aggregate"
+        elif cat in _AREA_CATEGORIES:
+            out[f"_{code}"] = "area"
         elif cat == "former":
             out[f"_{code}"] = "historical"
         elif iso3:
@@ -228,8 +240,34 @@ def _comtrade_kinds() -> dict[str, str]:
 
 
 @functools.cache
+def group_codes() -> frozenset[str]:
+    """Every canonical code of kind ``aggregate`` (World and groups of economies).
+
+    Examples
+    --------
+    >>> {"WLD", "_97", "EUN"} <= group_codes(), "_899" in group_codes()
+    (True, False)
+    """
+    extra = {c for c, k in _comtrade_kinds().items() if k == "aggregate"}
+    return frozenset(_AGGREGATE_LITERALS | extra)
+
+
+@functools.cache
+def area_codes() -> frozenset[str]:
+    """Every canonical code of kind ``area`` (unspecified and "nes" partners).
+
+    Examples
+    --------
+    >>> {"_899", "UNS", "_X"} <= area_codes(), "WLD" in area_codes()
+    (True, False)
+    """
+    extra = {c for c, k in _comtrade_kinds().items() if k == "area"}
+    return frozenset(_AREA_LITERALS | extra)
+
+
+@functools.cache
 def aggregate_codes() -> frozenset[str]:
-    """Every canonical code of kind ``aggregate`` (a finite set, usable in SQL).
+    """Every code left out of partner metrics: aggregates and areas (finite, usable in SQL).
 
     Examples
     --------
@@ -238,8 +276,7 @@ def aggregate_codes() -> frozenset[str]:
     >>> "_58" in aggregate_codes()
     False
     """
-    extra = {c for c, k in _comtrade_kinds().items() if k == "aggregate"}
-    return frozenset(_AGGREGATE_LITERALS | extra)
+    return group_codes() | area_codes()
 
 
 @functools.cache
@@ -254,8 +291,10 @@ def _kind_of(code: str) -> str:
         return "missing"
     if code in _economy_codes():
         return "economy"
-    if code in aggregate_codes():
+    if code in group_codes():
         return "aggregate"
+    if code in area_codes():
+        return "area"
     if code in _historical_codes():
         return "historical"
     return "unknown"
@@ -293,7 +332,7 @@ def code_kinds(codes: pd.Series) -> pd.Series:
     Examples
     --------
     >>> code_kinds(pd.Series(["CHN", "_899", "_810", "DDR", None])).tolist()
-    ['economy', 'aggregate', 'historical', 'historical', 'missing']
+    ['economy', 'area', 'historical', 'historical', 'missing']
     """
     values, u = _clean(codes)
     u = u.map(lambda c: CODE_ALIASES.get(c, "" if c in ("NAN", "NONE", "<NA>") else c))

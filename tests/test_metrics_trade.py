@@ -143,7 +143,7 @@ def test_aggregates_excluded_and_recorded():
     ex = t.attrs["excluded"].set_index("partner_iso3")
     assert ex.loc["WLD", "reason"] == "aggregate partner"
     assert ex.loc["WLD", "value_usd"] == 15.0
-    assert ex.loc["_X", "reason"] == "aggregate partner"
+    assert ex.loc["_X", "reason"] == "unspecified area (in the total, not a partner)"
     assert ex.loc["", "reason"] == "missing partner code"
     reasons = set(ex["reason"])
     assert "partner is the focal economy" in reasons

@@ -50,7 +50,7 @@ def test_kinds_by_hand():
     codes = pd.Series(["CHN", "TWN", "_490", "WLD", "_0", "_899", "_X", "EUN", "_97", "SUN",
                        "CSK", "_58", "_736", "_230", "ROM", "", None, "QQQ", "_12345"])  # fmt: skip
     assert code_kinds(codes).tolist() == [
-        "economy", "economy", "economy", "aggregate", "aggregate", "aggregate", "aggregate",
+        "economy", "economy", "economy", "aggregate", "aggregate", "area", "area",
         "aggregate", "aggregate", "historical", "historical", "historical", "historical",
         "historical", "economy", "missing", "missing", "unknown", "unknown",
     ]  # fmt: skip
@@ -68,18 +68,20 @@ def test_historical_table_cites_and_successors_exist():
 def test_one_aggregate_policy_inspect_summary_interdependence_network(
     capsys, tmp_path, special_file
 ):
-    # CHN exports to economies: USA 1000 + _490 (= TWN) 1000 = 2000
+    # CHN exports: USA 1000 + _490 (= TWN) 1000 to partners, plus 4000 to unspecified areas
+    # (_899, XXX, ZZZ, _X) = 6000 with the World; _0 (World) repeats them and is left out
     code, rec = run(capsys, ["flows", "inspect", str(special_file)])
     assert code == 0
     totals = {(t["year"], t["flow"]): t["value_usd"] for t in rec["totals"]}
     code, summ = run(capsys, ["trade", "summary", str(special_file), "--focal", "CHN"])
     assert code == 0
     s = {r["flow"]: r for r in summ["summary"]}
-    assert s["export"]["total_usd"] == 2000.0
+    assert s["export"]["total_usd"] == 6000.0
+    assert s["export"]["unspecified_usd"] == 4000.0
     assert s["export"]["n_partners"] == 2  # USA and TWN
     # inspect's export total covers every non-aggregate row of every reporter:
-    # CHN's 2000 plus USA->CHN 500
-    assert totals[(2022, "export")] == 2500.0
+    # CHN's 6000 plus USA->CHN 500 (rows reported by an area or the World are not counted)
+    assert totals[(2022, "export")] == 6500.0
     assert not [p for p in rec["problems"] if "unknown" in p["message"]]
     aggs = {a["code"]: a["value_usd"] for a in rec["aggregates"]}
     assert aggs == {"WLD": 1000.0 + 500.0, "_899": 1500.0, "XXX": 1500.0, "ZZZ": 1500.0,

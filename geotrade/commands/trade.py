@@ -256,6 +256,7 @@ def _summary_csv(t2: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     flat = flat.reset_index().rename(columns={"rank": "row"})
     metrics = (
         "total_usd",
+        "unspecified_usd",
         "balance_usd",
         "yoy_pct",
         "cagr_pct",
@@ -361,6 +362,7 @@ def summary(
                 "year",
                 "flow",
                 "total_usd",
+                "unspecified_usd",
                 "yoy_pct",
                 "cagr_pct",
                 "n_partners",
@@ -387,8 +389,10 @@ def summary(
             "",
             md_table(metrics, floatfmt="{:.4g}"),
             "",
-            "total_usd in USD; yoy_pct vs the previous calendar year; cagr_pct since the first "
-            "selected year; HHI on partner shares (0-1 and 0-10 000); entries/exits vs the "
+            "total_usd in USD, the total with the World: identified partners plus "
+            "unspecified_usd (Areas nes, unspecified partners); yoy_pct vs the previous "
+            "calendar year; cagr_pct since the first selected year; partner counts, shares and "
+            "HHI (0-1 and 0-10 000) over the identified partners; entries/exits vs the "
             "previous selected year.",
             "",
         ]
@@ -412,6 +416,7 @@ def summary(
                 "year": int(r.year),
                 "flow": r.flow,
                 "total_usd": float(r.total_usd),
+                "unspecified_usd": float(r.unspecified_usd),
                 "n_partners": int(r.n_partners),
                 "top_share_sum_pct": round(float(r.top_share_sum_pct), 4),
                 "hhi_10000": round(float(r.hhi_10000), 2),

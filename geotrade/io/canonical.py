@@ -518,8 +518,8 @@ def check_flows(
     # One policy (geotrade.schema): aggregates and "nes" areas are flagged; historical
     # economies and product levels (TOTAL, chapters, headings) are data, not aggregates.
     flagged = pd.Series(
-        code_kinds(out["partner_iso3"]).eq("aggregate").to_numpy()
-        | code_kinds(out["reporter_iso3"]).eq("aggregate").to_numpy(),
+        code_kinds(out["partner_iso3"]).isin(["aggregate", "area"]).to_numpy()
+        | code_kinds(out["reporter_iso3"]).isin(["aggregate", "area"]).to_numpy(),
         index=df.index,
     )
     if "is_aggregate" in df.columns:

@@ -39,7 +39,7 @@ from geotrade.io.readers import FlowFormat, iter_flows
 from geotrade.io.readers._codes import UnknownCodes
 from geotrade.io.readers._tabular import ReaderWarning
 from geotrade.reporting import Reporter
-from geotrade.schema import code_kinds, is_aggregate_code
+from geotrade.schema import TOTAL_KINDS, code_kinds, is_aggregate_code
 
 __all__ = ["ConvertResult", "convert_flows", "inspect_flows"]
 
@@ -488,7 +488,13 @@ def _inspect_flows(
                 counter.update(chunk[col].dropna().value_counts().to_dict())
             levels.update(hs_level(chunk["hs_code"]).dropna().value_counts().to_dict())
             agg = chunk["is_aggregate"].to_numpy(dtype=bool)
-            body = chunk.loc[~agg]
+            # totals = trade of economies with economies and unspecified areas (the total
+            # with the World, as trade summary reports it); World/group rows repeat others
+            in_total = (
+                code_kinds(chunk["reporter_iso3"]).isin(["economy", "historical", "unknown"])
+                & code_kinds(chunk["partner_iso3"]).isin(sorted(TOTAL_KINDS))
+            ).to_numpy()
+            body = chunk.loc[in_total]
             totals.append(body.groupby(["year", "flow"])["value_usd"].agg(["sum", "size"]))
             ag = chunk.loc[agg]
             # the aggregate code of the row: the partner, or the reporter if that is one

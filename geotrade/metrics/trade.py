@@ -98,6 +98,9 @@ FLOW_COLUMNS: tuple[str, ...] = METRIC_COLUMNS
 #: Partner codes that denote aggregates rather than economies: the one policy of
 #: :mod:`geotrade.schema` (World, EU, "nes" areas; historical economies are *not* aggregates).
 AGGREGATE_PARTNER_CODES: frozenset[str] = aggregate_codes()
+#: Exclusion reason of rows whose partner is an unspecified area (``_899``, ``UNS`` ...):
+#: not a partner, but part of the reporter's total trade (``trade_summary``).
+AREA_REASON = "unspecified area (in the total, not a partner)"
 
 #: Dependence classes in the order of the paper's Table 3, then ``balanced``.
 DEPENDENCE_CLASSES: tuple[str, ...] = (
@@ -344,6 +347,7 @@ def _partner_reasons(partners: pd.Series, focal: str | pd.Series) -> pd.Series:
     out[is_self] = "partner is the focal economy"
     kinds = code_kinds(s)
     out[kinds.eq("aggregate").to_numpy()] = "aggregate partner"
+    out[kinds.eq("area").to_numpy()] = AREA_REASON
     is_missing = kinds.eq("missing").to_numpy()
     out[is_missing] = "missing partner code"
     return out
@@ -873,6 +877,25 @@ def _values(kept: pd.DataFrame, flow: str) -> pd.DataFrame:
     return v[v["value_usd"] > 0]
 
 
+def _area_values(
+    flows: pd.DataFrame, *, focal: str, hs_codes: Iterable[str] | None, reexports: ReExports
+) -> dict[tuple[int, str], float]:
+    """Sum the focal economy's trade with unspecified areas, per (year, flow)."""
+    df = _check_flows(flows, reexports=reexports)
+    if hs_codes is not None:
+        df = df[hs_match(df["hs_code"], _hs_list(hs_codes))]
+    sel = (
+        (df["reporter_iso3"] == focal.strip().upper())
+        & df["_pre_reason"].isna()
+        & code_kinds(df["partner_iso3"]).eq("area").to_numpy()
+    )
+    sums = df[sel].groupby(["year", "flow"])["value_usd"].sum()
+    out = {(int(y), str(f)): float(v) for (y, f), v in sums.items()}
+    for y in {y for y, _ in out}:
+        out[(y, "total")] = out.get((y, "export"), 0.0) + out.get((y, "import"), 0.0)
+    return out
+
+
 def trade_summary(
     flows: pd.DataFrame,
     *,
@@ -912,8 +935,12 @@ def trade_summary(
     Returns
     -------
     pandas.DataFrame
-        One row per (year, flow) with ``year, flow, total_usd, balance_usd`` (exports −
-        imports, same for each flow of a year), ``yoy_pct, cagr_pct, n_partners,
+        One row per (year, flow) with ``year, flow, total_usd`` (trade with every identified
+        partner plus ``unspecified_usd``, the trade with unspecified areas such as ``_899``
+        Areas nes or WITS ``UNS``: the total with the World), ``unspecified_usd``,
+        ``balance_usd`` (exports − imports, same for each flow of a year), ``yoy_pct,
+        cagr_pct`` (of the totals), ``n_partners`` (identified partners; shares and HHI are
+        over them),
         top_partners`` (list of ISO3), ``top_shares_pct`` (list, percent),
         ``top_share_sum_pct, hhi`` (0-1), ``hhi_10000``, ``entered, exited`` (lists of ISO3;
         empty for the first selected year), ``n_entered, n_exited``.
@@ -941,6 +968,9 @@ def trade_summary(
         msg = f"top must be a positive integer, got {top!r}"
         raise ValueError(msg)
     kept, excluded = split_aggregates(flows, focal=focal, hs_codes=hs_codes, reexports=reexports)
+    # trade with unspecified areas (Areas nes, WITS UNS ...) is part of the total, never a
+    # partner: shares, counts and HHI are over the identified partners
+    areas = _area_values(flows, focal=focal, hs_codes=hs_codes, reexports=reexports)
     all_years = sorted(int(y) for y in kept["year"].unique())
     sel = all_years if years is None else sorted({int(y) for y in years})
     missing = [y for y in sel if y not in all_years]
@@ -948,22 +978,28 @@ def trade_summary(
     balance = {
         y: float(
             kept.loc[(kept["year"] == y) & (kept["flow"] == "export"), "value_usd"].sum()
+            + areas.get((y, "export"), 0.0)
             - kept.loc[(kept["year"] == y) & (kept["flow"] == "import"), "value_usd"].sum()
+            - areas.get((y, "import"), 0.0)
         )
         for y in sel
     }
     per_flow: dict[str, tuple[pd.DataFrame, pd.Series]] = {}
     for flow in _SUMMARY_FLOWS:
         v = _values(kept, flow)
-        per_flow[flow] = (v, v.groupby("year")["value_usd"].sum())
+        tot = v.groupby("year")["value_usd"].sum()
+        extra = pd.Series({y: a for (y, f), a in areas.items() if f == flow}, dtype=float)
+        per_flow[flow] = (v, tot.add(extra, fill_value=0.0))
     for i, y in enumerate(sel):
         for flow in _SUMMARY_FLOWS:
             v, totals = per_flow[flow]
             g = v[v["year"] == y].sort_values(
                 ["value_usd", "partner_iso3"], ascending=[False, True], kind="stable"
             )
-            total = float(g["value_usd"].sum())
-            share = g["value_usd"].to_numpy() / total if total > 0 else np.array([])
+            identified = float(g["value_usd"].sum())
+            unspecified = areas.get((y, flow), 0.0)
+            total = identified + unspecified
+            share = g["value_usd"].to_numpy() / identified if identified > 0 else np.array([])
             prev_total = float(totals.get(y - 1, 0.0))
             first_total = float(totals.get(sel[0], 0.0))
             yoy = 100.0 * (total / prev_total - 1.0) if prev_total > 0 else np.nan
@@ -980,6 +1016,7 @@ def trade_summary(
                     "year": y,
                     "flow": flow,
                     "total_usd": total,
+                    "unspecified_usd": unspecified,
                     "balance_usd": balance[y],
                     "yoy_pct": yoy,
                     "cagr_pct": cg,
@@ -987,8 +1024,8 @@ def trade_summary(
                     "top_partners": g["partner_iso3"].head(top).tolist(),
                     "top_shares_pct": [float(x) for x in 100.0 * head],
                     "top_share_sum_pct": float(100.0 * head.sum()),
-                    "hhi": float(np.sum(share**2)) if total > 0 else np.nan,
-                    "hhi_10000": float(np.sum((100.0 * share) ** 2)) if total > 0 else np.nan,
+                    "hhi": float(np.sum(share**2)) if identified > 0 else np.nan,
+                    "hhi_10000": float(np.sum((100.0 * share) ** 2)) if identified > 0 else np.nan,
                     "entered": entered,
                     "exited": exited,
                     "n_entered": len(entered),
@@ -1001,6 +1038,7 @@ def trade_summary(
             "year",
             "flow",
             "total_usd",
+            "unspecified_usd",
             "balance_usd",
             "yoy_pct",
             "cagr_pct",
