@@ -619,7 +619,9 @@ class NameIndex:
         return f"{self.names[code]} ({py}, {code})" if py else f"{self.names[code]} ({code})"
 
     def candidates(self, value: object, *, province: str | None = None, n: int = 3) -> list[str]:
-        """Real near-misses of ``value`` (``"name (pinyin, adcode)"``), best first.
+        """Real near-misses of ``value``, best first.
+
+        Labels are ``"name (pinyin, adcode)"`` for a Latin ``value``, else ``"name (adcode)"``.
 
         Latin values are compared with the pinyin of every unit (similarity >= 0.75),
         Chinese values with the Chinese name variants (>= 0.5, :class:`difflib.SequenceMatcher`
@@ -633,7 +635,8 @@ class NameIndex:
         []
         """
         if _is_latin(value):
-            queries, pool, cutoff = _latin_forms(value), self.latin, _LATIN_CUTOFF
+            queries, cutoff = _latin_forms(value), _LATIN_CUTOFF
+            pool = {**{k: v for k, v in self.lookup.items() if k.isascii()}, **self.latin}
         else:
             queries, cutoff = [normalize_name(value)], _HAN_CUTOFF
             pool = {k: v for k, v in self.lookup.items() if not k.isascii()}
@@ -651,7 +654,8 @@ class NameIndex:
                     for c in codes:
                         best[c] = max(best.get(c, 0.0), r)
         order = sorted(best, key=lambda c: (self.province_of.get(c) != province, -best[c], c))
-        return [self.label(c) for c in order[:n]]
+        latin = _is_latin(value)
+        return [self.label(c) if latin else f"{self.names[c]} ({c})" for c in order[:n]]
 
 
 @functools.cache
@@ -847,7 +851,7 @@ def resolve_admin_column(
     ...     resolve_admin_column(df, "province", level="province", path="p.csv")
     ... except ValidationError as e:
     ...     print(str(e.problems[1]).split(". Use")[0])
-    p.csv, row 3, column 'province': unknown province '广冬省'; closest: 广东省 (Guangdong, 440000)
+    p.csv, row 3, column 'province': unknown province '广冬省'; closest: 广东省 (440000)
     """
     index = name_index(level)
     provs = list(province_codes) if province_codes is not None else [None] * len(df)
@@ -1000,8 +1004,8 @@ def detect_admin_columns(
         ranked = sorted(cols, key=lambda c: score(c, level), reverse=True)
         if not ranked or score(ranked[0], level)[0] < min_share:
             msg = (
-                f"no column holds {level} names or adcodes (checked by content: {cols}); "
-                "name it with --key"
+                f"the table needs column(s) of {level} names or adcodes; no header is a known "
+                f"alias and no column's content matches (columns: {cols}). Name it with --key"
             )
             raise InputFormatError(msg, path=_s(path))
         key_col = ranked[0]
