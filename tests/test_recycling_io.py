@@ -127,3 +127,82 @@ def test_unit_table_year_selection_keeps_row_numbers() -> None:
     with pytest.raises(ValidationError) as ei:
         read_unit_table(io.BytesIO(csv), level="province", numeric=["d", "s"], year=2025)
     assert ei.value.problems[0].row == 4
+
+
+# ---------------------------------------------------------------- real English-named table
+REAL = Path(__file__).parent / "data" / "real" / "lunar"
+
+
+def test_real_english_table_needs_aliases_and_suggests_near_misses() -> None:
+    from geotrade.io.recycling import read_unit_table
+
+    with pytest.raises(ValidationError) as ei:
+        read_unit_table(REAL / "s1_excerpt.csv", level="prefecture", numeric=["m"])
+    probs = {(p.row, p.column): p.message for p in ei.value.problems}
+    # only the non-pinyin English names and the misspelling fail; the 'prov' column was
+    # found by content and decided Fuzhou/Suzhou/Taizhou/Yichun/Yulin
+    assert sorted(probs) == [(3, "city"), (9, "city"), (13, "city"), (29, "city"), (35, "city")]
+    assert "closest: 湛江市 (Zhanjiang, 440800)" in probs[(35, "city")]
+    assert "closest: 锡林郭勒盟 (Xilinguole, 152500)" in probs[(29, "city")]
+    assert "no reference name is close" in probs[(9, "city")]  # Ordos
+
+
+def test_real_english_table_with_aliases() -> None:
+    from geotrade.io.recycling import read_unit_table
+    from geotrade.names import load_aliases
+
+    t = read_unit_table(
+        REAL / "s1_excerpt.csv",
+        level="prefecture",
+        numeric=["m"],
+        key="city",
+        province_key="prov",
+        aliases=load_aliases(REAL / "aliases.csv"),
+    )
+    got = dict(zip(t["name_input"] + "/" + t["province_input"], t["adcode"], strict=True))
+    assert len(t) == 36
+    assert t["adcode"].is_unique
+    assert got["Aba Tibetan and Qiang Autonomous Prefecture/Sichuan"] == "513200"
+    assert got["Xiangxi Tujia and Miao Autonomous Prefecture/Hunan"] == "433100"
+    assert got["Fuzhou/Fujian"] == "350100"
+    assert got["Fuzhou/Jiangxi"] == "361000"
+    assert got["Suzhou/Jiangsu"] == "320500"
+    assert got["Suzhou/Anhui"] == "341300"
+    assert got["Taizhou/Zhejiang"] == "331000"
+    assert got["Taizhou/Jiangsu"] == "321200"
+    assert got["Yichun/Heilongjiang"] == "230700"
+    assert got["Yichun/Jiangxi"] == "360900"
+    assert got["Yulin/Shaanxi"] == "610800"
+    assert got["Yulin/Guangxi"] == "450900"
+    assert got["Beijing/Beijing"] == "110100"
+    assert got["Chongqing/Chongqing"] == "500000"
+    assert got["Lan'zhou/Gansu"] == "620100"
+    assert got["Luliang/Shanxi"] == "141100"
+    assert got["Baisha Li Autonomous County/Hainan"] == "469025"
+    assert got["Hohhot/Inner Mongolia"] == "150100"
+    assert t.loc[t["adcode"] == "430100", "m"].item() == 3416530.0
+
+
+def test_misspelt_province_header_and_wrong_province(tmp_path: Path) -> None:
+    from geotrade.io.recycling import read_prefectures
+
+    f = tmp_path / "p.csv"
+    f.write_text(
+        "City,Procince,retired_t,outlets\nTaizhou,Jiangsu,10,1\nTaizhou,Zhejiang,20,2\n"
+        "Anshan City,Hebei,5,1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as ei:
+        read_prefectures(f)
+    (p,) = ei.value.problems
+    assert (p.row, p.column) == (4, "Procince")  # the file's own header is reported
+    assert "鞍山市 (210300)" in p.message
+    f.write_text(
+        "City,Procince,retired_t,outlets\nTaizhou,Jiangsu,10,1\nTaizhou,Zhejiang,20,2\n",
+        encoding="utf-8",
+    )
+    assert read_prefectures(f)["adcode"].tolist() == ["321200", "331000"]
+    assert read_prefectures(f, key="City", province_key="Procince")["adcode"].tolist() == [
+        "321200",
+        "331000",
+    ]

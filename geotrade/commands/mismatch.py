@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.commands._keys import AliasesOpt, KeyOpt, ProvinceKeyOpt, user_aliases
 
 
 def build_mismatch(
@@ -33,6 +34,9 @@ def build_mismatch(
     correction: Literal["fdr", "none"] = "fdr",
     html: Path | None,
     report: Path | None,
+    key: str | None = None,
+    province_key: str | None = None,
+    aliases: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``geotrade mismatch`` and return the result record."""
     import numpy as np
@@ -52,7 +56,15 @@ def build_mismatch(
         raise InputFormatError(msg)
     rep = reporter()
     with rep.task("mismatch", 5, "reading") as task:
-        t = read_unit_table(table, level=level, numeric=[demand, supply], year=year)
+        t = read_unit_table(
+            table,
+            level=level,
+            numeric=[demand, supply],
+            year=year,
+            key=key,
+            province_key=province_key,
+            aliases=user_aliases(aliases),
+        )
         synthetic = is_synthetic(table, t)
         if region is not None:
             if region not in t.columns:
@@ -257,6 +269,9 @@ def mismatch(
     ] = "fdr",
     report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
+    key: KeyOpt = None,
+    province_key: ProvinceKeyOpt = None,
+    aliases: AliasesOpt = None,
 ) -> None:
     """Spatial mismatch index, Theil, Gini, Moran's I and LISA clusters (layer mismatch_<level>)."""
     rec = build_mismatch(
@@ -273,6 +288,9 @@ def mismatch(
         gpkg=gpkg,
         html=html,
         report=report,
+        key=key,
+        province_key=province_key,
+        aliases=aliases,
     )
     human = (
         f"Wrote {', '.join(rec['outputs'].values())}\n  SMI {rec['smi']:.4f} "

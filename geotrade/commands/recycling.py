@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
-from geotrade.options import KOption, YearsOption, check_k, parse_years
+from geotrade.commands._keys import AliasesOpt, KeyOpt, ProvinceKeyOpt, user_aliases
+from geotrade.options import KOption, YearsOption, parse_years
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -100,6 +101,9 @@ def build_provinces(
     gpkg: Path,
     html: Path | None,
     report: Path | None,
+    key: str | None = None,
+    province_key: str | None = None,
+    aliases: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``recycling provinces`` and return the result record (see the CLI contract)."""
     import numpy as np
@@ -117,7 +121,21 @@ def build_provinces(
 
     rep = reporter()
     with rep.task("recycling provinces", 5, "reading") as task:
-        prov, notes = read_province_table(table, whitelist=whitelist, capital=capital)
+        if key is not None and province_key not in (None, key):
+            from geotrade.errors import InputFormatError
+
+            msg = (
+                f"--key {key!r} and --province-key {province_key!r} differ; in a province "
+                "table the province column is the key"
+            )
+            raise InputFormatError(msg, path=str(table))
+        prov, notes = read_province_table(
+            table,
+            whitelist=whitelist,
+            capital=capital,
+            key=key or province_key,
+            aliases=user_aliases(aliases),
+        )
         synthetic = is_synthetic(table, prov)
         want = years or sorted(int(y) for y in prov["year"].unique())
         ratios = province_capacity_ratio(prov, years=want)
@@ -299,6 +317,9 @@ def build_cities(
     gpkg: Path,
     html: Path | None,
     report: Path | None,
+    key: str | None = None,
+    province_key: str | None = None,
+    aliases: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``recycling cities`` and return the result record."""
     import pandas as pd
@@ -313,7 +334,9 @@ def build_cities(
 
     rep = reporter()
     with rep.task("recycling cities", 4, "reading") as task:
-        pref = read_prefectures(table)
+        pref = read_prefectures(
+            table, key=key, province_key=province_key, aliases=user_aliases(aliases)
+        )
         synthetic = is_synthetic(table, pref)
         if "year" in pref.columns:
             present = sorted(int(v) for v in pref["year"].unique())
@@ -452,6 +475,9 @@ def provinces(
     years: YearsOption = None,
     html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
+    key: KeyOpt = None,
+    province_key: ProvinceKeyOpt = None,
+    aliases: AliasesOpt = None,
 ) -> None:
     """Map retired volume / whitelist capacity per province (province_capacity_ratio_<year>)."""
     rec = build_provinces(
@@ -462,6 +488,9 @@ def provinces(
         gpkg=gpkg,
         html=html,
         report=report,
+        key=key,
+        province_key=province_key,
+        aliases=aliases,
     )
     lines = [f"Wrote {', '.join(rec['outputs'].values())}"]
     for y, s in rec["summaries"].items():
@@ -483,10 +512,23 @@ def cities(
     top: Annotated[int, typer.Option("--top", help="High-volume low-outlet cities.")] = 18,
     html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
+    key: KeyOpt = None,
+    province_key: ProvinceKeyOpt = None,
+    aliases: AliasesOpt = None,
 ) -> None:
     """Map volume share / outlet share per city (layer prefecture_matching_<year>)."""
-    k = check_k(k)
-    rec = build_cities(table, year=year, k=k, top=top, gpkg=gpkg, html=html, report=report)
+    rec = build_cities(
+        table,
+        year=year,
+        k=k,
+        top=top,
+        gpkg=gpkg,
+        html=html,
+        report=report,
+        key=key,
+        province_key=province_key,
+        aliases=aliases,
+    )
     hv = rec["high_volume_low_outlet"]
     human = (
         f"Wrote {', '.join(rec['outputs'].values())}\n  {rec['n_units']} units; "

@@ -68,7 +68,7 @@ import numpy as np
 import pandas as pd
 
 from geotrade.errors import DataNotFoundError, InputFormatError, Problem, ValidationError
-from geotrade.names import name_index, resolve_admin_column
+from geotrade.names import Aliases, detect_admin_columns, name_index, resolve_admin_column
 
 __all__ = [
     "WHITELIST_TYPES",
@@ -206,6 +206,131 @@ def _rename(df: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
     return df.rename(columns=mapping)
 
 
+def _keyed(
+    raw: pd.DataFrame,
+    *,
+    level: Literal["province", "prefecture"],
+    key: str | None,
+    province_key: str | None,
+    aliases: Aliases | None,
+    path: str,
+    wanted: Sequence[str],
+) -> tuple[pd.DataFrame, str, str | None, dict[str, str]]:
+    """Find the key (and province) column (:func:`geotrade.names.detect_admin_columns`).
+
+    Returns the table with the key renamed to its canonical name (``adcode``/``city`` or
+    ``province_adcode``/``province``) and the province column to ``province``, the other
+    alias headers renamed as by :func:`_rename`, and ``{canonical: original header}`` for
+    error messages.
+    """
+    if level == "province":
+        code_names, name_names = _ALIASES["province_adcode"], _ALIASES["province"]
+        key_names = (*code_names, *name_names)
+        prov_names: tuple[str, ...] = ()
+    else:
+        code_names, name_names = _ALIASES["adcode"], (*_ALIASES["city"], *_ALIASES["name"])
+        key_names = (*code_names, *name_names)
+        prov_names = _ALIASES["province"]
+    key_col, prov_col = detect_admin_columns(
+        raw,
+        level=level,
+        key=key,
+        province_key=province_key,
+        key_names=key_names,
+        province_names=prov_names,
+        aliases=aliases,
+        path=path,
+    )
+    folded = re.sub(r"\s+", "", key_col).lower()
+    is_code = folded in {re.sub(r"\s+", "", a).lower() for a in code_names} or (
+        raw[key_col].dropna().astype(str).str.fullmatch(r"\s*\d{6}(\.0)?\s*").all()
+    )
+    canon_key = (
+        ("province_adcode" if is_code else "province")
+        if level == "province"
+        else ("adcode" if is_code else "city")
+    )
+    fixed = {key_col: canon_key}
+    if prov_col is not None:
+        fixed[prov_col] = "province"
+    taken = set(fixed.values())
+    # other columns that already carry a canonical key name keep it with a suffix
+    clash = {c: f"{c}_input" for c in raw.columns if c in taken and c not in fixed}
+    df = raw.rename(columns={**clash, **fixed})
+    rest = [w for w in wanted if w not in taken and w not in ("adcode", "city", "name")]
+    if level == "province":
+        rest = [w for w in rest if w not in ("province_adcode", "province")]
+    norm = {re.sub(r"\s+", "", c).lower(): c for c in df.columns if c not in taken}
+    headers = {v: k for k, v in fixed.items()}
+    mapping: dict[str, str] = {}
+    for canon in rest:
+        for alias in _ALIASES.get(canon, (canon,)):
+            k = re.sub(r"\s+", "", alias).lower()
+            if k in norm and norm[k] not in mapping:
+                mapping[norm[k]] = canon
+                headers[canon] = norm[k]
+                break
+    return df.rename(columns=mapping), canon_key, "province" if prov_col else None, headers
+
+
+def _original_headers(problems: list[Problem], headers: dict[str, str]) -> None:
+    """Report the file's own header names (``Procince``, ``城市``) in the problems."""
+    for p in problems:
+        if p.column in headers and headers[p.column] != p.column:
+            object.__setattr__(p, "column", headers[p.column])
+
+
+def _province_codes(
+    df: pd.DataFrame, path: str, problems: list[Problem], aliases: Aliases | None
+) -> pd.Series:
+    """Province adcodes of a prefecture table's ``province`` column (``None`` where empty)."""
+    has = df["province"].map(normalize_cell) != ""
+    prov = pd.Series([None] * len(df), index=df.index, dtype=object)
+    if has.any():
+        sub = df[has]
+        try:
+            prov[has] = resolve_admin_column(
+                sub.reset_index(drop=True),
+                "province",
+                level="province",
+                path=path,
+                aliases=aliases,
+            ).to_numpy()
+        except ValidationError as e:
+            rows = np.flatnonzero(has.to_numpy()) + 2
+            for p in e.problems:
+                problems.append(
+                    Problem(
+                        p.message, path=p.path, row=int(rows[(p.row or 2) - 2]), column=p.column
+                    )
+                )
+    return prov
+
+
+def _check_provinces(
+    codes: pd.Series,
+    prov: pd.Series,
+    df: pd.DataFrame,
+    key_col: str,
+    path: str,
+    problems: list[Problem],
+) -> None:
+    """Report matched prefectures that lie outside the province given on their row."""
+    pindex = name_index("prefecture")
+    for i, (c, p) in enumerate(zip(codes, prov, strict=True)):
+        pc = pindex.province_of.get(c) if isinstance(c, str) else None
+        if isinstance(pc, str) and isinstance(p, str) and pc != p:
+            problems.append(
+                Problem(
+                    f"{df[key_col].iloc[i]!r} is {pindex.names.get(c)} ({c}) of province "
+                    f"{pc}, not in {df['province'].iloc[i]!r} ({p})",
+                    path=path,
+                    row=i + 2,
+                    column="province",
+                )
+            )
+
+
 def _require(df: pd.DataFrame, groups: Sequence[Sequence[str]], path: str, what: str) -> None:
     missing = [g for g in groups if not any(c in df.columns for c in g)]
     if missing:
@@ -285,20 +410,27 @@ def _resolve(
     path: str,
     problems: list[Problem],
     province_codes: Sequence[str | None] | None = None,
+    aliases: Aliases | None = None,
 ) -> pd.Series:
     try:
         return resolve_admin_column(
             df,
             column,
-            level=level,
+            level=level,  # type: ignore[arg-type]
             path=path,
-            province_codes=province_codes,  # type: ignore[arg-type]
+            province_codes=province_codes,
+            aliases=aliases,
         )
     except ValidationError as e:
         problems.extend(e.problems)
         from geotrade.names import match_admin
 
-        codes = match_admin(df[column].tolist(), level=level, provinces=province_codes)  # type: ignore[arg-type]
+        codes = match_admin(
+            df[column].tolist(),
+            level=level,  # type: ignore[arg-type]
+            provinces=province_codes,
+            aliases=aliases,
+        )
         return pd.Series(codes, index=df.index, dtype=object)
 
 
@@ -326,7 +458,9 @@ def _duplicates(
             seen[k] = row
 
 
-def _finish(problems: list[Problem]) -> None:
+def _finish(problems: list[Problem], headers: dict[str, str] | None = None) -> None:
+    if headers:
+        _original_headers(problems, headers)
     if problems:
         problems.sort(key=lambda p: (p.row or 0, p.column or ""))
         raise ValidationError(problems)
@@ -340,7 +474,14 @@ def _names(codes: pd.Series, level: str) -> pd.Series:
 # --------------------------------------------------------------------------- readers
 
 
-def read_province_volumes(source: Source, *, sheet: str | int | None = None) -> pd.DataFrame:
+def read_province_volumes(
+    source: Source,
+    *,
+    sheet: str | int | None = None,
+    key: str | None = None,
+    province_key: str | None = None,
+    aliases: Aliases | None = None,
+) -> pd.DataFrame:
     r"""Read provincial retired volumes by year (forecasts allowed).
 
     Parameters
@@ -349,6 +490,12 @@ def read_province_volumes(source: Source, *, sheet: str | int | None = None) -> 
         CSV/XLSX path or binary stream (format in the module docstring).
     sheet
         XLSX sheet.
+    key, province_key
+        Header of the unit column and of the province column (CLI ``--key`` /
+        ``--province-key``); by default found by header alias, else by content
+        (:func:`geotrade.names.detect_admin_columns`).
+    aliases
+        User spellings (:func:`geotrade.names.load_aliases`).
 
     Returns
     -------
@@ -378,11 +525,18 @@ def read_province_volumes(source: Source, *, sheet: str | int | None = None) -> 
         "registered_capital_cny",
         "forecast",
     )
-    df = _rename(read_table(source, sheet=sheet), cols)
-    _require(df, [("province", "province_adcode"), ("year",), ("retired_t",)], path, "province")
+    df, key_col, _p, headers = _keyed(
+        read_table(source, sheet=sheet),
+        level="province",
+        key=key,
+        province_key=province_key,
+        aliases=aliases,
+        path=path,
+        wanted=cols,
+    )
+    _require(df, [("year",), ("retired_t",)], path, "province")
     problems: list[Problem] = []
-    key_col = "province_adcode" if "province_adcode" in df.columns else "province"
-    codes = _resolve(df, key_col, level="province", path=path, problems=problems)
+    codes = _resolve(df, key_col, level="province", path=path, problems=problems, aliases=aliases)
     out = pd.DataFrame(index=df.index)
     out["province_adcode"] = codes
     out["province"] = _names(codes, "province")
@@ -401,7 +555,7 @@ def read_province_volumes(source: Source, *, sheet: str | int | None = None) -> 
     if "forecast" in df.columns:
         out["forecast"] = _flags(df["forecast"], problems, path)
     _duplicates(out, ("province_adcode", "year"), problems, path, key_col)
-    _finish(problems)
+    _finish(problems, headers)
     out["name_input"] = df[key_col].astype(str)
     out["source_row"] = np.arange(2, len(df) + 2)
     extra = [c for c in df.columns if c not in out.columns and c not in cols]
@@ -679,8 +833,28 @@ def read_capital(source: Source, *, sheet: str | int | None = None) -> pd.DataFr
     return out.reset_index(drop=True)
 
 
-def read_prefectures(source: Source, *, sheet: str | int | None = None) -> pd.DataFrame:
+def read_prefectures(
+    source: Source,
+    *,
+    sheet: str | int | None = None,
+    key: str | None = None,
+    province_key: str | None = None,
+    aliases: Aliases | None = None,
+) -> pd.DataFrame:
     r"""Read prefecture retired volume and recycling-outlet counts.
+
+    Parameters
+    ----------
+    source
+        CSV/XLSX path or stream (format in the module docstring).
+    sheet
+        XLSX sheet.
+    key, province_key
+        Header of the unit column and of the province column (CLI ``--key`` /
+        ``--province-key``); by default found by header alias, else by content
+        (:func:`geotrade.names.detect_admin_columns`).
+    aliases
+        User spellings (:func:`geotrade.names.load_aliases`).
 
     Returns
     -------
@@ -696,30 +870,18 @@ def read_prefectures(source: Source, *, sheet: str | int | None = None) -> pd.Da
     """
     path = _label(source)
     cols = ("adcode", "city", "name", "province", "year", "retired_t", "outlets")
-    df = _rename(read_table(source, sheet=sheet), cols)
-    if "city" not in df.columns and "name" in df.columns:
-        df = df.rename(columns={"name": "city"})
-    _require(df, [("adcode", "city"), ("retired_t",), ("outlets",)], path, "prefecture")
+    df, key_col, prov_col, headers = _keyed(
+        read_table(source, sheet=sheet),
+        level="prefecture",
+        key=key,
+        province_key=province_key,
+        aliases=aliases,
+        path=path,
+        wanted=cols,
+    )
+    _require(df, [("retired_t",), ("outlets",)], path, "prefecture")
     problems: list[Problem] = []
-    prov: pd.Series | None = None
-    if "province" in df.columns:
-        has = df["province"].map(normalize_cell) != ""
-        prov = pd.Series([None] * len(df), index=df.index, dtype=object)
-        if has.any():
-            sub = df[has]
-            try:
-                prov[has] = resolve_admin_column(
-                    sub.reset_index(drop=True), "province", level="province", path=path
-                ).to_numpy()
-            except ValidationError as e:
-                rows = np.flatnonzero(has.to_numpy()) + 2
-                for p in e.problems:
-                    problems.append(
-                        Problem(
-                            p.message, path=p.path, row=int(rows[(p.row or 2) - 2]), column=p.column
-                        )
-                    )
-    key_col = "adcode" if "adcode" in df.columns else "city"
+    prov = None if prov_col is None else _province_codes(df, path, problems, aliases)
     codes = _resolve(
         df,
         key_col,
@@ -727,6 +889,7 @@ def read_prefectures(source: Source, *, sheet: str | int | None = None) -> pd.Da
         path=path,
         problems=problems,
         province_codes=None if prov is None else prov.tolist(),
+        aliases=aliases,
     )
     pindex = name_index("prefecture")
     out = pd.DataFrame({"adcode": codes, "name": _names(codes, "prefecture")})
@@ -734,17 +897,7 @@ def read_prefectures(source: Source, *, sheet: str | int | None = None) -> pd.Da
         lambda c: pindex.province_of.get(c) if isinstance(c, str) else None
     )
     if prov is not None:
-        for i, (c, p) in enumerate(zip(out["province_adcode"], prov, strict=True)):
-            if isinstance(c, str) and isinstance(p, str) and c != p:
-                problems.append(
-                    Problem(
-                        f"{df[key_col].iloc[i]!r} is in {pindex.names.get(codes.iloc[i])} "
-                        f"of province {c}, not in {df['province'].iloc[i]!r} ({p})",
-                        path=path,
-                        row=i + 2,
-                        column="province",
-                    )
-                )
+        _check_provinces(codes, prov, df, key_col, path, problems)
     key: tuple[str, ...] = ("adcode",)
     if "year" in df.columns:
         out["year"] = _years(df, problems, path)
@@ -752,7 +905,7 @@ def read_prefectures(source: Source, *, sheet: str | int | None = None) -> pd.Da
     out["retired_t"] = _numbers(df, "retired_t", problems, path, required=True)
     out["outlets"] = _numbers(df, "outlets", problems, path, required=True, integer=True)
     _duplicates(out, key, problems, path, key_col)
-    _finish(problems)
+    _finish(problems, headers)
     out["outlets"] = out["outlets"].astype("int64")
     if "year" in out:
         out["year"] = out["year"].astype("int64")
@@ -767,6 +920,8 @@ def read_province_table(
     *,
     whitelist: Source | None = None,
     capital: Source | None = None,
+    key: str | None = None,
+    aliases: Aliases | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Assemble the province table used by the metrics from up to three files.
 
@@ -783,6 +938,10 @@ def read_province_table(
         Whitelist enterprises.
     capital
         Registered capital by province.
+    key
+        Province column of the volume table (default: by header, else by content).
+    aliases
+        User spellings (:func:`geotrade.names.load_aliases`) for the volume table.
 
     Returns
     -------
@@ -797,7 +956,7 @@ def read_province_table(
     """
     from geotrade.metrics.recycling import whitelist_by_province
 
-    prov = read_province_volumes(volumes)
+    prov = read_province_volumes(volumes, key=key, aliases=aliases)
     notes: dict[str, Any] = {"volumes": _label(volumes)}
     if whitelist is not None:
         w = read_whitelist(whitelist)
@@ -847,18 +1006,34 @@ def read_unit_table(
     numeric: Sequence[str],
     year: int | None = None,
     sheet: str | int | None = None,
+    key: str | None = None,
+    province_key: str | None = None,
+    aliases: Aliases | None = None,
 ) -> pd.DataFrame:
     r"""Read a generic table of provinces or prefectures with given numeric columns.
 
     Keys: ``province_adcode``/``province`` (province level) or ``adcode``/``city``/``name``
-    (prefecture level), names or adcodes. With a ``year`` column, ``year`` selects one year
-    (required when several are present).
+    (prefecture level), names or adcodes, or the column given as ``key`` (else found by
+    content); at prefecture level an optional province column (``province``,
+    ``province_key`` or found by content) decides ambiguous names and is checked. With a
+    ``year`` column, ``year`` selects one year (required when several are present).
+
+    Parameters
+    ----------
+    key, province_key
+        Header of the unit column and of the province column (CLI ``--key`` /
+        ``--province-key``); by default found by header alias, else by content
+        (:func:`geotrade.names.detect_admin_columns`).
+    aliases
+        User spellings (:func:`geotrade.names.load_aliases`).
 
     Returns
     -------
     pandas.DataFrame
         ``adcode, name`` (+ ``province_adcode`` at prefecture level), the numeric columns
-        (float, >= 0, missing cells reported), the other input columns.
+        (float, >= 0, missing cells reported), ``source_row``, ``name_input`` (the key as
+        written), ``province_input`` (when a province column was used), the other input
+        columns.
 
     Examples
     --------
@@ -869,8 +1044,17 @@ def read_unit_table(
     """
     path = _label(source)
     keys = ("province_adcode", "province") if level == "province" else ("adcode", "city", "name")
-    df = _rename(read_table(source, sheet=sheet), (*keys, "year"))
-    _require(df, [keys, *[(c,) for c in numeric]], path, level)
+    raw = read_table(source, sheet=sheet)
+    _require(raw, [(c,) for c in numeric], path, level)
+    df, key_col, prov_col, headers = _keyed(
+        raw,
+        level=level,
+        key=key,
+        province_key=province_key,
+        aliases=aliases,
+        path=path,
+        wanted=("year",),
+    )
     problems: list[Problem] = []
     if "year" in df.columns:
         years = _years(df, problems, path)
@@ -886,19 +1070,36 @@ def read_unit_table(
             df = df[(years == year).to_numpy()]
     row_numbers = df.index.to_numpy() + 2
     df = df.reset_index(drop=True)
-    key_col = next(k for k in keys if k in df.columns)
-    codes = _resolve(df, key_col, level=level, path=path, problems=problems)
+    prov = None if prov_col is None else _province_codes(df, path, problems, aliases)
+    codes = _resolve(
+        df,
+        key_col,
+        level=level,
+        path=path,
+        problems=problems,
+        province_codes=None if prov is None else prov.tolist(),
+        aliases=aliases,
+    )
     out = pd.DataFrame({"adcode": codes, "name": _names(codes, level)})
     if level == "prefecture":
         pof = name_index("prefecture").province_of
         out["province_adcode"] = codes.map(lambda c: pof.get(c) if isinstance(c, str) else None)
+        if prov is not None:
+            _check_provinces(codes, prov, df, key_col, path, problems)
     for c in numeric:
         out[c] = _numbers(df, c, problems, path, required=True)
     _duplicates(out, ("adcode",), problems, path, key_col)
     for p in problems:  # report spreadsheet rows of the original file
         if p.row is not None and 2 <= p.row < len(row_numbers) + 2:
             object.__setattr__(p, "row", int(row_numbers[p.row - 2]))
-    _finish(problems)
+    _finish(problems, headers)
     out["source_row"] = row_numbers
-    extra = [c for c in df.columns if c not in out.columns and c not in (*keys, "year")]
+    extra = [
+        c
+        for c in df.columns
+        if c not in out.columns and c not in (*keys, "year", key_col, prov_col)
+    ]
+    out["name_input"] = df[key_col].astype(str)
+    if prov_col is not None:
+        out["province_input"] = df[prov_col].astype(str)
     return pd.concat([out, df[extra]], axis=1)

@@ -418,7 +418,7 @@ def _files() -> dict[str, Callable[[], bytes]]:
             "长沙,湖南,2025,5000,12\n"
         ).encode(_U),
         "prefectures_english_names.csv": lambda: (
-            PREF_HEADER + "\n深圳,广东,2025,12000,40\nWuhan,湖北,2025,6000,20\n"
+            PREF_HEADER + "\n深圳,广东,2025,12000,40\nHohhot,内蒙古,2025,6000,20\n"
         ).encode(_U),
         "prefectures_bad_outlets.csv": lambda: (
             PREF_HEADER + "\n"
