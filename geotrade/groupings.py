@@ -135,16 +135,12 @@ def _validate(df: pd.DataFrame, *, path: str, require_source: bool) -> pd.DataFr
                 )
             )
         if not rec.group:
-            problems.append(
-                Problem("empty group name", path=path, row=row, column="group")
-            )
+            problems.append(Problem("empty group name", path=path, row=row, column="group"))
         f = _year(rec[2], path=path, row=row, column="from", problems=problems)
         t = _year(rec[3], path=path, row=row, column="to", problems=problems)
         if f is not None and t is not None and t < f:
             problems.append(
-                Problem(
-                    f"'to' ({t}) is before 'from' ({f})", path=path, row=row, column="to"
-                )
+                Problem(f"'to' ({t}) is before 'from' ({f})", path=path, row=row, column="to")
             )
         key = (iso, rec.group)
         if key in seen and iso and rec.group:
@@ -225,7 +221,7 @@ def _shipped() -> pd.DataFrame:
 
 
 def list_groupings() -> pd.DataFrame:
-    """The shipped groupings with their member counts (``name, n_members, dated, title``).
+    """Return the shipped groupings with their member counts (``name, n_members, dated, title``).
 
     Examples
     --------
