@@ -54,15 +54,16 @@ def test_every_shipped_product_row_is_cited_valid_hs6(name):
 
 def test_lct_sector_counts_are_the_seed_001_numbers():
     text = _seed("001")
-    # "大部分产品（30 种）归属于发电领域 ... 建筑、能源存储、污染控制、家用电器、交通和环境监测分别包括
-    #  20 种、13 种、24 种、10 种、9 种和 17 种产品"
+    # seed 001 §三: "大部分产品（30 种）归属于发电领域 ... 建筑、能源存储、污染控制、家用电器、
+    # 交通和环境监测分别包括 20 种、13 种、24 种、10 种、9 种和 17 种产品"
     first = re.search(r"大部分产品（(\d+) 种）归属于发电领域", text)
     rest = re.search(
         r"建筑、能源存储、污染控制、家用电器、交通和环境监测分别包括 (\d+) 种、(\d+) 种、(\d+) 种、"
         r"(\d+) 种、(\d+) 种和 (\d+) 种产品",
         text,
     )
-    assert first and rest
+    assert first
+    assert rest
     printed = dict(
         zip(
             [
