@@ -66,10 +66,12 @@ __all__ = [
     "ListName",
     "check_hs_codes",
     "list_products",
+    "load_code_file",
     "load_product_list",
     "normalise_hs_code",
     "normalise_revision",
     "product_list",
+    "resolve_product_list",
     "revision_in_force",
 ]
 
@@ -246,11 +248,22 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputFormatError(msg, path=path) from exc
 
 
-def _validate(df: pd.DataFrame, *, path: str | None, scheme: Literal["lct"] | None) -> pd.DataFrame:
+def _validate(
+    df: pd.DataFrame,
+    *,
+    path: str | None,
+    scheme: Literal["lct"] | None,
+    default_source: str | None = None,
+) -> pd.DataFrame:
     problems: list[Problem] = []
     cols = [str(c).strip() for c in df.columns]
     df = df.copy()
     df.columns = cols
+    if default_source is not None:
+        if "source" not in cols:
+            df["source"] = ""
+            cols.append("source")
+        df["source"] = df["source"].astype(str).str.strip().replace("", default_source)
     for required in ("hs_code", "source"):
         if required not in cols:
             problems.append(
@@ -398,6 +411,63 @@ def load_product_list(
     """
     p = Path(path)
     return _validate(_read_csv(p), path=str(p), scheme=scheme)
+
+
+def load_code_file(
+    path: str | PathLike[str], *, scheme: Literal["lct"] | None = None
+) -> pd.DataFrame:
+    """Read a user file of HS codes for ``--product-list FILE``.
+
+    Like :func:`load_product_list`, but only ``hs_code`` is required: a ``sector`` column
+    (and any other column of :data:`COLUMNS`) is optional, and an empty or missing
+    ``source`` becomes ``"user file <name>"``. Codes are validated the same way (6 digits,
+    no duplicates, known revisions) and every problem names the file, row and column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "codes.csv"
+    >>> _ = p.write_text("hs_code,sector" + chr(10) + "850760,storage" + chr(10))
+    >>> load_code_file(p)[["hs_code", "sector", "source"]].values.tolist()
+    [['850760', 'storage', 'user file codes.csv']]
+    """
+    p = Path(path)
+    return _validate(_read_csv(p), path=str(p), scheme=scheme, default_source=f"user file {p.name}")
+
+
+def resolve_product_list(
+    spec: str | PathLike[str], *, scheme: Literal["lct"] | None = None
+) -> pd.DataFrame:
+    """Resolve ``--product-list NAME|FILE`` to a product table (columns :data:`COLUMNS`).
+
+    A shipped list name (:func:`list_products`) returns that list; anything else is read as a
+    CSV file of codes with :func:`load_code_file` (``hs_code`` required, ``sector``
+    optional). Trade commands should call this instead of :func:`product_list` so that
+    both forms work.
+
+    Raises
+    ------
+    DataNotFoundError
+        Neither a list name nor an existing file (the message lists the names).
+    ValidationError
+        The file has bad rows (file, row and column named).
+
+    Examples
+    --------
+    >>> resolve_product_list("li_ion")["hs_code"].tolist()
+    ['850760']
+    """
+    text = str(spec)
+    if text in get_args(ListName):
+        return product_list(text)  # type: ignore[arg-type]
+    p = Path(text)
+    if not p.is_file():
+        msg = (
+            f"{text!r} is neither a product list ({', '.join(get_args(ListName))}) nor an "
+            "existing CSV file of HS codes (header hs_code[,sector])"
+        )
+        raise DataNotFoundError(msg)
+    return load_code_file(p, scheme=scheme)
 
 
 @functools.lru_cache(maxsize=8)

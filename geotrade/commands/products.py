@@ -34,18 +34,10 @@ def show(
     ] = False,
 ) -> None:
     """Show one product list (codes, groups, descriptions, sources); optionally save it."""
-    from geotrade.errors import DataNotFoundError
     from geotrade.io.atomic import atomic_path
-    from geotrade.products import list_products, load_product_list, product_list
+    from geotrade.products import resolve_product_list
 
-    names = list_products()["name"].tolist()
-    if name in names:
-        t = product_list(name)  # type: ignore[arg-type]
-    elif Path(name).is_file():
-        t = load_product_list(name, scheme="lct" if lct else None)
-    else:
-        msg = f"no product list named {name!r} and no such file; lists: {', '.join(names)}"
-        raise DataNotFoundError(msg)
+    t = resolve_product_list(name, scheme="lct" if lct else None)
     outputs: dict[str, str] = {}
     if csv is not None:
         with atomic_path(csv) as tmp:
@@ -62,9 +54,63 @@ def show(
     )
 
 
+def groups(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="Grouping name (eu, us_fta, msp, ipef, quad) or a CSV file."),
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only members in this year.")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the rows to this CSV.")] = None,
+) -> None:
+    """List the shipped country groupings, or show one (members, years, sources)."""
+    import pandas as pd
+
+    from geotrade.groupings import list_groupings, resolve_groupings
+    from geotrade.io.atomic import atomic_path
+
+    if name is None:
+        t = list_groupings()
+        lines = ["Country groupings (geotrade products groups NAME):"]
+        lines += [
+            f"  {r.name:<8} {r.n_members:>3} members  {'dated' if r.dated else 'undated'}  "
+            f"{r.title}"
+            for r in t.itertuples()
+        ]
+        emit_result(
+            "products groups",
+            {"outputs": {}, "groupings": t.to_dict(orient="records")},
+            "\n".join(lines),
+        )
+        return
+    t = resolve_groupings(name)
+    if year is not None:
+        f = t["from"].fillna(-10_000).astype("int64")
+        to = t["to"].fillna(10_000).astype("int64")
+        t = t[(f <= year) & (year <= to)].reset_index(drop=True)
+    outputs: dict[str, str] = {}
+    if csv is not None:
+        with atomic_path(csv) as tmp:
+            t.to_csv(tmp, index=False, encoding="utf-8")
+        outputs["csv"] = str(csv)
+    when = f" in {year}" if year is not None else ""
+    lines = [f"{name}: {len(t)} memberships{when}"]
+    lines += [
+        f"  {r.iso3}  {r.group:<8} {'' if pd.isna(r[2]) else r[2]!s:>4}-"
+        f"{'' if pd.isna(r.to) else r.to!s:<4}  {r.source[:60]}"
+        for r in t.itertuples(index=False)
+    ]
+    records = t.astype(object).where(t.notna(), None).to_dict("records")
+    emit_result(
+        "products groups",
+        {"outputs": outputs, "name": name, "year": year, "members": records},
+        "\n".join(lines),
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``products`` command group to the main app."""
     sub = typer.Typer(help="HS6 product lists (catalogue and user lists).", no_args_is_help=True)
     sub.command("list")(list_)
     sub.command("show")(show)
+    sub.command("groups")(groups)
     app.add_typer(sub, name="products")
