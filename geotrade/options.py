@@ -49,6 +49,7 @@ __all__ = [
     "HsOption",
     "KOption",
     "MirrorOption",
+    "ProductListOption",
     "RequiredHsOption",
     "RequiredYearsOption",
     "YearsOption",
@@ -284,6 +285,15 @@ MirrorOption = Annotated[str, typer.Option("--mirror", help=MIRROR_HELP, callbac
 FocalOption = Annotated[
     str,
     typer.Option("--focal", help="ISO3 code of the focal economy, e.g. CHN.", callback=_focal_cb),
+]
+#: ``--product-list`` (a shipped list's name or a CSV file of HS codes).
+ProductListOption = Annotated[
+    str | None,
+    typer.Option(
+        "--product-list",
+        help="A shipped product list (geotrade products list; e.g. li_ion) or a CSV file of "
+        "HS codes (column hs_code, optional sector).",
+    ),
 ]
 #: ``--k`` (number of classes).
 KOption = Annotated[

@@ -18,6 +18,7 @@ from geotrade.options import (
     FocalOption,
     HsOption,
     MirrorOption,
+    ProductListOption,
     YearsOption,
     parse_mirror,
     present_years,
@@ -138,9 +139,7 @@ def interdependence_cmd(
     csv: Annotated[Path, typer.Option("--csv", help="Output CSV (one row per year/partner).")],
     years: YearsOption = None,
     hs: HsOption = None,
-    product_list: Annotated[
-        str | None, typer.Option("--product-list", help="Named product list (e.g. li_ion).")
-    ] = None,
+    product_list: ProductListOption = None,
     lumped: Annotated[
         bool,
         typer.Option(

@@ -15,7 +15,14 @@ from typing import Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
-from geotrade.options import HsOption, MirrorOption, YearsOption, parse_mirror, present_years
+from geotrade.options import (
+    HsOption,
+    MirrorOption,
+    ProductListOption,
+    YearsOption,
+    parse_mirror,
+    present_years,
+)
 
 __all__ = ["register"]
 
@@ -25,9 +32,7 @@ def network_cmd(
     edges: Annotated[Path, typer.Option("--edges", help="Output CSV of country pairs.")],
     years: YearsOption = None,
     hs: HsOption = None,
-    product_list: Annotated[
-        str | None, typer.Option("--product-list", help="Named product list (e.g. li_ion).")
-    ] = None,
+    product_list: ProductListOption = None,
     lumped: Annotated[
         bool,
         typer.Option(
@@ -256,9 +261,9 @@ def _pairs_duckdb(
     codes = parse_hs(hs) or []
     notes: list[str] = ["engine: DuckDB (streamed year by year)"]
     if product_list:
-        from geotrade.products import product_list as load_list
+        from geotrade.products import resolve_product_list
 
-        codes += [str(c).zfill(6) for c in load_list(product_list)["hs_code"]]  # type: ignore[arg-type]
+        codes += [str(c) for c in resolve_product_list(product_list)["hs_code"]]
         notes.append(f"product list {product_list!r}")
     if codes:
         notes.append("HS revisions not checked on the DuckDB path (use convert + pandas)")

@@ -16,6 +16,7 @@ from geotrade.options import (
     FocalOption,
     HsOption,
     MirrorOption,
+    ProductListOption,
     YearsOption,
     parse_hs,
     parse_mirror,
@@ -125,10 +126,10 @@ def select_products(
     notes: list[str] = []
     codes = list(hs) if hs else []
     if product_list_name:
-        from geotrade.products import product_list
+        from geotrade.products import resolve_product_list
 
-        pl = product_list(product_list_name)  # type: ignore[arg-type]
-        codes += [str(c).zfill(6) for c in pl["hs_code"]]
+        pl = resolve_product_list(product_list_name)  # a shipped list's name or a CSV file
+        codes += [str(c) for c in pl["hs_code"]]
         notes.append(f"product list {product_list_name!r}: {len(pl)} HS codes")
     if not codes:
         return flows, None, notes
@@ -294,6 +295,7 @@ def summary(
     focal: FocalOption,
     years: YearsOption = None,
     hs: HsOption = None,
+    product_list: ProductListOption = None,
     lumped: Annotated[
         bool,
         typer.Option(
@@ -328,7 +330,7 @@ def summary(
         flows = load_flows(flows_path)
         synthetic = is_synthetic(flows)
         flows, codes, notes = select_products(
-            flows, parse_hs(hs), None, lumped=lumped, path=flows_path
+            flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path
         )
         from geotrade.mirror import apply_mirror
 
