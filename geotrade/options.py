@@ -52,6 +52,7 @@ __all__ = [
     "ProductListOption",
     "RequiredHsOption",
     "RequiredYearsOption",
+    "UnknownCodesOption",
     "YearsOption",
     "check_k",
     "parse_focal",
@@ -293,6 +294,24 @@ ProductListOption = Annotated[
         "--product-list",
         help="A shipped product list (geotrade products list; e.g. li_ion) or a CSV file of "
         "HS codes (column hs_code, optional sector).",
+    ),
+]
+def _unknown_cb(value: str) -> str:
+    v = value.strip().lower()
+    if v not in ("error", "keep"):
+        msg = f"expected error or keep, got {value!r}"
+        raise _bad(option="--unknown-codes", message=msg)
+    return v
+
+
+#: ``--unknown-codes`` (the same choice on every command that reads flows).
+UnknownCodesOption = Annotated[
+    str,
+    typer.Option(
+        "--unknown-codes",
+        help="Area codes in no code table: error (default: listed with their rows) or keep "
+        "(analysed as economies without geometry, listed in the join report).",
+        callback=_unknown_cb,
     ),
 ]
 #: ``--k`` (number of classes).

@@ -190,3 +190,30 @@ def test_network_mirror_uses_importer_only_flows(capsys, tmp_path):
     e = pd.read_csv(edges).set_index(["iso3", "partner_iso3"])
     assert e.loc[("CHN", "KOR"), "exports"] == 70.0
     assert e.loc[("CHN", "USA"), "exports"] == 100.0
+
+
+def test_what_convert_keeps_every_command_analyses(capsys, tmp_path):
+    src = tmp_path / "unk.csv"
+    src.write_text(HEADER + "2022,CHN,USA,export,850760,10\n2022,CHN,QQQ,export,850760,5\n"
+                   "2022,QQQ,CHN,export,850760,3\n", encoding="utf-8")  # fmt: skip
+    pq = tmp_path / "unk.parquet"
+    code, _ = run(capsys, ["convert", str(src), str(pq)])
+    assert code == 5  # QQQ is in no code table: an error by default ...
+    assert not pq.exists()
+    code, _ = run(capsys, ["convert", str(src), str(pq), "--unknown-codes", "keep"])
+    assert code == 0  # ... or kept on request, and the parquet remembers the choice
+    code, s = run(capsys, ["trade", "summary", str(pq), "--focal", "CHN"])
+    assert code == 0
+    assert {r["flow"]: r["total_usd"] for r in s["summary"]}["export"] == 15.0
+    code, _ = run(capsys, ["interdependence", str(pq), "--focal", "CHN",
+                             "--csv", str(tmp_path / "i.csv")])  # fmt: skip
+    assert code == 0
+    t = pd.read_csv(tmp_path / "i.csv").set_index("partner_iso3")
+    assert t.loc["QQQ", "imports"] == 3.0
+    code, _ = run(capsys, ["network", str(pq), "--edges", str(tmp_path / "e.csv")])
+    assert code == 0
+    # on the CSV itself the same choice is one option, the same on every command
+    for args in (["trade", "summary", str(src), "--focal", "CHN"],
+                 ["network", str(src), "--edges", str(tmp_path / "e.csv")]):  # fmt: skip
+        assert run(capsys, args)[0] == 5
+        assert run(capsys, [*args, "--unknown-codes", "keep"])[0] == 0

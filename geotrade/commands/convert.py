@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from geotrade.commands._common import emit_result, reporter
-from geotrade.options import HsOption
+from geotrade.options import HsOption, UnknownCodesOption
 
 
 def convert(
@@ -30,9 +30,7 @@ def convert(
         typer.Option("--reporter", help="Keep only these reporters (ISO3, comma-separated)."),
     ] = None,
     hs: HsOption = None,
-    unknown_codes: Annotated[
-        str, typer.Option("--unknown-codes", help="Unknown area codes: error or keep.")
-    ] = "error",
+    unknown_codes: UnknownCodesOption = "error",
     member: Annotated[str | None, typer.Option("--member", help="Zip member to read.")] = None,
     chunksize: Annotated[int, typer.Option("--chunksize", help="Rows per chunk.")] = 250_000,
 ) -> None:

@@ -19,6 +19,7 @@ from geotrade.options import (
     HsOption,
     MirrorOption,
     ProductListOption,
+    UnknownCodesOption,
     YearsOption,
     parse_mirror,
     present_years,
@@ -140,6 +141,7 @@ def interdependence_cmd(
     years: YearsOption = None,
     hs: HsOption = None,
     product_list: ProductListOption = None,
+    unknown_codes: UnknownCodesOption = "error",
     lumped: Annotated[
         bool,
         typer.Option(
@@ -187,7 +189,7 @@ def interdependence_cmd(
     steps = 3 + (gpkg is not None) + (html is not None)
     outputs: dict[str, str] = {}
     with rep.task("interdependence", steps, "reading flows") as task:
-        flows = load_flows(flows_path)
+        flows = load_flows(flows_path, unknown_codes=unknown_codes)
         synthetic = is_synthetic(flows)
         flows, codes, notes = select_products(
             flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path

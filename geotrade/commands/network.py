@@ -19,6 +19,7 @@ from geotrade.options import (
     HsOption,
     MirrorOption,
     ProductListOption,
+    UnknownCodesOption,
     YearsOption,
     parse_mirror,
     present_years,
@@ -33,6 +34,7 @@ def network_cmd(
     years: YearsOption = None,
     hs: HsOption = None,
     product_list: ProductListOption = None,
+    unknown_codes: UnknownCodesOption = "error",
     lumped: Annotated[
         bool,
         typer.Option(
@@ -112,7 +114,7 @@ def network_cmd(
                 flows_path, hs=hs, product_list=product_list, years=years, high=high, low=low
             )
         else:
-            flows = load_flows(flows_path)
+            flows = load_flows(flows_path, unknown_codes=unknown_codes)
             synthetic = is_synthetic(flows)
             flows, codes, notes = select_products(
                 flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path

@@ -17,6 +17,7 @@ from geotrade.options import (
     HsOption,
     MirrorOption,
     ProductListOption,
+    UnknownCodesOption,
     YearsOption,
     parse_hs,
     parse_mirror,
@@ -50,7 +51,7 @@ SYNTHETIC_NOTE = (
 # ---------------------------------------------------------------------------------------------
 
 
-def load_flows(path: Path) -> pd.DataFrame:
+def load_flows(path: Path, *, unknown_codes: str = "error") -> pd.DataFrame:
     """Read a flow file into the canonical table (``geotrade.read_flows`` when available).
 
     Until the readers land, a canonical CSV (``year, reporter_iso3, partner_iso3, flow,
@@ -73,7 +74,7 @@ def load_flows(path: Path) -> pd.DataFrame:
         except ImportError:
             read_flows = None
     if read_flows is not None:
-        return read_flows(path)
+        return read_flows(path, unknown_codes=unknown_codes)
     if path.suffix.lower() == ".parquet":
         return pd.read_parquet(path)
     try:
@@ -296,6 +297,7 @@ def summary(
     years: YearsOption = None,
     hs: HsOption = None,
     product_list: ProductListOption = None,
+    unknown_codes: UnknownCodesOption = "error",
     lumped: Annotated[
         bool,
         typer.Option(
@@ -327,7 +329,7 @@ def summary(
     rep = reporter()
     focal = focal.strip().upper()
     with rep.task("trade summary", 3, "reading flows") as task:
-        flows = load_flows(flows_path)
+        flows = load_flows(flows_path, unknown_codes=unknown_codes)
         synthetic = is_synthetic(flows)
         flows, codes, notes = select_products(
             flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path

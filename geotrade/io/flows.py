@@ -74,6 +74,10 @@ def _reader_warnings(rep: Reporter | None = None) -> Iterator[list[str]]:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
+#: Parquet key-value metadata: the ``unknown_codes`` choice a file was converted with.
+KV_UNKNOWN_CODES = "geotrade.unknown_codes"
+
+
 def _schema(columns: Sequence[str]) -> Any:
     import pyarrow as pa
 
@@ -187,7 +191,9 @@ def convert_flows(
                 writer = pq.ParquetWriter(stage, _schema(cols), compression="zstd")
             writer.close()
             writer = None
-            n_dup, n_out = _finish(duckdb, stage, tmp, cols, dedupe, path, memory_limit)
+            n_dup, n_out = _finish(
+                duckdb, stage, tmp, cols, dedupe, path, memory_limit, unknown_codes=unknown_codes
+            )
         finally:
             if writer is not None:
                 writer.close()
@@ -213,6 +219,8 @@ def _finish(
     dedupe: Dedupe,
     path: str | os.PathLike[str],
     memory_limit: str,
+    *,
+    unknown_codes: str = "error",
 ) -> tuple[int, int]:
     key = _sql_list(DUPLICATE_KEY)
     data = [c for c in cols if c != ROW]
@@ -273,7 +281,12 @@ def _finish(
             )
         else:
             query = f"SELECT {_sql_list(data)} FROM {src}"
-        con.execute(f"COPY ({query}) TO '{target.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+        # the file records the code choice it was written with, so that every command reads
+        # what convert kept (geotrade.io.readers.canonical_csv honours it)
+        kv = f", KV_METADATA {{'{KV_UNKNOWN_CODES}': '{unknown_codes}'}}"
+        con.execute(
+            f"COPY ({query}) TO '{target.as_posix()}' (FORMAT parquet, COMPRESSION zstd{kv})"
+        )
         n_out = int(
             con.execute(f"SELECT count(*) FROM read_parquet('{target.as_posix()}')").fetchone()[0]
         )

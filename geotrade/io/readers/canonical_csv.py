@@ -107,12 +107,28 @@ def raw_chunks(
     """Yield the file's chunks with lower-case column names (used by the readers).
 
     Three-letter reporter/partner codes that are no known area code are problems unless
-    ``unknown_codes="keep"``.
+    ``unknown_codes="keep"`` — or unless the file is a parquet written by
+    ``geotrade convert --unknown-codes keep``, which records that choice.
     """
+    if _converted_with_keep(path):
+        unknown_codes = "keep"
     for table in _tabular.iter_table(path, member=member, sheet=sheet, chunksize=chunksize):
         table.columns = [str(c).strip().lower() if c != ROW else c for c in table.columns]
         problems = [] if unknown_codes == "keep" else unknown_iso3_problems(table, str(path))
         yield table, problems
+
+
+def _converted_with_keep(path: str | os.PathLike[str]) -> bool:
+    """Tell whether a parquet file was written by ``convert --unknown-codes keep``."""
+    if not str(path).lower().endswith(".parquet"):
+        return False
+    try:
+        import pyarrow.parquet as pq
+
+        meta = pq.ParquetFile(path).metadata.metadata or {}
+    except Exception:
+        return False
+    return meta.get(b"geotrade.unknown_codes") == b"keep"
 
 
 def read_canonical(
