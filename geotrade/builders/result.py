@@ -1,0 +1,152 @@
+"""What every product builder returns, and the one writer that consumes it.
+
+A builder (:mod:`geotrade.builders`) turns validated tables into a :class:`ProductResult`:
+styled layers (one documented schema per product), their join reports, one metadata record
+(:class:`ProductMetadata`, the same keys for every product) and the tables behind the
+layers. :func:`write_product` writes any subset of GeoPackage (layers + embedded QGIS
+styles + metadata) and web map from it; the CLI, the demo and the QGIS algorithms (through
+the CLI) all go through it, so a product looks the same whichever way it was made.
+
+Examples
+--------
+>>> meta = ProductMetadata(product="example", title_en="Example", title_zh="示例")
+>>> sorted(meta.to_dict())[:4]
+['boundaries', 'classification', 'geotrade_version', 'map_crs']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from geotrade.style.spec import LayerStyle
+
+__all__ = ["CHINA_CRS", "WORLD_CRS", "ProductMetadata", "ProductResult", "write_product"]
+
+#: Map CRS of world products: Equal Earth (EPSG:8857), as in the static maps.
+WORLD_CRS = "EPSG:8857"
+#: Map CRS of China products: the Albers conic of the static maps (no EPSG code).
+CHINA_CRS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
+
+
+@dataclass
+class ProductMetadata:
+    """The metadata of a product: one schema for all products.
+
+    Stored as JSON in the GeoPackage (``gpkg_metadata``), returned in the command's JSON
+    result, and read by the QGIS plugin for titles, sources and the map CRS.
+    """
+
+    product: str
+    title_en: str
+    title_zh: str
+    subtitle: str = ""
+    synthetic: bool = False
+    note: str = ""
+    source: str = ""
+    source_files: list[str] = field(default_factory=list)
+    map_crs: str = WORLD_CRS
+    years: list[int] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+    classification: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    boundaries: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        """Bilingual title, with ``(SYNTHETIC)`` when the data are synthetic."""
+        text = f"{self.title_en} / {self.title_zh}" if self.title_zh else self.title_en
+        return text + (" (SYNTHETIC)" if self.synthetic else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable record (the ``gpkg_metadata`` document)."""
+        from geotrade._version import __version__
+
+        out = {
+            "product": self.product,
+            "title": self.title,
+            "title_en": self.title_en,
+            "title_zh": self.title_zh,
+            "subtitle": self.subtitle,
+            "synthetic": self.synthetic,
+            "note": self.note,
+            "source": self.source,
+            "source_files": list(self.source_files),
+            "map_crs": self.map_crs,
+            "years": list(self.years),
+            "options": dict(self.options),
+            "classification": dict(self.classification),
+            "notes": list(self.notes),
+            "boundaries": self.boundaries,
+            "geotrade_version": __version__,
+        }
+        out.update(self.extra)
+        return out
+
+
+@dataclass
+class ProductResult:
+    """Layers, styles, join reports, metadata and tables of one product."""
+
+    metadata: ProductMetadata
+    layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    styles: dict[str, LayerStyle] = field(default_factory=dict)
+    join_reports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tooltip_fields: list[str] = field(default_factory=list)
+
+    def merged(self, other: ProductResult, *, metadata: ProductMetadata) -> ProductResult:
+        """Both products' layers in one result (e.g. one GeoPackage of the demo)."""
+        return ProductResult(
+            metadata=metadata,
+            layers={**self.layers, **other.layers},
+            styles={**self.styles, **other.styles},
+            join_reports={**self.join_reports, **other.join_reports},
+            tables={**self.tables, **other.tables},
+            tooltip_fields=list(dict.fromkeys([*self.tooltip_fields, *other.tooltip_fields])),
+        )
+
+
+def write_product(
+    result: ProductResult,
+    *,
+    gpkg: str | Path | None = None,
+    html: str | Path | None = None,
+    layer_labels: Mapping[str, str] | None = None,
+    tooltip_fields: Sequence[str] | None = None,
+) -> dict[str, str]:
+    """Write a product's GeoPackage and/or web map; return ``{"gpkg": path, "html": path}``.
+
+    The GeoPackage holds every layer with its embedded default QGIS style and the metadata
+    (:meth:`ProductMetadata.to_dict` plus the join reports); the web map shows every layer
+    (labelled by ``layer_labels``, default the layer names) with the same classes.
+    """
+    outputs: dict[str, str] = {}
+    meta = result.metadata
+    if gpkg is not None:
+        from geotrade.io.geopackage import write_gpkg
+
+        record = {**meta.to_dict(), "join_reports": result.join_reports}
+        outputs["gpkg"] = str(write_gpkg(gpkg, result.layers, styles=result.styles,
+                                         metadata=record))  # fmt: skip
+    if html is not None:
+        from geotrade.maps.webmap import web_map
+
+        labels = dict(layer_labels or {})
+        outputs["html"] = str(
+            web_map(
+                [(labels.get(n, n), g, result.styles[n]) for n, g in result.layers.items()],
+                html,
+                title=meta.title,
+                note=meta.note or None,
+                tooltip_fields=list(tooltip_fields or result.tooltip_fields),
+            )
+        )
+    return outputs
