@@ -83,19 +83,35 @@ def _handle_error(exc: BaseException) -> int:
             "environment; rerun with --debug and report the traceback."
         )
     if STATE.json:
-        rec = err.to_record()
+        rec = {k: _redact(v) if isinstance(v, str) else v for k, v in err.to_record().items()}
         if STATE.debug:
-            rec["traceback"] = "".join(traceback.format_exception(exc))
+            rec["traceback"] = _redact("".join(traceback.format_exception(exc)))
         JsonReporter(stream=sys.stdout).error(rec)
     else:
         close_reporter()
         if STATE.debug:
-            traceback.print_exception(exc, file=sys.stderr)
-        first, *rest = str(err).splitlines() or [""]
+            sys.stderr.write(_redact("".join(traceback.format_exception(exc))))
+        first, *rest = _redact(str(err)).splitlines() or [""]
         typer.secho(f"Error: {first}", fg="red", err=True)
         for line in rest:
             typer.echo(line, err=True)
     return err.exit_code
+
+
+#: Environment variables holding secrets: their values never appear in an error message.
+_SECRET_ENV = ("COMTRADE_API_KEY",)
+
+
+def _redact(text: str) -> str:
+    """``text`` without the value of any secret environment variable (defence in depth)."""
+    import os
+
+    for name in _SECRET_ENV:
+        value = os.environ.get(name) or ""
+        for v in {value, value.strip(), repr(value)[1:-1]}:
+            if len(v) >= 4:
+                text = text.replace(v, "***")
+    return text
 
 
 def _sigterm(signum: int, frame: object) -> None:  # pragma: no cover - exercised via subprocess
