@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.reporting import strict_json
 
 
 def _list(text: str | None) -> list[str]:
@@ -262,7 +263,10 @@ def sample_panel(
     with atomic_path(out) as tmp:
         df.to_csv(tmp, index=False, float_format="%.10g")
     with atomic_path(meta_path) as tmp:
-        tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.write_text(
+            json.dumps(strict_json(meta), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+            encoding="utf-8",
+        )
     emit_result(
         "model sample-panel",
         {
@@ -380,7 +384,14 @@ def design(
             full = {**summary, "dropped": r.dropped.astype(object).to_dict(orient="records")}
             with atomic_path(report) as tmp:
                 tmp.write_text(
-                    json.dumps(full, indent=2, ensure_ascii=False, default=str) + "\n",
+                    json.dumps(
+                        strict_json(full),
+                        indent=2,
+                        ensure_ascii=False,
+                        default=str,
+                        allow_nan=False,
+                    )
+                    + "\n",
                     encoding="utf-8",
                 )
             outputs["report"] = str(report)

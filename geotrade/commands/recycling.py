@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.reporting import strict_json
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -292,7 +293,7 @@ def _provinces_report(
         "## Inputs",
         "",
         "```json",
-        json.dumps(notes, ensure_ascii=False, indent=2, default=str),
+        json.dumps(strict_json(notes), ensure_ascii=False, indent=2, default=str, allow_nan=False),
         "```",
         "",
     ]
@@ -425,7 +426,7 @@ def build_cities(
                 "## Natural-breaks classes of the share ratio",
                 "",
                 "```json",
-                json.dumps(info, indent=2),
+                json.dumps(strict_json(info), indent=2, allow_nan=False),
                 "```",
                 "",
                 f"Join: {jr.summary()}",
