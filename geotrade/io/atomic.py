@@ -43,8 +43,10 @@ def _reason(exc: OSError) -> str:
 
 
 def _cleanup(tmp: Path) -> None:
+    # never let the cleanup replace the real error: on a read-only file system unlink
+    # raises EROFS (or EACCES) although there is nothing to remove
     for suffix in _SIDE_FILES:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             Path(f"{tmp}{suffix}").unlink()
 
 
