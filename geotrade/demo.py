@@ -226,14 +226,16 @@ def _render_png(job: tuple[Any, ...]) -> list[str]:
 
 
 def _md_table(df: pd.DataFrame, floatfmt: str = "{:.1f}") -> str:
-    cols = [str(c) for c in df.columns]
+    from geotrade.io.textsafe import md_cell
+
+    cols = [md_cell(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in df.itertuples(index=False):
         cells = [
             floatfmt.format(v) if isinstance(v, (float, np.floating)) and np.isfinite(v) else str(v)
             for v in row
         ]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.io.textsafe import neutralise_csv
 from geotrade.reporting import strict_json
 
 
@@ -215,7 +216,7 @@ def gravity(
 
             frames = [f.dropped.assign(y=f.y, method=f.method) for f in fits]
             with atomic_path(dropped) as tmp:
-                pd.concat(frames, ignore_index=True).to_csv(tmp, index=False)
+                neutralise_csv(pd.concat(frames, ignore_index=True)).to_csv(tmp, index=False)
             outputs["dropped"] = str(dropped)
         layers: list[str] = []
         maps: dict[str, Any] = {}
@@ -261,7 +262,7 @@ def sample_panel(
     )
     meta = {**truth(), "seed": s, "n_partners": partners, "rows": len(df), "file": out.name}
     with atomic_path(out) as tmp:
-        df.to_csv(tmp, index=False, float_format="%.10g")
+        neutralise_csv(df).to_csv(tmp, index=False, float_format="%.10g")
     with atomic_path(meta_path) as tmp:
         tmp.write_text(
             json.dumps(strict_json(meta), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
@@ -377,7 +378,7 @@ def design(
             rep.log(f"no capital coordinates: {', '.join(r.no_coordinates)}", level="warning")
         t.advance(message="writing")
         with atomic_path(out) as tmp:
-            d.to_csv(tmp, index=False)
+            neutralise_csv(d).to_csv(tmp, index=False)
         outputs = {"csv": str(out)}
         summary = r.to_dict()
         if report is not None:

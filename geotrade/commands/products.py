@@ -36,6 +36,7 @@ def show(
     """Show one product list (codes, groups, descriptions, sources); optionally save it."""
     from geotrade.errors import DataNotFoundError
     from geotrade.io.atomic import atomic_path
+    from geotrade.io.textsafe import neutralise_csv
     from geotrade.products import list_products, load_product_list, product_list
 
     names = list_products()["name"].tolist()
@@ -49,7 +50,7 @@ def show(
     outputs: dict[str, str] = {}
     if csv is not None:
         with atomic_path(csv) as tmp:
-            t.to_csv(tmp, index=False, encoding="utf-8")
+            neutralise_csv(t).to_csv(tmp, index=False, encoding="utf-8")
         outputs["csv"] = str(csv)
     lines = [f"{name}: {len(t)} HS6 codes"]
     lines += [f"  {r.hs_code}  {r.group:<12} {r.description[:70]}" for r in t.itertuples()]

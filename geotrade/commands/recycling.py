@@ -65,7 +65,9 @@ def md_table(df: pd.DataFrame, floatfmt: str = "{:.4f}") -> str:
     """Render a small DataFrame as a Markdown table."""
     import numpy as np
 
-    cols = [str(c) for c in df.columns]
+    from geotrade.io.textsafe import md_cell
+
+    cols = [md_cell(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in df.itertuples(index=False):
         cells = [
@@ -74,7 +76,7 @@ def md_table(df: pd.DataFrame, floatfmt: str = "{:.4f}") -> str:
             else ("–" if isinstance(v, (float, np.floating)) else str(v))
             for v in row
         ]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
 

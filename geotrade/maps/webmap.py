@@ -317,7 +317,7 @@ def web_map(
     root.header.add_child(Element(f"<style>{css}</style>"), name="geotrade_leaflet_css")
     root.header.add_child(Element(f"<script>{js}</script>"), name="geotrade_leaflet_js")
     root.header.add_child(Element(f"<style>{_page_css()}</style>"), name="geotrade_css")
-    root.title = title  # type: ignore[attr-defined]
+    # branca renders Figure.title unescaped: only this escaped <title> is written
     root.header.add_child(
         Element(f"<title>{_html.escape(title)}</title>"), name="geotrade_title_tag"
     )
@@ -332,7 +332,7 @@ def web_map(
             geom_vars[key] = f"gt_geom_{key}"
             _JsVar(geom_vars[key], geom_json).add_to(m)
         layer = _ClassedLayer(
-            name,
+            _html.escape(name),  # Leaflet's layer switcher shows names as HTML
             geom_var=geom_vars[key],
             props=_feature_props(gdf, style, tooltip_fields, lang, name),
             outline=style.outline_color,
