@@ -122,18 +122,28 @@ _INTERRUPTED = 130
 
 
 def _interrupted() -> int:
+    from geotrade.io.atomic import completed_outputs
+
     close_reporter()
+    done = [str(p) for p in completed_outputs()]
+    message = "interrupted; no partial output file was left" + (
+        f"; {len(done)} output(s) finished before the interruption were kept (they "
+        "replaced older versions): " + ", ".join(done)
+        if done
+        else "; no output was changed"
+    )
     if STATE.json:
         JsonReporter(stream=sys.stdout).error(
             {
                 "type": "error",
                 "code": "interrupted",
                 "error": "Interrupted",
-                "message": "interrupted; no partial output files were left",
+                "message": message,
+                "outputs_written": done,
             }
         )
     else:
-        typer.secho("Interrupted.", fg="yellow", err=True)
+        typer.secho(f"Interrupted: {message}.", fg="yellow", err=True)
     return _INTERRUPTED
 
 
@@ -144,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     # usage errors happen before the global callback runs: honour --json for them too
     STATE.json = "--json" in args
     STATE.debug = "--debug" in args
+    from geotrade.io.atomic import hold_locks
+
+    locks = hold_locks()  # a run's outputs stay locked until it ends (see geotrade.io.atomic)
+    locks.__enter__()
     try:
         rv = app(args=args, prog_name="geotrade", standalone_mode=False)
         # typer >= 0.29 turns KeyboardInterrupt into Exit(130) and returns the code
@@ -161,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         return _handle_error(e)
     finally:
         close_reporter()
+        locks.__exit__(None, None, None)
     return 0
 
 
