@@ -204,7 +204,7 @@ def _values(gdf: pd.DataFrame, column: str, path: Path, layer: str) -> np.ndarra
         problems = [
             Problem(
                 f"feature {raw.index[i]} (FID) of layer {layer!r}: expected a finite number of "
-                f"magnitude <= {MAX_ABS_VALUE:.0e}, got {raw.iloc[i]!r} (near the float limit "
+                f"magnitude <= {MAX_ABS_VALUE:.0e}, got {float(out[i]):.6g} (near the float limit "
                 "1.7e308 or infinite: a missing-value code? classes would overflow; rescale or "
                 "clean the field)",
                 path=str(path),

@@ -48,6 +48,8 @@ __all__ = ["ParsedNumbers", "number_hint", "parse_number", "parse_numbers"]
 _PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_SPACES = re.compile(r"[ \u00a0\u202f]")
+_SPACED = re.compile(r"[+-]?\d+(?:[ \u00a0\u202f]\d+)+(?:\.\d+)?")
 _EURO = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+")
 
 
@@ -96,6 +98,8 @@ def number_hint(text: object, *, thousands: bool = False) -> str:
         return f"a decimal comma? write {s.replace(',', '.')} with a decimal point '.'"
     if "," in s:
         return "commas are accepted only as thousands separators in the form 1,234,567.5"
+    if _SPACED.fullmatch(s):
+        return f"no spaces inside a number: write {_SPACES.sub('', s)}"
     if s.lower().lstrip("+-") in ("nan", "inf", "infinity") or (
         _PLAIN.fullmatch(s) and not np.isfinite(float(s))
     ):
