@@ -108,6 +108,7 @@ def _records(stdout: str) -> list[dict[str, object]]:
     lines = [ln for ln in stdout.splitlines() if ln.strip()]
     assert lines, "nothing on stdout"
     records = []
+
     def strict(name: str) -> None:  # JSON has no NaN/Infinity (issue #18)
         raise json.JSONDecodeError(f"non-standard constant {name}", name, 0)
 
