@@ -50,6 +50,9 @@ def build_mismatch(
     if level not in ("province", "prefecture"):
         msg = f"--level must be 'province' or 'prefecture', got {level!r}"
         raise InputFormatError(msg)
+    from geotrade.io.atomic import check_outputs
+
+    check_outputs(gpkg, report)  # before anything is written: no mixed output set
     rep = reporter()
     with rep.task("mismatch", 5, "reading") as task:
         t = read_unit_table(table, level=level, numeric=[demand, supply], year=year)

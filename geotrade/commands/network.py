@@ -90,6 +90,9 @@ def network_cmd(
     if engine not in ("pandas", "duckdb"):
         msg = f"expected pandas or duckdb, got {engine!r}"
         raise typer.BadParameter(msg, param_hint="--engine")
+    from geotrade.io.atomic import check_outputs
+
+    check_outputs(edges, nodes, gpkg)  # before anything is written: no mixed output set
     rep = reporter()
     outputs: dict[str, str] = {}
     with rep.task("network", 4, "reading flows") as task:

@@ -120,6 +120,7 @@ def build_provinces(
     import numpy as np
 
     from geotrade.boundaries import china_provinces
+    from geotrade.io.atomic import check_outputs
     from geotrade.io.geopackage import write_gpkg
     from geotrade.io.recycling import read_province_table
     from geotrade.join import join_to_geometry
@@ -130,6 +131,7 @@ def build_provinces(
     )
     from geotrade.style.classed import capacity_ratio_classes
 
+    check_outputs(gpkg, report)  # before anything is written: no mixed output set
     rep = reporter()
     with rep.task("recycling provinces", 5, "reading") as task:
         prov, notes = read_province_table(table, whitelist=whitelist, capital=capital)
@@ -320,12 +322,14 @@ def build_cities(
 
     from geotrade.boundaries import china_prefectures
     from geotrade.errors import InputFormatError
+    from geotrade.io.atomic import check_outputs
     from geotrade.io.geopackage import write_gpkg
     from geotrade.io.recycling import read_prefectures
     from geotrade.join import join_to_geometry
     from geotrade.metrics.recycling import high_volume_low_outlet, prefecture_matching
     from geotrade.style.classed import natural_breaks_style
 
+    check_outputs(gpkg, report)  # before anything is written: no mixed output set
     rep = reporter()
     with rep.task("recycling cities", 4, "reading") as task:
         pref = read_prefectures(table)

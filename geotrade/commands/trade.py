@@ -342,6 +342,9 @@ def summary(
     if lang not in ("zh", "en"):
         msg = "expected zh or en"
         raise typer.BadParameter(msg, param_hint="--lang")
+    from geotrade.io.atomic import check_outputs
+
+    check_outputs(csv, md)  # before anything is written: no mixed output set
     rep = reporter()
     focal = focal.strip().upper()
     with rep.task("trade summary", 3, "reading flows") as task:

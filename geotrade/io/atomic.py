@@ -49,6 +49,7 @@ from geotrade.errors import GeotradeError, OutputError
 
 __all__ = [
     "atomic_path",
+    "check_outputs",
     "clean_stale",
     "completed_outputs",
     "hold_locks",
@@ -295,6 +296,56 @@ def _staged(directory: Path) -> Iterator[Path]:
 
 def _is_lock(p: Path) -> bool:
     return p.name.startswith(".") and p.name.endswith(".lock")
+
+
+def check_outputs(*targets: str | os.PathLike[str] | None) -> None:
+    """Fail early, before anything is written, if one output of a run cannot be written.
+
+    A command with several outputs calls this first, so that a missing or read-only
+    directory for its last output does not leave its first outputs written (a mixed set).
+    ``None`` entries (outputs not asked for) are skipped.
+
+    Raises
+    ------
+    OutputError
+        The directory of a target does not exist or is not writable, or the target is a
+        directory.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> check_outputs(d / "a.csv", None)
+    >>> try:
+    ...     check_outputs(d / "a.csv", d / "missing" / "b.md")
+    ... except OutputError as e:
+    ...     print("does not exist" in str(e))
+    True
+    """
+    for t in targets:
+        if t is None:
+            continue
+        target = Path(t)
+        parent = target.parent
+        if not parent.is_dir():
+            msg = (
+                f"cannot write the output: directory {str(parent)!r} does not exist; create "
+                "it first"
+            )
+            raise OutputError(msg, path=target)
+        if target.is_dir():
+            msg = "cannot write the output: a directory with that name exists; choose a file name"
+            raise OutputError(msg, path=target)
+        probe = parent / f".{target.stem}.{os.getpid()}-{secrets.token_hex(6)}.tmp.probe"
+        try:
+            with open(probe, "xb"):
+                pass
+        except OSError as exc:
+            msg = f"cannot write the output in {str(parent)!r}: {_reason(exc)}"
+            raise OutputError(msg, path=target) from exc
+        finally:
+            with contextlib.suppress(OSError):
+                probe.unlink()
 
 
 def _reason(exc: OSError) -> str:
