@@ -281,11 +281,12 @@ def classify_layer(
     ------
     DataNotFoundError, InputFormatError, ValidationError, ClassificationError, OutputError
     """
-    from geotrade.io.atomic import atomic_path
+    from geotrade.io.atomic import atomic_path, check_outputs
     from geotrade.io.geopackage import write_gpkg
     from geotrade.style.qml import to_qml
 
     path = Path(src)
+    check_outputs(out, qml)  # both writable before the GeoPackage is written
     gdf, layer = _read(path, layer)
     notes = _check_geometry(gdf, path, layer)
     values = _values(gdf, field, path, layer)
