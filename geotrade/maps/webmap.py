@@ -47,6 +47,7 @@ import logging
 import math
 import numbers
 import os
+import secrets
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -691,7 +692,9 @@ def _default_mode() -> int:
 def _write_atomic(path: Path, text: str) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # pid-stamped like geotrade.io.atomic, so that a later run removes it after a SIGKILL
+        stamp = f"{os.getpid()}-{secrets.token_hex(6)}"
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{stamp}.tmp", dir=path.parent)
     except OSError as exc:
         msg = f"cannot write {path}: {exc}; check the directory exists and is writable"
         raise OutputError(msg, path=path) from exc
