@@ -77,6 +77,10 @@ __all__ = [
     "pretty_breaks",
 ]
 
+#: Largest magnitude a value to classify may have: squares and sums of up to ~10^7 such
+#: values stay finite in float64 (variance, goodness of variance fit, class widths).
+MAX_ABS_VALUE = 1e150
+
 Scheme = Literal[
     "fisher_jenks",
     "quantiles",
@@ -421,6 +425,17 @@ def _as_values(values: ArrayLike, name: str = "values") -> NDArray[np.float64]:
         msg = (
             f"{name} contains {int(np.isinf(x).sum())} infinite value(s); expected finite "
             f"numbers or NaN. Replace ±inf (e.g. from a division by zero) with NaN."
+        )
+        raise ClassificationError(msg)
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(x) > MAX_ABS_VALUE
+    if huge.any():
+        worst = float(x[np.flatnonzero(huge)[np.argmax(np.abs(x[huge]))]])
+        msg = (
+            f"{name} contains {int(huge.sum())} value(s) beyond ±{MAX_ABS_VALUE:.0e} (largest "
+            f"{worst:.6g}): sums of squares and class widths would overflow to infinity. "
+            "Rescale the field (e.g. divide by 1e6 and say so in the legend) or fix the "
+            "values (1.7e308 is the largest float: a missing-value code?)"
         )
         raise ClassificationError(msg)
     return x

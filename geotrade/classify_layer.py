@@ -195,7 +195,27 @@ def _values(gdf: pd.DataFrame, column: str, path: Path, layer: str) -> np.ndarra
         if len(rows) > _MAX_LISTED:
             problems.append(Problem(f"... {len(rows) - _MAX_LISTED} more", column=column))
         raise ValidationError(problems)
-    return values.to_numpy(dtype=float)
+    out = values.to_numpy(dtype=float)
+    from geotrade.classify import MAX_ABS_VALUE
+
+    with np.errstate(invalid="ignore"):
+        huge = np.flatnonzero(~(np.abs(out) <= MAX_ABS_VALUE) & ~np.isnan(out))
+    if len(huge):
+        problems = [
+            Problem(
+                f"feature {raw.index[i]} (FID) of layer {layer!r}: expected a finite number of "
+                f"magnitude <= {MAX_ABS_VALUE:.0e}, got {float(out[i]):.6g} (near the float limit "
+                "1.7e308 or infinite: a missing-value code? classes would overflow; rescale or "
+                "clean the field)",
+                path=str(path),
+                column=column,
+            )
+            for i in huge[:_MAX_LISTED]
+        ]
+        if len(huge) > _MAX_LISTED:
+            problems.append(Problem(f"... {len(huge) - _MAX_LISTED} more", column=column))
+        raise ValidationError(problems)
+    return out
 
 
 def _colors(name: str, k: int, *, reverse: bool) -> tuple[str, ...]:
@@ -261,11 +281,12 @@ def classify_layer(
     ------
     DataNotFoundError, InputFormatError, ValidationError, ClassificationError, OutputError
     """
-    from geotrade.io.atomic import atomic_path
+    from geotrade.io.atomic import atomic_path, check_outputs
     from geotrade.io.geopackage import write_gpkg
     from geotrade.style.qml import to_qml
 
     path = Path(src)
+    check_outputs(out, qml)  # both writable before the GeoPackage is written
     gdf, layer = _read(path, layer)
     notes = _check_geometry(gdf, path, layer)
     values = _values(gdf, field, path, layer)

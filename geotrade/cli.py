@@ -83,19 +83,35 @@ def _handle_error(exc: BaseException) -> int:
             "environment; rerun with --debug and report the traceback."
         )
     if STATE.json:
-        rec = err.to_record()
+        rec = {k: _redact(v) if isinstance(v, str) else v for k, v in err.to_record().items()}
         if STATE.debug:
-            rec["traceback"] = "".join(traceback.format_exception(exc))
+            rec["traceback"] = _redact("".join(traceback.format_exception(exc)))
         JsonReporter(stream=sys.stdout).error(rec)
     else:
         close_reporter()
         if STATE.debug:
-            traceback.print_exception(exc, file=sys.stderr)
-        first, *rest = str(err).splitlines() or [""]
+            sys.stderr.write(_redact("".join(traceback.format_exception(exc))))
+        first, *rest = _redact(str(err)).splitlines() or [""]
         typer.secho(f"Error: {first}", fg="red", err=True)
         for line in rest:
             typer.echo(line, err=True)
     return err.exit_code
+
+
+#: Environment variables holding secrets: their values never appear in an error message.
+_SECRET_ENV = ("COMTRADE_API_KEY",)
+
+
+def _redact(text: str) -> str:
+    """``text`` without the value of any secret environment variable (defence in depth)."""
+    import os
+
+    for name in _SECRET_ENV:
+        value = os.environ.get(name) or ""
+        for v in {value, value.strip(), repr(value)[1:-1]}:
+            if len(v) >= 4:
+                text = text.replace(v, "***")
+    return text
 
 
 def _sigterm(signum: int, frame: object) -> None:  # pragma: no cover - exercised via subprocess
@@ -106,18 +122,28 @@ _INTERRUPTED = 130
 
 
 def _interrupted() -> int:
+    from geotrade.io.atomic import completed_outputs
+
     close_reporter()
+    done = [str(p) for p in completed_outputs()]
+    message = "interrupted; no partial output file was left" + (
+        f"; {len(done)} output(s) finished before the interruption were kept (they "
+        "replaced older versions): " + ", ".join(done)
+        if done
+        else "; no output was changed"
+    )
     if STATE.json:
         JsonReporter(stream=sys.stdout).error(
             {
                 "type": "error",
                 "code": "interrupted",
                 "error": "Interrupted",
-                "message": "interrupted; no partial output files were left",
+                "message": message,
+                "outputs_written": done,
             }
         )
     else:
-        typer.secho("Interrupted.", fg="yellow", err=True)
+        typer.secho(f"Interrupted: {message}.", fg="yellow", err=True)
     return _INTERRUPTED
 
 
@@ -128,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     # usage errors happen before the global callback runs: honour --json for them too
     STATE.json = "--json" in args
     STATE.debug = "--debug" in args
+    from geotrade.io.atomic import hold_locks
+
+    locks = hold_locks()  # a run's outputs stay locked until it ends (see geotrade.io.atomic)
+    locks.__enter__()
     try:
         rv = app(args=args, prog_name="geotrade", standalone_mode=False)
         # typer >= 0.29 turns KeyboardInterrupt into Exit(130) and returns the code
@@ -145,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         return _handle_error(e)
     finally:
         close_reporter()
+        locks.__exit__(None, None, None)
     return 0
 
 

@@ -226,14 +226,16 @@ def _render_png(job: tuple[Any, ...]) -> list[str]:
 
 
 def _md_table(df: pd.DataFrame, floatfmt: str = "{:.1f}") -> str:
-    cols = [str(c) for c in df.columns]
+    from geotrade.io.textsafe import md_cell
+
+    cols = [md_cell(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in df.itertuples(index=False):
         cells = [
             floatfmt.format(v) if isinstance(v, (float, np.floating)) and np.isfinite(v) else str(v)
             for v in row
         ]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
 
@@ -387,7 +389,8 @@ def run_demo(
     Parameters
     ----------
     out_dir
-        Output directory; created if missing. Existing demo outputs are replaced atomically.
+        Output directory; created if missing. The outputs are written as a set: all are
+        replaced at the end, or (failure, interruption) none is.
     reporter
         Progress reporter (silent by default).
     workers
@@ -410,16 +413,26 @@ def run_demo(
     pool = (
         ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) if workers > 1 else None
     )
+    from geotrade.io.atomic import output_set
+
     try:
-        _run(rep, out, result, pool)
-    except BaseException:
-        # interrupted or failed: stop the renderers now; SIGTERM makes each one unwind
-        # (atomic writes remove their temporary files) instead of finishing its map
-        if pool is not None:
-            for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                if proc.is_alive():
-                    proc.terminate()
-        raise
+        # every output is written into a staging directory and moved into place at the end:
+        # a failed or interrupted demo leaves the previous demo outputs as they were
+        with output_set(out) as stage:
+            try:
+                _run(rep, stage, result, pool)
+            except BaseException:
+                # interrupted or failed: stop the renderers before the staging directory
+                # goes; SIGTERM makes each one unwind instead of finishing its map
+                if pool is not None:
+                    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                        if proc.is_alive():
+                            proc.terminate()
+                    pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            if pool is not None:
+                pool.shutdown(wait=True)
+        result.files = [out / Path(p).relative_to(stage) for p in result.files]
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -33,6 +33,7 @@ __all__ = [
     "OutputError",
     "Problem",
     "RemoteServiceError",
+    "UsageError",
     "ValidationError",
 ]
 
@@ -89,6 +90,13 @@ class GeotradeError(Exception):
             "row": self.row,
             "column": self.column,
         }
+
+
+class UsageError(GeotradeError, ValueError):
+    """An option or setting of the command is invalid (the same exit code as a bad option)."""
+
+    code = "usage"
+    exit_code = 2
 
 
 class InputFormatError(GeotradeError, ValueError):

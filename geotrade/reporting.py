@@ -11,6 +11,9 @@ JSON-lines records (schema version 1), one per line::
     {"type": "result", "command": "demo", "outputs": {...}, ...}
     {"type": "error", "code": "validation", "error": "ValidationError", "message": "..."}
 
+Numbers that are not finite (NaN, infinity) are written as ``null``: the output is strict
+JSON that every parser accepts.
+
 Examples
 --------
 >>> import io
@@ -25,14 +28,49 @@ Examples
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-__all__ = ["SCHEMA_VERSION", "JsonReporter", "Reporter", "RichReporter"]
+__all__ = ["SCHEMA_VERSION", "JsonReporter", "Reporter", "RichReporter", "strict_json"]
 
 SCHEMA_VERSION = 1
+
+
+def strict_json(value: Any) -> Any:
+    """``value`` with NaN and infinities as ``None``: JSON has no NaN (parsers reject it).
+
+    Dicts, lists and tuples are walked; NumPy scalars become Python numbers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> strict_json({"smi_ci": [float("nan"), np.float64(0.5)], "hhi": np.inf, "n": np.int64(3)})
+    {'smi_ci': [None, 0.5], 'hhi': None, 'n': 3}
+    """
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy is a dependency
+        np = None
+    if np is not None:
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.ndarray):
+            return strict_json(value.tolist())
+    if isinstance(value, float) or (np is not None and isinstance(value, np.floating)):
+        f = float(value)
+        return f if math.isfinite(f) else None
+    return value
 
 
 class Reporter:
@@ -78,7 +116,8 @@ class JsonReporter(Reporter):
         self.stream = stream if stream is not None else sys.stdout
 
     def _emit(self, rec: dict[str, Any]) -> None:
-        self.stream.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+        text = json.dumps(strict_json(rec), ensure_ascii=False, default=str, allow_nan=False)
+        self.stream.write(text + "\n")
         self.stream.flush()
 
     def progress(self, step: str, done: int, total: int | None, message: str = "") -> None:  # noqa: D102

@@ -24,6 +24,12 @@ TARGET = REPO / "docs" / "troubleshooting.md"
 #: Sections in order: (expect value, exit code, title, what the class means).
 SECTIONS: tuple[tuple[str, int, str, str], ...] = (
     (
+        "usage",
+        2,
+        "Usage errors (exit code 2)",
+        "An option has a value the command cannot use; nothing is read or written.",
+    ),
+    (
         "input_format",
         3,
         "`InputFormatError` (exit code 3)",

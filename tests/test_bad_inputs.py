@@ -9,7 +9,9 @@ and checks the contract of the command line for bad input:
   nothing is left in the output directory (no output, no temporary file);
 * ``ok`` cases: exit code 0 and a ``result`` record whose outputs exist;
 * ``warning`` cases: as ``ok``, and the needle appears in a ``log`` record or the result;
-* always: every stdout line is JSON and no "Traceback" appears on stdout or stderr.
+* usage cases (a bad option value): exit 2 and a ``usage`` error record;
+* always: every stdout line is strict JSON (no ``NaN``) and no "Traceback" appears on
+  stdout or stderr.
 
 Cases that reveal a bug carry ``known_bug`` in the manifest and are strict xfails (they
 start failing loudly once the bug is fixed, so the marker gets removed). Cases whose
@@ -49,6 +51,7 @@ CLASSES: dict[str, type[errors.GeotradeError]] = {
         errors.JoinError,
         errors.ClassificationError,
         errors.OutputError,
+        errors.UsageError,
     )
 }
 ACCEPTED = ("ok", "warning")
@@ -105,11 +108,15 @@ def _records(stdout: str) -> list[dict[str, object]]:
     lines = [ln for ln in stdout.splitlines() if ln.strip()]
     assert lines, "nothing on stdout"
     records = []
+
+    def strict(name: str) -> None:  # JSON has no NaN/Infinity (issue #18)
+        raise json.JSONDecodeError(f"non-standard constant {name}", name, 0)
+
     for ln in lines:
         try:
-            records.append(json.loads(ln))
+            records.append(json.loads(ln, parse_constant=strict))
         except json.JSONDecodeError:  # pragma: no cover - the assertion says what failed
-            pytest.fail(f"stdout line is not JSON in --json mode: {ln!r}")
+            pytest.fail(f"stdout line is not strict JSON in --json mode: {ln!r}")
     return records
 
 
@@ -138,6 +145,8 @@ def run_case(case: dict[str, str], out: Path, capsys: pytest.CaptureFixture[str]
     assert needle in message, f"{needle!r} not in {message!r}"
     if expect == "output":
         assert str(out) in message, f"the output path is not named: {message!r}"
+    elif expect == "usage":
+        assert argv[0] in COMMANDS or " ".join(argv[:2]) in COMMANDS  # about an option
     else:
         # a file set (BACI year file + its code files, in a subdirectory) may name its culprit
         rel = Path(case["file"])

@@ -32,7 +32,9 @@ def convert(
     hs: HsOption = None,
     unknown_codes: UnknownCodesOption = "error",
     member: Annotated[str | None, typer.Option("--member", help="Zip member to read.")] = None,
-    chunksize: Annotated[int, typer.Option("--chunksize", help="Rows per chunk.")] = 250_000,
+    chunksize: Annotated[
+        int, typer.Option("--chunksize", min=1, max=100_000_000, help="Rows per chunk.")
+    ] = 250_000,
 ) -> None:
     """Convert a trade file to geotrade's canonical parquet (streamed, atomic)."""
     from typing import get_args

@@ -35,11 +35,11 @@ def comtrade(
     redistributed: keep the output local.
     """
     from geotrade.io.atomic import atomic_path
-    from geotrade.io.comtrade_api import ENV_KEY, PREVIEW_LIMIT, fetch_comtrade
+    from geotrade.io.comtrade_api import ENV_KEY, PREVIEW_LIMIT, clean_key, fetch_comtrade
 
     rep = reporter()
     year_list = parse_years(years) or []
-    key = os.environ.get(ENV_KEY) or None
+    key = clean_key(os.environ.get(ENV_KEY))  # strips a Windows '\r\n'; never echoed
     if key is None:
         rep.log(
             f"{ENV_KEY} is not set: using the Comtrade preview endpoint, limited to "

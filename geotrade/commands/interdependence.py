@@ -84,6 +84,9 @@ def interdependence_cmd(
     if not (0 < high < low <= 1):
         msg = f"thresholds must satisfy 0 < high < low <= 1, got {high} and {low}"
         raise typer.BadParameter(msg, param_hint="--high/--low")
+    from geotrade.io.atomic import check_outputs
+
+    check_outputs(csv, gpkg)  # before anything is written: no mixed output set
     focal = focal.strip().upper()
     rep = reporter()
     if csv is None and gpkg is None and html is None:

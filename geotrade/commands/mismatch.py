@@ -54,6 +54,9 @@ def build_mismatch(
     if level not in ("province", "prefecture"):
         msg = f"--level must be 'province' or 'prefecture', got {level!r}"
         raise InputFormatError(msg)
+    from geotrade.io.atomic import check_outputs
+
+    check_outputs(gpkg, report)  # before anything is written: no mixed output set
     rep = reporter()
     with rep.task("mismatch", 5, "reading") as task:
         t = read_unit_table(
@@ -200,7 +203,13 @@ def build_mismatch(
             outputs["html"] = str(html)
         task.advance(message="report")
         if report is not None:
-            lines = [f"# Spatial mismatch: {demand} (demand) vs {supply} (supply), {level}", ""]
+            from geotrade.io.textsafe import md_text
+
+            lines = [
+                f"# Spatial mismatch: {md_text(demand)} (demand) vs {md_text(supply)} (supply), "
+                f"{level}",
+                "",
+            ]
             if synthetic:
                 lines += [f"> **{SYNTHETIC_NOTE}.**", ""]
             lines += [
@@ -217,9 +226,9 @@ def build_mismatch(
                 f"| Moran's I of the ratio (p-sim) | {lr.moran.i:.4f} ({lr.moran.p_sim:.4f}) |",
                 f"| permutations / seed | {permutations} / {seed} |",
                 "",
-                f"Regions: {region_source}.",
-                f"Islands given k-nearest neighbours: {', '.join(lr.islands) or 'none'}. "
-                f"Units without a ratio (supply 0): {', '.join(lr.nan_units) or 'none'}.",
+                f"Regions: {md_text(region_source)}.",
+                f"Islands given k-nearest neighbours: {md_text(', '.join(lr.islands) or 'none')}. "
+                f"Units without a ratio (supply 0): {md_text(', '.join(lr.nan_units) or 'none')}.",
                 "",
             ]
             if s.regions is not None:
@@ -236,7 +245,7 @@ def build_mismatch(
                 "",
                 md_table(cc.rename_axis("cluster").reset_index(name="units")),
                 "",
-                f"Join: {jr.summary()}",
+                f"Join: {md_text(jr.summary())}",
                 "",
             ]
             write_text(report, "\n".join(lines))

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
+from geotrade.io.textsafe import neutralise_csv
 from geotrade.options import YearsOption, parse_years
+from geotrade.reporting import strict_json
 
 
 def _list(text: str | None) -> list[str]:
@@ -213,7 +215,7 @@ def gravity(
 
             frames = [f.dropped.assign(y=f.y, method=f.method) for f in fits]
             with atomic_path(dropped) as tmp:
-                pd.concat(frames, ignore_index=True).to_csv(tmp, index=False)
+                neutralise_csv(pd.concat(frames, ignore_index=True)).to_csv(tmp, index=False)
             outputs["dropped"] = str(dropped)
         layers: list[str] = []
         maps: dict[str, Any] = {}
@@ -259,9 +261,12 @@ def sample_panel(
     )
     meta = {**truth(), "seed": s, "n_partners": partners, "rows": len(df), "file": out.name}
     with atomic_path(out) as tmp:
-        df.to_csv(tmp, index=False, float_format="%.10g")
+        neutralise_csv(df).to_csv(tmp, index=False, float_format="%.10g")
     with atomic_path(meta_path) as tmp:
-        tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.write_text(
+            json.dumps(strict_json(meta), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+            encoding="utf-8",
+        )
     emit_result(
         "model sample-panel",
         {
@@ -372,14 +377,21 @@ def design(
             rep.log(f"no capital coordinates: {', '.join(r.no_coordinates)}", level="warning")
         t.advance(message="writing")
         with atomic_path(out) as tmp:
-            d.to_csv(tmp, index=False)
+            neutralise_csv(d).to_csv(tmp, index=False)
         outputs = {"csv": str(out)}
         summary = r.to_dict()
         if report is not None:
             full = {**summary, "dropped": r.dropped.astype(object).to_dict(orient="records")}
             with atomic_path(report) as tmp:
                 tmp.write_text(
-                    json.dumps(full, indent=2, ensure_ascii=False, default=str) + "\n",
+                    json.dumps(
+                        strict_json(full),
+                        indent=2,
+                        ensure_ascii=False,
+                        default=str,
+                        allow_nan=False,
+                    )
+                    + "\n",
                     encoding="utf-8",
                 )
             outputs["report"] = str(report)

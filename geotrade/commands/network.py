@@ -106,6 +106,9 @@ def network_cmd(
             "--engine pandas for partner, max or prefer-reporter"
         )
         raise typer.BadParameter(msg, param_hint="--mirror")
+    from geotrade.io.atomic import check_outputs
+
+    check_outputs(edges, nodes, gpkg)  # before anything is written: no mixed output set
     rep = reporter()
     outputs: dict[str, str] = {}
     with rep.task("network", 4, "reading flows") as task:

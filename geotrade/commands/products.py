@@ -35,13 +35,16 @@ def show(
 ) -> None:
     """Show one product list (codes, groups, descriptions, sources); optionally save it."""
     from geotrade.io.atomic import atomic_path
-    from geotrade.products import resolve_product_list
+    from geotrade.io.textsafe import neutralise_csv
+    from geotrade.products import (
+        resolve_product_list,
+    )
 
     t = resolve_product_list(name, scheme="lct" if lct else None)
     outputs: dict[str, str] = {}
     if csv is not None:
         with atomic_path(csv) as tmp:
-            t.to_csv(tmp, index=False, encoding="utf-8")
+            neutralise_csv(t).to_csv(tmp, index=False, encoding="utf-8")
         outputs["csv"] = str(csv)
     lines = [f"{name}: {len(t)} HS6 codes"]
     lines += [f"  {r.hs_code}  {r.group:<12} {r.description[:70]}" for r in t.itertuples()]

@@ -20,6 +20,7 @@ import typer
 from geotrade.commands._common import emit_result, reporter
 from geotrade.commands._keys import AliasesOpt, KeyOpt, ProvinceKeyOpt, user_aliases
 from geotrade.options import KOption, YearsOption, parse_years
+from geotrade.reporting import strict_json
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -51,7 +52,9 @@ def md_table(df: pd.DataFrame, floatfmt: str = "{:.4f}") -> str:
     """Render a small DataFrame as a Markdown table."""
     import numpy as np
 
-    cols = [str(c) for c in df.columns]
+    from geotrade.io.textsafe import md_cell
+
+    cols = [md_cell(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in df.itertuples(index=False):
         cells = [
@@ -60,7 +63,7 @@ def md_table(df: pd.DataFrame, floatfmt: str = "{:.4f}") -> str:
             else ("–" if isinstance(v, (float, np.floating)) else str(v))
             for v in row
         ]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
 
@@ -107,6 +110,7 @@ def build_provinces(
     import numpy as np
 
     from geotrade.boundaries import china_provinces
+    from geotrade.io.atomic import check_outputs
     from geotrade.io.recycling import read_province_table
     from geotrade.metrics.recycling import (
         capital_whitelist_correlation,
@@ -114,6 +118,7 @@ def build_provinces(
         ratio_summary,
     )
 
+    check_outputs(gpkg, report)  # before anything is written: no mixed output set
     rep = reporter()
     with rep.task("recycling provinces", 5, "reading") as task:
         if key is not None and province_key not in (None, key):
@@ -266,7 +271,7 @@ def _provinces_report(
         "## Inputs",
         "",
         "```json",
-        json.dumps(notes, ensure_ascii=False, indent=2, default=str),
+        json.dumps(strict_json(notes), ensure_ascii=False, indent=2, default=str, allow_nan=False),
         "```",
         "",
     ]
@@ -294,9 +299,11 @@ def build_cities(
 
     from geotrade.boundaries import china_prefectures
     from geotrade.errors import InputFormatError
+    from geotrade.io.atomic import check_outputs
     from geotrade.io.recycling import read_prefectures
     from geotrade.metrics.recycling import high_volume_low_outlet, prefecture_matching
 
+    check_outputs(gpkg, report)  # before anything is written: no mixed output set
     rep = reporter()
     with rep.task("recycling cities", 4, "reading") as task:
         pref = read_prefectures(
@@ -366,7 +373,7 @@ def build_cities(
                 "## Natural-breaks classes of the share ratio",
                 "",
                 "```json",
-                json.dumps(info, indent=2),
+                json.dumps(strict_json(info), indent=2, allow_nan=False),
                 "```",
                 "",
                 f"Join: {jr['n_matched']} of {jr['n_table_keys']} units matched; without "

@@ -212,7 +212,9 @@ def md_table(df: pd.DataFrame, floatfmt: str = "{:.1f}") -> str:
     """Format a DataFrame as a GitHub Markdown table (index not included)."""
     import math
 
-    cols = [str(c) for c in df.columns]
+    from geotrade.io.textsafe import md_cell
+
+    cols = [md_cell(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in df.itertuples(index=False):
         cells = []
@@ -221,7 +223,7 @@ def md_table(df: pd.DataFrame, floatfmt: str = "{:.1f}") -> str:
                 cells.append("" if math.isnan(v) else floatfmt.format(v))
             else:
                 cells.append(str(v))
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
 
@@ -237,9 +239,10 @@ def write_text(path: Path, text: str) -> Path:
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """Write a CSV atomically (UTF-8, no index)."""
     from geotrade.io.atomic import atomic_path
+    from geotrade.io.textsafe import neutralise_csv
 
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8")
+    with atomic_path(path) as tmp:  # text cells that look like formulas are neutralised
+        neutralise_csv(frame).to_csv(tmp, index=False, encoding="utf-8")
     return path
 
 
@@ -326,6 +329,9 @@ def summary(
         msg = "expected zh or en"
         raise typer.BadParameter(msg, param_hint="--lang")
     mirror = parse_mirror(mirror)
+    from geotrade.io.atomic import check_outputs
+
+    check_outputs(csv, md)  # before anything is written: no mixed output set
     rep = reporter()
     focal = focal.strip().upper()
     with rep.task("trade summary", 3, "reading flows") as task:
@@ -381,7 +387,9 @@ def summary(
         flat = t2.copy()
         flat.columns = [f"{f} {y} {k}" for f, y, k in t2.columns]
         flat = flat[[c for c in flat.columns if not c.endswith("partner_iso3")]].reset_index()
-        text = [f"# {title}", ""]
+        from geotrade.io.textsafe import md_text
+
+        text = [f"# {md_text(title)}", ""]
         if synthetic:
             text += [f"> **{SYNTHETIC_NOTE}**", ""]
         text += [

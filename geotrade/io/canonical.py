@@ -76,6 +76,7 @@ import numpy as np
 import pandas as pd
 
 from geotrade.errors import InputFormatError, Problem, ValidationError
+from geotrade.io.numbers import number_hint, parse_numbers
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -331,14 +332,23 @@ def _report(
     column: str,
     expected: str,
     path: str | None,
+    *,
+    hint: bool = False,
 ) -> None:
     idx = np.flatnonzero(mask)
     for pos in idx[:_MAX_PER_COLUMN]:
         value = original.iloc[pos]
         shown = "an empty cell" if _is_missing(value) else repr(value)
+        why = ""
+        if hint and isinstance(value, str) and not _is_missing(value):
+            bad = parse_numbers(pd.Series([value], dtype=object)).bad[0]
+            why = f" ({number_hint(value)})" if bad and number_hint(value) else ""
         problems.append(
             Problem(
-                f"expected {expected}, got {shown}", path=path, row=int(rows[pos]), column=column
+                f"expected {expected}, got {shown}{why}",
+                path=path,
+                row=int(rows[pos]),
+                column=column,
             )
         )
     if len(idx) > _MAX_PER_COLUMN:
@@ -421,15 +431,14 @@ def check_flows(
     bad_any = np.zeros(n, dtype=bool)
     out: dict[str, pd.Series] = {}
 
-    def check(column: str, mask: np.ndarray, expected: str) -> None:
+    def check(column: str, mask: np.ndarray, expected: str, *, hint: bool = False) -> None:
         nonlocal bad_any
         mask = np.asarray(mask, dtype=bool)
         if mask.any():
-            _report(problems, mask, rows, df[column], column, expected, where)
+            _report(problems, mask, rows, df[column], column, expected, where, hint=hint)
             bad_any |= mask
 
-    year = pd.to_numeric(df["year"], errors="coerce")
-    yv = year.to_numpy(dtype="float64", na_value=np.nan)
+    yv = parse_numbers(df["year"]).values
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(yv) | (yv != np.floor(yv)) | (yv < 1900) | (yv > 2100)
     check("year", bad, "an integer year (1900-2100)")
@@ -464,20 +473,20 @@ def check_flows(
         rev = pd.Series(np.nan, index=df.index, dtype="str")
     out["hs_revision"] = rev
 
-    value = pd.to_numeric(df["value_usd"], errors="coerce").astype("float64")
-    vv = value.to_numpy(dtype="float64", na_value=np.nan)
+    vv = parse_numbers(df["value_usd"]).values
+    value = pd.Series(vv, index=df.index, dtype="float64")
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(vv) | (vv < 0)
-    check("value_usd", bad, "a non-negative number (USD)")
+    check("value_usd", bad, "a non-negative number (USD)", hint=True)
     out["value_usd"] = value
 
     if "quantity" in df.columns:
-        qty = pd.to_numeric(df["quantity"], errors="coerce").astype("float64")
+        qv = parse_numbers(df["quantity"]).values
+        qty = pd.Series(qv, index=df.index, dtype="float64")
         given = as_str(df["quantity"]).notna().to_numpy(dtype=bool)
-        qv = qty.to_numpy(dtype="float64", na_value=np.nan)
         with np.errstate(invalid="ignore"):
             bad = given & (np.isnan(qv) | (qv < 0) | np.isinf(qv))
-        check("quantity", bad, "a non-negative number or an empty cell")
+        check("quantity", bad, "a non-negative number or an empty cell", hint=True)
     else:
         qty = pd.Series(np.nan, index=df.index, dtype="float64")
     out["quantity"] = qty

@@ -65,6 +65,7 @@ from geotrade.errors import (
     DataNotFoundError,
     Problem,
     RemoteServiceError,
+    UsageError,
     ValidationError,
 )
 from geotrade.io.atomic import atomic_path
@@ -82,6 +83,7 @@ __all__ = [
     "HttpResponse",
     "Transport",
     "UrllibTransport",
+    "clean_key",
     "fetch_comtrade",
 ]
 
@@ -147,6 +149,55 @@ class UrllibTransport:
         except urllib.error.HTTPError as e:
             headers = dict(e.headers.items()) if e.headers is not None else {}
             return HttpResponse(int(e.code), headers, e.read() or b"")
+
+
+# --- the key ---------------------------------------------------------------------------
+
+
+def clean_key(key: str | None) -> str | None:
+    r"""Return the subscription key without surrounding blanks; ``None`` if there is none.
+
+    A key file saved on Windows ends in ``\r\n``, a pasted key may carry spaces: these
+    are stripped. What remains must be printable ASCII without spaces (an HTTP header value
+    cannot hold control characters); otherwise a :class:`~geotrade.errors.UsageError` says
+    so without showing the key.
+
+    Examples
+    --------
+    >>> clean_key("  0123abcd\r\n")
+    '0123abcd'
+    >>> clean_key(" ") is None
+    True
+    >>> try:
+    ...     clean_key("0123 abcd")
+    ... except UsageError as e:
+    ...     print("abcd" in str(e))
+    False
+    """
+    if key is None:
+        return None
+    key = key.strip()
+    if not key:
+        return None
+    bad = sorted({f"U+{ord(c):04X}" for c in key if not 0x21 <= ord(c) <= 0x7E})
+    if bad:
+        msg = (
+            f"the Comtrade subscription key ({ENV_KEY}) contains characters a key cannot have "
+            f"({', '.join(bad[:5])}: spaces, control or non-ASCII characters) inside it; the "
+            "key is not shown. Copy the key again from comtradedeveloper.un.org (primary or "
+            "secondary key) and set it without quotes or line breaks"
+        )
+        raise UsageError(msg, column=ENV_KEY)
+    return key
+
+
+def _redact(text: str, key: str | None) -> str:
+    """``text`` with the key (and its stripped form) replaced by ``***``."""
+    if key:
+        for k in {key, key.strip(), repr(key)[1:-1]}:
+            if len(k) >= 4:
+                text = text.replace(k, "***")
+    return text
 
 
 # --- queries ---------------------------------------------------------------------------
@@ -319,11 +370,11 @@ def _api_message(body: bytes) -> str:
     return json.dumps(obj)[:200]
 
 
-def _parse(body: bytes, url: str) -> tuple[list[dict[str, Any]], int]:
+def _parse(body: bytes, url: str, key: str | None = None) -> tuple[list[dict[str, Any]], int]:
     try:
         obj = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        head = body[:80].decode("utf-8", "replace")
+        head = _redact(body[:80].decode("utf-8", "replace"), key)
         msg = (
             f"the Comtrade API answer is not JSON ({type(exc).__name__}); first bytes: {head!r}. "
             "The service may be down or the endpoint changed; retry later"
@@ -331,7 +382,7 @@ def _parse(body: bytes, url: str) -> tuple[list[dict[str, Any]], int]:
         raise RemoteServiceError(msg, path=_public_url(url)) from exc
     if not isinstance(obj, dict) or not isinstance(obj.get("data"), list):
         err = obj.get("error") if isinstance(obj, dict) else None
-        detail = f": {err}" if err else ""
+        detail = f": {_redact(str(err), key)}" if err else ""
         msg = (
             f"the Comtrade API answer has no 'data' list{detail}; expected "
             '{"count": n, "data": [...]}'
@@ -552,15 +603,22 @@ class _Client:
             try:
                 resp = self.transport(req, timeout=self.timeout)
             except OSError as exc:
-                last = f"network error: {exc}"
+                last = f"network error: {_redact(str(exc), self.key)}"
+            except (ValueError, TypeError, UnicodeError) as exc:
+                # e.g. http.client refusing a header value: its message quotes the value
+                msg = (
+                    f"the HTTP request could not be sent ({type(exc).__name__}: "
+                    f"{_redact(str(exc), self.key)})"
+                )
+                raise RemoteServiceError(msg, path=_public_url(url)) from None
             else:
                 if resp.status == 200:
-                    data, count = _parse(resp.body, url)
+                    data, count = _parse(resp.body, url, self.key)
                     return data, count, url
                 if resp.status in (401, 403):
                     msg = (
                         f"the Comtrade API refused the request (HTTP {resp.status}: "
-                        f"{_api_message(resp.body)}). "
+                        f"{_redact(_api_message(resp.body), self.key)}). "
                         + (
                             f"Check the subscription key in {ENV_KEY} (a primary or secondary "
                             "key of the comtrade-v1 product on comtradedeveloper.un.org), or "
@@ -572,13 +630,13 @@ class _Client:
                     )
                     raise RemoteServiceError(msg, path=_public_url(url))
                 if resp.status == 404:
-                    detail = _api_message(resp.body)
+                    detail = _redact(_api_message(resp.body), self.key)
                     msg = f"the Comtrade API endpoint was not found (HTTP 404): {detail}"
                     raise DataNotFoundError(msg, path=_public_url(url))
                 if resp.status not in _RETRY_STATUS:
                     msg = (
                         f"the Comtrade API rejected the query {q.describe()} "
-                        f"(HTTP {resp.status}): {_api_message(resp.body)}"
+                        f"(HTTP {resp.status}): {_redact(_api_message(resp.body), self.key)}"
                     )
                     raise ValidationError([Problem(msg, path=_public_url(url))])
                 last = f"HTTP {resp.status}"
@@ -697,8 +755,8 @@ def fetch_comtrade(
         if not seq and not problems:
             problems.append(Problem(f"no {name} given"))
     if key is None:
-        key = os.environ.get(ENV_KEY) or None
-    key = key or None
+        key = os.environ.get(ENV_KEY)
+    key = clean_key(key)
     endpoint: Literal["preview", "data"] = "data" if key else "preview"
     cap = DATA_LIMIT if key else PREVIEW_LIMIT
     if max_rows is not None and not (1 <= max_rows <= cap):

@@ -154,6 +154,11 @@ def convert_flows(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    if isinstance(chunksize, bool) or not isinstance(chunksize, int) or chunksize < 1:
+        from geotrade.errors import UsageError
+
+        msg = f"chunksize must be a whole number of rows >= 1, got {chunksize!r}"
+        raise UsageError(msg, column="chunksize")
     t0 = time.perf_counter()
     rep = reporter_ if reporter_ is not None else Reporter()
     info: dict[str, object] = {}

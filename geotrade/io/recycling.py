@@ -4,10 +4,12 @@ Four table formats, one row per record, header in row 1. Files may be CSV (UTF-8
 UTF-8 with BOM, or GBK/GB18030 as saved by Chinese Excel) or XLSX (first sheet unless
 ``sheet=`` is given). Column names are matched case-insensitively after trimming; the
 Chinese headers listed below are accepted as aliases. Numbers may contain thousands
-separators and full-width digits. Places are given by adcode or by Chinese/English name
-(any variant accepted by :mod:`geotrade.names`); every unmatched name is reported, with
-the closest candidates, in a single :class:`~geotrade.errors.ValidationError` that names
-the file, the spreadsheet row and the column.
+separators (only as ``1,234,567.5``; none in semicolon-separated files, where ``19290,5``
+is rejected as a likely decimal comma) and full-width digits. Places are given by
+adcode or by Chinese/English name (any variant accepted by :mod:`geotrade.names`); every
+unmatched name is reported, with the closest candidates, in a single
+:class:`~geotrade.errors.ValidationError` that names the file, the spreadsheet row and the
+column.
 
 **Province retired volume** (:func:`read_province_volumes`)
 
@@ -68,6 +70,7 @@ import numpy as np
 import pandas as pd
 
 from geotrade.errors import DataNotFoundError, InputFormatError, Problem, ValidationError
+from geotrade.io.numbers import number_hint, parse_number
 from geotrade.names import Aliases, detect_admin_columns, name_index, resolve_admin_column
 
 __all__ = [
@@ -186,11 +189,51 @@ def read_table(source: Source, *, sheet: str | int | None = None) -> pd.DataFram
             msg = f"cannot read as CSV ({type(e).__name__}: {e})"
             raise InputFormatError(msg, path=label) from e
         df = df.replace("", np.nan)
+        df.attrs["sep"] = sep
+        lines = _record_lines(text, sep)
+        if lines is not None and len(lines) == len(df):
+            df.attrs["source_lines"] = lines
     df.columns = [unicodedata.normalize("NFKC", str(c)).strip() for c in df.columns]
     if df.empty:
         msg = "the table has a header but no data rows"
         raise InputFormatError(msg, path=label)
     return df
+
+
+def _record_lines(text: str, sep: str) -> np.ndarray | None:
+    r"""File line number where each data record starts (blank lines skipped as pandas does).
+
+    A quoted cell may span lines and blank lines are skipped, so the n-th data row is not
+    always on line n + 1.
+
+    Examples
+    --------
+    >>> _record_lines('a,b\n\n1,"x\ny"\n2,z\n', ",").tolist()
+    [3, 5]
+    """
+    import csv
+
+    starts: list[int] = []
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    before = 0
+    try:
+        for record in reader:
+            if record and any(cell != "" for cell in record):
+                starts.append(before + 1)
+            before = reader.line_num
+    except csv.Error:
+        return None
+    return np.asarray(starts[1:], dtype="int64")
+
+
+def _line_numbers(df: pd.DataFrame) -> np.ndarray:
+    """File line (CSV) or spreadsheet row (XLSX) of each row of a :func:`read_table` table.
+
+    ``df`` keeps the index of :func:`read_table` (it may be a filtered subset).
+    """
+    idx = df.index.to_numpy()
+    lines = df.attrs.get("source_lines")
+    return np.asarray(lines, dtype="int64")[idx] if lines is not None else idx + 2
 
 
 def _rename(df: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
@@ -352,7 +395,13 @@ def _numbers(
     integer: bool = False,
     scale: float = 1.0,
 ) -> pd.Series:
-    """Parse a numeric column; append a problem for every bad, negative or missing cell."""
+    """Parse a numeric column; append a problem for every bad, negative or missing cell.
+
+    Numbers follow :mod:`geotrade.io.numbers` (full-width digits accepted; thousands
+    separators ``1,234,567.5`` too, except in a semicolon-separated file, where a comma is
+    most likely a decimal comma and is rejected with that hint).
+    """
+    thousands = df.attrs.get("sep") != ";"
     out = np.full(len(df), np.nan)
     for i, raw in enumerate(df[column].tolist()):
         row = i + 2
@@ -362,11 +411,18 @@ def _numbers(
                     Problem("missing value; enter a number >= 0", path=path, row=row, column=column)
                 )
             continue
-        text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "").replace(" ", "")
         try:
-            v = float(text)
+            v = parse_number(raw, thousands=thousands, fullwidth=True)
         except ValueError:
-            problems.append(Problem(f"not a number: {raw!r}", path=path, row=row, column=column))
+            hint = number_hint(raw, thousands=thousands)
+            problems.append(
+                Problem(
+                    f"not a number: {raw!r}" + (f" ({hint})" if hint else ""),
+                    path=path,
+                    row=row,
+                    column=column,
+                )
+            )
             continue
         if not np.isfinite(v) or v < 0:
             problems.append(
@@ -458,9 +514,19 @@ def _duplicates(
             seen[k] = row
 
 
-def _finish(problems: list[Problem], headers: dict[str, str] | None = None) -> None:
+def _finish(
+    problems: list[Problem],
+    df: pd.DataFrame | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Raise the problems (rows as ``i + 2`` of ``df`` become the file's line numbers)."""
     if headers:
         _original_headers(problems, headers)
+    lines = None if df is None else df.attrs.get("source_lines")
+    if problems and lines is not None:
+        for p in problems:
+            if p.row is not None and 2 <= p.row < len(lines) + 2:
+                object.__setattr__(p, "row", int(lines[p.row - 2]))
     if problems:
         problems.sort(key=lambda p: (p.row or 0, p.column or ""))
         raise ValidationError(problems)
@@ -555,9 +621,9 @@ def read_province_volumes(
     if "forecast" in df.columns:
         out["forecast"] = _flags(df["forecast"], problems, path)
     _duplicates(out, ("province_adcode", "year"), problems, path, key_col)
-    _finish(problems, headers)
+    _finish(problems, df, headers)
     out["name_input"] = df[key_col].astype(str)
-    out["source_row"] = np.arange(2, len(df) + 2)
+    out["source_row"] = _line_numbers(df)
     extra = [c for c in df.columns if c not in out.columns and c not in cols]
     out = pd.concat([out, df[extra]], axis=1)
     out["year"] = out["year"].astype("int64")
@@ -748,8 +814,8 @@ def read_whitelist(source: Source, *, sheet: str | int | None = None) -> pd.Data
         for c, r in zip(cascade, regen, strict=True)
     ]
     _duplicates(out, ("name",), problems, path, "name")
-    _finish(problems)
-    out["source_row"] = np.arange(2, len(df) + 2)
+    _finish(problems, df)
+    out["source_row"] = _line_numbers(df)
     return out.reset_index(drop=True)
 
 
@@ -828,8 +894,8 @@ def read_capital(source: Source, *, sheet: str | int | None = None) -> pd.DataFr
     if "firms" in df.columns:
         out["firms"] = _numbers(df, "firms", problems, path, required=False, integer=True)
     _duplicates(out, ("province_adcode",), problems, path, "province")
-    _finish(problems)
-    out["source_row"] = np.arange(2, len(df) + 2)
+    _finish(problems, df)
+    out["source_row"] = _line_numbers(df)
     return out.reset_index(drop=True)
 
 
@@ -905,12 +971,12 @@ def read_prefectures(
     out["retired_t"] = _numbers(df, "retired_t", problems, path, required=True)
     out["outlets"] = _numbers(df, "outlets", problems, path, required=True, integer=True)
     _duplicates(out, key, problems, path, key_col)
-    _finish(problems, headers)
+    _finish(problems, df, headers)
     out["outlets"] = out["outlets"].astype("int64")
     if "year" in out:
         out["year"] = out["year"].astype("int64")
     out["name_input"] = df[key_col].astype(str)
-    out["source_row"] = np.arange(2, len(df) + 2)
+    out["source_row"] = _line_numbers(df)
     extra = [c for c in df.columns if c not in out.columns and c not in cols]
     return pd.concat([out, df[extra]], axis=1).reset_index(drop=True)
 
@@ -1058,7 +1124,7 @@ def read_unit_table(
     problems: list[Problem] = []
     if "year" in df.columns:
         years = _years(df, problems, path)
-        _finish(problems)
+        _finish(problems, df)
         present = sorted(int(y) for y in years.dropna().unique())
         if year is None and len(present) > 1:
             msg = f"the table has several years {present}; choose one with --year"
@@ -1068,7 +1134,7 @@ def read_unit_table(
                 msg = f"year {year} not in the table; years present: {present}"
                 raise InputFormatError(msg, path=path, column="year")
             df = df[(years == year).to_numpy()]
-    row_numbers = df.index.to_numpy() + 2
+    row_numbers = _line_numbers(df)
     df = df.reset_index(drop=True)
     prov = None if prov_col is None else _province_codes(df, path, problems, aliases)
     codes = _resolve(
@@ -1092,7 +1158,7 @@ def read_unit_table(
     for p in problems:  # report spreadsheet rows of the original file
         if p.row is not None and 2 <= p.row < len(row_numbers) + 2:
             object.__setattr__(p, "row", int(row_numbers[p.row - 2]))
-    _finish(problems, headers)
+    _finish(problems, headers=headers)
     out["source_row"] = row_numbers
     extra = [
         c

@@ -47,6 +47,7 @@ import logging
 import math
 import numbers
 import os
+import secrets
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -317,7 +318,7 @@ def web_map(
     root.header.add_child(Element(f"<style>{css}</style>"), name="geotrade_leaflet_css")
     root.header.add_child(Element(f"<script>{js}</script>"), name="geotrade_leaflet_js")
     root.header.add_child(Element(f"<style>{_page_css()}</style>"), name="geotrade_css")
-    root.title = title  # type: ignore[attr-defined]
+    # branca renders Figure.title unescaped: only this escaped <title> is written
     root.header.add_child(
         Element(f"<title>{_html.escape(title)}</title>"), name="geotrade_title_tag"
     )
@@ -332,7 +333,7 @@ def web_map(
             geom_vars[key] = f"gt_geom_{key}"
             _JsVar(geom_vars[key], geom_json).add_to(m)
         layer = _ClassedLayer(
-            name,
+            _html.escape(name),  # Leaflet's layer switcher shows names as HTML
             geom_var=geom_vars[key],
             props=_feature_props(gdf, style, tooltip_fields, lang, name),
             outline=style.outline_color,
@@ -691,7 +692,9 @@ def _default_mode() -> int:
 def _write_atomic(path: Path, text: str) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # pid-stamped like geotrade.io.atomic, so that a later run removes it after a SIGKILL
+        stamp = f"{os.getpid()}-{secrets.token_hex(6)}"
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{stamp}.tmp", dir=path.parent)
     except OSError as exc:
         msg = f"cannot write {path}: {exc}; check the directory exists and is writable"
         raise OutputError(msg, path=path) from exc

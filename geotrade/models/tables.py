@@ -217,24 +217,28 @@ class RegressionTable:
         """CSV text: two header lines (group, sub-header), then the rows, then the note."""
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow([self.variable_label, *[h[0] for h in self.headers]])
-        w.writerow(["", *[h[1] for h in self.headers]])
-        for label, cells in self.rows:
-            w.writerow([label, *cells])
-        w.writerow([self.note])
+        from geotrade.io.textsafe import csv_cell
+
+        w.writerow([csv_cell(c) for c in (self.variable_label, *[h[0] for h in self.headers])])
+        w.writerow([csv_cell(c) for c in ("", *[h[1] for h in self.headers])])
+        for label, cells in self.rows:  # labels come from input column names; cells are ours
+            w.writerow([csv_cell(label), *cells])
+        w.writerow([csv_cell(self.note)])
         return buf.getvalue()
 
     def to_markdown(self) -> str:
         """GitHub Markdown: one header row (``group sub-header``), rows, then the note."""
-        head = [self.variable_label, *self._flat_headers()]
+        from geotrade.io.textsafe import md_cell, md_text
+
+        head = [md_cell(h) for h in (self.variable_label, *self._flat_headers())]
         lines = []
         if self.title:
-            lines += [f"**{self.title}**", ""]
+            lines += [f"**{md_text(self.title)}**", ""]
         lines.append("| " + " | ".join(head) + " |")
         lines.append("|" + "---|" * len(head))
         for label, cells in self.rows:
-            lines.append("| " + " | ".join([label, *cells]) + " |")
-        lines += ["", self.note]
+            lines.append("| " + " | ".join(md_cell(c) for c in (label, *cells)) + " |")
+        lines += ["", self.note]  # geotrade's own text (stars, statistic)
         return "\n".join(lines)
 
     def to_latex(self) -> str:

@@ -78,6 +78,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import Literal
 
+from geotrade.io.textsafe import xml_text
 from geotrade.style.spec import ClassStyle, LayerStyle
 
 __all__ = [
@@ -243,7 +244,8 @@ def to_qml(
     ET.SubElement(root, "featureBlendMode").text = "0"
     ET.SubElement(root, "layerGeometryType").text = _GEOMETRY_CODE[geometry]
     ET.indent(root, space=" ")
-    body = ET.tostring(root, encoding="unicode")
+    # control characters from data-borne labels/titles are not allowed in XML 1.0
+    body = xml_text(ET.tostring(root, encoding="unicode"))
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body + "\n"
 
 

@@ -42,6 +42,7 @@ import math
 import xml.etree.ElementTree as ET
 from typing import Literal
 
+from geotrade.io.textsafe import xml_text
 from geotrade.style.qml import LINE_WIDTH_MM, POINT_SIZE_MM, hex_to_qgis_color
 from geotrade.style.spec import ClassStyle, LayerStyle
 
@@ -161,7 +162,10 @@ def to_sld(
         ET.SubElement(rule, _q(_SE, "ElseFilter"))
         _symbolizer(rule, style.nodata.color, style, geometry)
     ET.indent(root, space=" ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+    # control characters from data-borne labels/titles are not allowed in XML 1.0
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + xml_text(ET.tostring(root, "unicode")) + "\n"
+    )
 
 
 def _rule(parent: ET.Element, cls: ClassStyle, lang: Literal["en", "zh", "both"]) -> ET.Element:

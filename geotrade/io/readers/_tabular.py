@@ -3,8 +3,8 @@
 Text files are decoded as UTF-8 (with or without BOM), then GBK/GB18030, in that order; a
 file that decodes as neither is rejected with the byte offset and row of the first bad
 byte. CSV files are read in chunks of strings so that every value can be checked and every
-problem named by its line number (``_row``; header = row 1). Quoted fields spanning lines
-are not expected in trade files and would shift the numbering.
+problem named by its line number in the file (``_row``; header = row 1; blank lines and
+quoted fields spanning lines are counted, so the number is the line an editor shows).
 """
 
 from __future__ import annotations
@@ -408,8 +408,7 @@ def _iter_csv(
             start = header_line + 1
             for chunk in reader:
                 chunk.columns = [str(c).strip() for c in chunk.columns]
-                chunk[ROW] = np.arange(start, start + len(chunk), dtype="int64")
-                start += len(chunk)
+                chunk[ROW], start = _line_numbers(chunk, start)
                 blank = chunk.drop(columns=ROW).isna().all(axis=1)
                 if blank.any():
                     chunk = chunk.loc[~blank]
@@ -424,6 +423,29 @@ def _iter_csv(
         except pd.errors.EmptyDataError as exc:
             msg = "the file is empty; expected a CSV table with a header"
             raise InputFormatError(msg, path=path) from exc
+
+
+def _line_numbers(chunk: pd.DataFrame, start: int) -> tuple[np.ndarray, int]:
+    r"""File line of each record of a CSV chunk starting at line ``start``; the next start.
+
+    A quoted cell holding line breaks makes its record span several lines: the following
+    records move down by as many lines (blank lines are records of their own here).
+
+    Examples
+    --------
+    >>> lines, nxt = _line_numbers(pd.DataFrame({"a": ["x", "two\nlines", "y"]}), 2)
+    >>> lines.tolist(), nxt
+    ([2, 3, 5], 6)
+    """
+    extra = np.zeros(len(chunk), dtype="int64")
+    for c in chunk.columns:
+        col = chunk[c]
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            extra += col.str.count("\n").fillna(0).to_numpy(dtype="int64")
+    if not extra.any():
+        return np.arange(start, start + len(chunk), dtype="int64"), start + len(chunk)
+    ends = start + np.arange(len(chunk), dtype="int64") + np.cumsum(extra)
+    return ends - extra, int(ends[-1]) + 1 if len(chunk) else start
 
 
 def _iter_parquet(path: Path, *, chunksize: int) -> Iterator[pd.DataFrame]:

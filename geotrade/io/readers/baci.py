@@ -44,6 +44,7 @@ import pandas as pd
 from geotrade import reference
 from geotrade.errors import DataNotFoundError, InputFormatError, Problem
 from geotrade.io.canonical import ROW, Dedupe, as_str
+from geotrade.io.numbers import parse_numbers
 from geotrade.io.readers import _tabular
 from geotrade.io.readers._codes import UnknownCodes, map_codes, unknown_code_problems
 from geotrade.io.readers._pipeline import Filters, collect, iter_checked
@@ -180,7 +181,7 @@ def _convert(
                 problems += unknown_code_problems(norm[unknown], rows[unknown], col, path)
         iso[col] = mapped
     v_text = as_str(table["v"])
-    v = pd.to_numeric(v_text, errors="coerce").astype("float64")
+    v = pd.Series(parse_numbers(v_text).values, index=v_text.index, dtype="float64")
     value = np.round(v.to_numpy() * 1000.0, 3)
     bad_v = v_text.notna().to_numpy() & np.isnan(value)
     value_out = pd.Series(value, dtype=object)
@@ -201,7 +202,7 @@ def _convert(
     if "q" in table.columns:
         q_text = as_str(table["q"])
         q_text = q_text.where(q_text.str.upper() != "NA", np.nan)
-        q = pd.to_numeric(q_text, errors="coerce").astype("float64")
+        q = pd.Series(parse_numbers(q_text).values, index=q_text.index, dtype="float64")
         bad_q = q_text.notna().to_numpy() & q.isna().to_numpy()
         for pos in np.flatnonzero(bad_q)[:20]:
             problems.append(

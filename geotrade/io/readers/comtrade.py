@@ -49,6 +49,7 @@ import pandas as pd
 
 from geotrade.errors import InputFormatError, Problem
 from geotrade.io.canonical import HS_DIGITS, ROW, Dedupe, as_str
+from geotrade.io.numbers import number_hint, parse_numbers
 from geotrade.io.readers import _tabular
 from geotrade.io.readers._codes import UnknownCodes, map_codes, map_iso, unknown_code_problems
 from geotrade.io.readers._pipeline import Filters, collect, iter_checked
@@ -99,9 +100,8 @@ def _col(df: pd.DataFrame, *names: str) -> pd.Series | None:
 def _num(s: pd.Series | None, n: int) -> pd.Series:
     if s is None:
         return pd.Series(np.nan, index=range(n), dtype="float64")
-    return pd.to_numeric(as_str(s).str.replace(",", "", regex=False), errors="coerce").astype(
-        "float64"
-    )
+    # thousands separators only as 1,234,567.5: '19290,5' is rejected, not read as 192905
+    return pd.Series(parse_numbers(s, thousands=True).values, index=s.index, dtype="float64")
 
 
 def _bad_numbers(
@@ -115,7 +115,8 @@ def _bad_numbers(
     for pos in np.flatnonzero(bad)[:20]:
         out.append(
             Problem(
-                f"expected a number, got {s.iloc[pos]!r}",
+                f"expected a number, got {s.iloc[pos]!r}"
+                + (f" ({h})" if (h := number_hint(s.iloc[pos], thousands=True)) else ""),
                 path=path,
                 row=int(rows[pos]),
                 column=column,

@@ -22,6 +22,7 @@ import pandas as pd
 from geotrade import reference
 from geotrade.errors import InputFormatError, Problem, ValidationError
 from geotrade.io.canonical import ROW, as_str
+from geotrade.io.numbers import parse_numbers
 from geotrade.io.readers import _tabular
 
 __all__ = ["WDI_COLUMNS", "read_wdi"]
@@ -125,7 +126,7 @@ def read_wdi(path: str | os.PathLike[str], *, member: str | None = None) -> pd.D
     years = [c for c in df.columns if str(c).strip().isdigit() and len(str(c).strip()) == 4]
     long = df.melt(id_vars=[*_ID_COLUMNS, ROW], value_vars=years, var_name="year", value_name="raw")
     text = as_str(long["raw"])
-    value = pd.to_numeric(text, errors="coerce")
+    value = pd.Series(parse_numbers(text).values, index=text.index, dtype="float64")
     bad = text.notna() & value.isna()
     if bad.any():
         problems = [

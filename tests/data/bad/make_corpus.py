@@ -451,6 +451,138 @@ def _files() -> dict[str, Callable[[], bytes]]:
         "design_gbk.csv": lambda: (
             "伙伴,year,trade_value,ln_gdp,ln_dist\n美国,2022,1014,30.1,9.3\n韩国,2022,250,28.2,7.1\n"
         ).encode("gbk"),
+        # ---- issue #18: decimal commas and the one number parser ---------------------------
+        "provinces_semicolon_decimal_comma.csv": lambda: (
+            "province;year;retired_t;capacity_t\n广东;2025;19290,5;30000\n湖南;2025;1200;800\n"
+        ).encode(_U),
+        "provinces_semicolon_thousands.csv": lambda: (
+            "province;year;retired_t\n广东;2025;1,000\n湖南;2025;1200\n"
+        ).encode(_U),
+        "provinces_semicolon_decimal_point.csv": lambda: (
+            "province;year;retired_t;capacity_t\n广东;2025;19290.5;30000\n湖南;2025;1200;800\n"
+        ).encode(_U),
+        "provinces_thousands_and_decimal.csv": lambda: (
+            'province,year,retired_t,capacity_t\n广东,2025,"19,290.5",30000\n湖南,2025,1200,800\n'
+        ).encode(_U),
+        "provinces_euro_number.csv": lambda: (
+            'province,year,retired_t\n广东,2025,"1.234,5"\n湖南,2025,1200\n'
+        ).encode(_U),
+        "provinces_bad_grouping.csv": lambda: (
+            'province,year,retired_t\n广东,2025,"1,23,456"\n湖南,2025,1200\n'
+        ).encode(_U),
+        "provinces_nan_text.csv": lambda: (
+            "province,year,retired_t\n广东,2025,NaN\n湖南,2025,1200\n"
+        ).encode(_U),
+        "provinces_overflow.csv": lambda: (
+            "province,year,retired_t\n广东,2025,1e999\n湖南,2025,1200\n"
+        ).encode(_U),
+        "provinces_space_thousands.csv": lambda: (
+            "province,year,retired_t\n广东,2025,31 000\n湖南,2025,1200\n"
+        ).encode(_U),
+        "provinces_fullwidth_decimal_comma.csv": lambda: (
+            "省份;年份;退役量\n广东;2025;１９２９０，５\n湖南;2025;1200\n"
+        ).encode("gbk"),
+        "prefectures_semicolon_decimal_comma.csv": lambda: (
+            "city;province;year;retired_t;outlets\n深圳;广东;2025;12000,5;40\n长沙;湖南;2025;5000;12\n"
+        ).encode(_U),
+        "mismatch_semicolon_decimal_comma.csv": lambda: (
+            "province;retired_t;outlets\n广东;82000,5;120\n湖南;31000;40\n江西;25000;60\n"
+            "湖北;600;45\n"
+        ).encode(_U),
+        "whitelist_semicolon_decimal_comma.csv": lambda: (
+            "name;province;city;batch;capacity_t;type\n"
+            "格林美（武汉）城市矿产循环产业园开发有限公司;湖北;武汉;1;1000,5;再生利用\n"
+        ).encode(_U),
+        "capital_semicolon_decimal_comma.csv": lambda: (
+            "province;registered_capital_10k_cny\n广东;12,5\n湖南;300\n"
+        ).encode(_U),
+        "flows_semicolon_euro_value.csv": lambda: (
+            canon(sep=";").replace(";4942067377;", ";4.942.067,5;").encode(_U)
+        ),
+        "flows_quantity_decimal_comma.csv": lambda: canon(
+            [
+                '2022,CHN,USA,export,850760,10140436891,"250000,5",kg,user',
+                "2022,CHN,KOR,import,850760,2500000000,30000,kg,user",
+            ],
+            header="year,reporter_iso3,partner_iso3,flow,hs_code,value_usd,quantity,"
+            "quantity_unit,source",
+        ).encode(_U),
+        "flows_value_infinity.csv": lambda: canon(
+            [CANON_ROWS[0], "2022,CHN,USA,export,850760,inf,user", *CANON_ROWS[2:]]
+        ).encode(_U),
+        "flows_value_spaces.csv": lambda: canon(
+            [CANON_ROWS[0], "2022,CHN,USA,export,850760,10 140 436 891,user", *CANON_ROWS[2:]]
+        ).encode(_U),
+        "flows_value_1e400.csv": lambda: canon(
+            [CANON_ROWS[0], "2022,CHN,USA,export,850760,1e400,user", *CANON_ROWS[2:]]
+        ).encode(_U),
+        "comtrade_decimal_comma.csv": lambda: comtrade(
+            [
+                'C,A,2022,2022,156,CHN,X,842,USA,H6,850760,kg,1,250000000,"19290,5",False',
+                "C,A,2022,2022,156,CHN,X,410,KOR,H6,850760,kg,1,10,12345,False",
+            ]
+        ).encode(_U),
+        "comtrade_thousands_separators.csv": lambda: comtrade(
+            [
+                'C,A,2022,2022,156,CHN,X,842,USA,H6,850760,kg,1,"250,000,000",'
+                '"10,140,436,891",False',
+                "C,A,2022,2022,156,CHN,X,410,KOR,H6,850760,kg,1,10,12345,False",
+            ]
+        ).encode(_U),
+        "baci_decimal_comma/BACI_HS17_Y2022_V202401.csv": lambda: (
+            't,i,j,k,v,q\n2022,156,842,850760,"10140,5",250000.000\n'
+            "2022,410,156,850760,2500000.000,30000.000\n"
+        ).encode(_U),
+        "baci_decimal_comma/country_codes_V202401.csv": lambda: BACI_CODES.encode(_U),
+        # ---- issue #18: reported rows are file lines -------------------------------------
+        "flows_blank_lines_between.csv": lambda: (
+            CANON_HEADER + "\n\n" + CANON_ROWS[0] + "\n\n"
+            "2022,CHN,USA,export,850760,oops,user\n" + "\n".join(CANON_ROWS[2:]) + "\n"
+        ).encode(_U),
+        "flows_multiline_quoted.csv": lambda: (
+            CANON_HEADER + "\n"
+            '2021,CHN,USA,export,850760,4942067377,"user\nnote on\nthree lines"\n'
+            "2022,CHN,USA,export,850760,-5,user\n"
+        ).encode(_U),
+        "flows_crlf_multiline.csv": lambda: (
+            CANON_HEADER + "\r\n"
+            '2021,CHN,USA,export,850760,4942067377,"user\r\nnote"\r\n'
+            "\r\n"
+            "2022,CHN,USA,sale,850760,1,user\r\n"
+        ).encode(_U),
+        "provinces_blank_lines.csv": lambda: (
+            PROV_HEADER + "\n\n广东,2025,82000,30000,12\n\n湖南,2025,-31000,15000,6\n"
+        ).encode(_U),
+        "provinces_multiline_note.csv": lambda: (
+            PROV_HEADER + ",note\n"
+            '广东,2025,82000,30000,12,"line one\nline two"\n'
+            "湖南,2025,31000,15000,6.5,x\n"
+        ).encode(_U),
+        "prefectures_blank_lines.csv": lambda: (
+            PREF_HEADER + "\n深圳,广东,2025,12000,40\n\n\n长沙,湖南,2025,5000,many\n"
+        ).encode(_U),
+        # ---- issue #18: data-borne text in outputs -----------------------------------------
+        "mismatch_script_column.csv": lambda: (
+            'province,"</title><script>alert(1)</script>",outlets\n'
+            "广东,82000,120\n湖南,31000,40\n江西,25000,60\n湖北,600,45\n"
+        ).encode(_U),
+        "mismatch_pipe_column.csv": lambda: (
+            "province,retired | t <new>,outlets\n"
+            "广东,82000,120\n湖南,31000,40\n江西,25000,60\n湖北,600,45\n"
+        ).encode(_U),
+        "layer_markup_names.geojson": lambda: _geojson(
+            [(_square(i, 0), float(i + 1)) for i in range(6)]
+        ).replace(b'"f0"', b'"<script>alert(1)</script>\\u0007"'),
+        # ---- issue #18: exit codes ---------------------------------------------------------
+        "layer_float_max.geojson": lambda: _geojson(
+            [(_square(i, 0), v) for i, v in enumerate([1.0, 2.0, 1.7e308, 4.0, -1.7e308, 6.0])]
+        ),
+        "layer_huge_values.geojson": lambda: _geojson(
+            [(_square(i, 0), v) for i, v in enumerate([1e200, 2e200, 3e200, 4e200, 5.0, 6.0])]
+        ),
+        "flows_imports_only.csv": lambda: canon([r for r in CANON_ROWS if ",import," in r]).encode(
+            _U
+        ),
     }
 
 
