@@ -14,16 +14,17 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import REPO, engine_python
 from qgis.core import (
+    NULL,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
     QgsProject,
-    NULL,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import Qt
@@ -31,7 +32,7 @@ from qgis.PyQt.QtGui import QColor, QImage
 
 sys.path.insert(0, str(REPO / "qgis_plugin"))
 
-from geotrade_qgis import layout as L  # noqa: E402
+from geotrade_qgis import layout as L
 
 
 @pytest.fixture(scope="module")
@@ -190,9 +191,7 @@ def test_legend_counts_every_feature(world, china):
         for page, layer in enumerate(layers):
             (legend,) = items(layout, QgsLayoutItemLegend, page)
             (node,) = legend.model().rootGroup().findLayers()
-            labels = [
-                n.data(Qt.DisplayRole) for n in legend.model().layerLegendNodes(node)
-            ]
+            labels = [n.data(Qt.DisplayRole) for n in legend.model().layerLegendNodes(node)]
             total = 0
             for label in labels:
                 assert "(n = " in label, label
@@ -254,7 +253,7 @@ def test_china_layout_a3_portrait_pdf_png_svg(china):
         assert abs(img.width() / img.height() - 297 / 420) < 0.01
         assert ink(png) > 0.08
     for svg in res["svg"]:
-        assert open(svg, encoding="utf-8").read(2000).lstrip().startswith("<?xml")
+        assert Path(svg).read_text(encoding="utf-8")[:2000].lstrip().startswith("<?xml")
 
 
 def test_pdf_is_not_blank(world, tmp_path):
