@@ -140,9 +140,7 @@ class PrintLayoutAlgorithm(GeotradeAlgorithm):
         if res["synthetic"]:
             feedback.pushInfo(self.tr("The layer is synthetic: the synthetic-data note was added."))
         files = ([res["pdf"]] if res["pdf"] else []) + res["png"] + res["svg"]
-        feedback.pushInfo(
-            self.tr("Pages: ") + ", ".join(t.splitlines()[0] for t in res["subtitles"])
-        )
+        feedback.pushInfo(self.tr("Pages: ") + ", ".join(lyr.name() for lyr in layers))
         return {
             "OUTPUT_PDF": res["pdf"],
             "OUTPUT_PNG": res["png"][0] if res["png"] else "",
