@@ -94,6 +94,7 @@ SCS_BOX = (105.0, 2.0, 125.0, 25.0)
 CHINA_MAIN_SOUTH = 17.5
 WORLD_SOUTH = -58.0  # below it only Antarctica (the static maps clip it at 60°S)
 INSET_FRAC = 0.2  # inset width / map frame width
+STRETCH = 0.35  # the frame may exceed the extent's aspect by 35 % to fill the page
 _YEAR = re.compile(r"^(?P<stem>.+?)_(?P<year>(19|20)\d\d)$")
 _SCS_NAMES = re.compile(r"south_china_sea|(^|_)scs(_|$)|nanhai", re.IGNORECASE)
 
@@ -375,6 +376,25 @@ def _page_plan(layer, crs, project, *, inset_layers) -> dict:
     return plan
 
 
+def _extent_for_frame(extent: QgsRectangle, aspect: float, *, keep_south: bool) -> QgsRectangle:
+    """Grow ``extent`` to the frame's height/width ``aspect`` (centred; or north only)."""
+    out = QgsRectangle(extent)
+    if extent.width() <= 0 or extent.height() <= 0:
+        return out
+    if extent.height() / extent.width() < aspect:  # frame is taller: add height
+        extra = extent.width() * aspect - extent.height()
+        if keep_south:  # China maps: nothing south of 17.5°N, that is the inset's
+            out.setYMaximum(extent.yMaximum() + extra)
+        else:
+            out.setYMinimum(extent.yMinimum() - extra / 2)
+            out.setYMaximum(extent.yMaximum() + extra / 2)
+    else:
+        extra = extent.height() / aspect - extent.width()
+        out.setXMinimum(extent.xMinimum() - extra / 2)
+        out.setXMaximum(extent.xMaximum() + extra / 2)
+    return out
+
+
 def _legend(layout, map_item, layer, title: str, *, counts: bool):
     legend = QgsLayoutItemLegend(layout)
     layout.addLayoutItem(legend)
@@ -506,7 +526,7 @@ def _page(
     note = meta.get("note") or (SYNTHETIC_NOTE if synthetic else "")
     foot = _footer(meta, source, crs)
     foot_h = 8.0 + (5.5 if note else 0.0)
-    bottom = page_h - m - foot_h
+    bottom = page_h - m - foot_h - 2.0
 
     map_item = QgsLayoutItemMap(layout)
     map_item.setCrs(crs)
@@ -532,17 +552,26 @@ def _page(
             options.append((fit[0] * fit[1], "below", columns, lw, lh, *fit))
     _area, where, columns, lw, lh, mw, mh = max(options, key=lambda o: o[0])
     _measure(layout, legend, columns)
-    # the map block hangs from the titles; spare height (if any) stays above the footer
+    # stretch the frame (the extent follows) by at most STRETCH into spare page space;
+    # not in height on China maps, whose south edge is fixed (17.5°N, the inset below)
+    stretch_h = 0.0 if plan["china"] else STRETCH
+    if where == "right":
+        mw += min(max(inner_w - lw - gap - mw, 0.0), STRETCH * mw)
+        mh += min(max(bottom - top - mh, 0.0), stretch_h * mh)
+    else:
+        mw += min(max(inner_w - mw, 0.0), STRETCH * mw)
+        mh += min(max(bottom - top - lh - gap - mh, 0.0), stretch_h * mh)
+    # the map block is centred in the spare height
     if where == "right":
         mx = m + (inner_w - lw - gap - mw) / 2
-        my = top + min((bottom - top - mh) / 2, 4.0)
+        my = top + (bottom - top - mh) / 2
         lx, ly = mx + mw + gap, my + mh - lh
     else:
         mx = m + (inner_w - mw) / 2
-        my = top + min((bottom - top - lh - gap - mh) / 2, 4.0)
+        my = top + (bottom - top - lh - gap - mh) / 2
         lx, ly = m + (inner_w - lw) / 2, my + mh + gap
     _place(map_item, mx, my, mw, mh, page)
-    map_item.zoomToExtent(extent)
+    map_item.setExtent(_extent_for_frame(extent, mh / mw, keep_south=plan["china"]))
     legend.attemptMove(QgsLayoutPoint(lx, ly, QgsUnitTypes.LayoutMillimeters), page=page)
 
     items = {"map": map_item, "legend": legend, "scalebar": None, "north": None, "inset": None}
