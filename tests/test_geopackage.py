@@ -29,6 +29,7 @@ from geotrade.io.geopackage import (
     read_gpkg_style,
     write_gpkg,
 )
+from geotrade.maps.crs import ALBERS_CHINA
 from geotrade.style.qml import to_qml
 from geotrade.style.spec import ClassStyle, LayerStyle
 
@@ -202,13 +203,45 @@ def test_style_follows_the_geometry_type(tmp_path, class_style, geometry, symbol
 # --------------------------------------------------------------------------- metadata
 
 
-def test_metadata_round_trip_and_extension_rows(written):
+def test_map_crs_of_a_china_product_is_the_albers_conic(tmp_path):
+    # a projected (EPSG:3857) layer over China: the extent is judged in lon/lat
+    china = gpd.GeoDataFrame(
+        {"v": [1.0, 2.0]}, geometry=[box(75, 20, 100, 50), box(100, 18, 134, 53)], crs=4326
+    ).to_crs(3857)
+    out = write_gpkg(tmp_path / "cn.gpkg", {"p": china})
+    meta = read_gpkg_metadata(out)
+    assert meta["map_crs"] == ALBERS_CHINA
+    assert "+lat_1=25 +lat_2=47" in meta["map_crs"]
+    assert "+lon_0=105" in meta["map_crs"]
+    assert meta["map_crs_name"].startswith("Albers")
+    assert "layer_titles" not in meta  # no style, no title
+
+
+def test_map_crs_given_none_or_in_metadata(tmp_path, countries):
+    given = write_gpkg(tmp_path / "a.gpkg", {"c": countries}, map_crs="EPSG:3035")
+    assert read_gpkg_metadata(given)["map_crs"] == "EPSG:3035"
+    assert "map_crs_name" not in read_gpkg_metadata(given)
+    none = write_gpkg(tmp_path / "b.gpkg", {"c": countries}, map_crs=None)
+    assert "map_crs" not in read_gpkg_metadata(none)
+    meta = write_gpkg(tmp_path / "c.gpkg", {"c": countries}, metadata={"map_crs": "EPSG:4326"})
+    assert read_gpkg_metadata(meta)["map_crs"] == "EPSG:4326"
+    table = write_gpkg(tmp_path / "t.gpkg", {"t": pd.DataFrame({"a": [1]})})
+    assert "map_crs" not in read_gpkg_metadata(table)  # no geometry: no projection intent
+
+
+def test_metadata_round_trip_and_extension_rows(written, share_style):
     meta = read_gpkg_metadata(written)
     assert meta == {
         "synthetic": True,
         "breaks": [0.0, 0.1, 1.0],
         "gvf": 0.8,
         "geotrade_version": geotrade.__version__,
+        "map_crs": "EPSG:8857",  # boxes at 0-4°E, 0-1°N: not centred on China
+        "map_crs_name": "Equal Earth (EPSG:8857)",
+        "layer_titles": {
+            "share": {"title_en": share_style.title_en, "title_zh": share_style.title_zh},
+            "classes": {"title_en": "Dependence", "title_zh": "依存"},
+        },
     }
     ext = query(
         written,

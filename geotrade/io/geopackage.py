@@ -11,6 +11,20 @@ layer:
   extension (``gpkg_metadata`` + ``gpkg_metadata_reference``, declared in
   ``gpkg_extensions``), read back with :func:`read_gpkg_metadata`.
 
+Keys geotrade adds to that document (unless the caller gives them):
+
+``geotrade_version``
+    The engine version.
+``map_crs``, ``map_crs_name``
+    The projection intent of the product (:mod:`geotrade.maps.crs`): ``"EPSG:8857"``
+    (Equal Earth) for world products, the Albers conic PROJ string (``+proj=aea ...``) for
+    China products, chosen from the lon/lat extent of all feature tables as the static maps
+    choose it, or given with ``map_crs=``. The QGIS plugin sets it on an empty project and
+    draws its print layouts in it.
+``layer_titles``
+    ``{table: {"title_en": ..., "title_zh": ...}}``: the bilingual title of each styled
+    table's style (legend titles and layout subtitles in QGIS).
+
 Guarantees:
 
 * **GeoPackage 1.2** (``PRAGMA user_version`` = 10200): QGIS 3.22 (GDAL 3.6) warns on
@@ -36,8 +50,11 @@ Examples
 ...     nodata=ClassStyle(label_en="No data", label_zh="无数据", color="#d9d9d9"))
 >>> out = write_gpkg(pathlib.Path(tempfile.mkdtemp()) / "demo.gpkg", {"countries": gdf},
 ...                  styles={"countries": style}, metadata={"synthetic": True})
->>> read_gpkg_metadata(out)["synthetic"]
-True
+>>> meta = read_gpkg_metadata(out)
+>>> meta["synthetic"], meta["map_crs"]
+(True, 'EPSG:8857')
+>>> meta["layer_titles"]["countries"]["title_zh"]
+'类别'
 >>> 'type="categorizedSymbol"' in read_gpkg_style(out, "countries")
 True
 """
@@ -144,6 +161,7 @@ def write_gpkg(
     *,
     styles: Mapping[str, LayerStyle] | None = None,
     metadata: Mapping[str, object] | None = None,
+    map_crs: str | None = "auto",
     overwrite: bool = True,
 ) -> Path:
     """Write layers, their default QGIS styles and provenance metadata to a GeoPackage.
@@ -165,7 +183,14 @@ def write_gpkg(
         Provenance of the whole file (source files, synthetic flag, classification
         scheme, breaks, GVF, ...). Must be JSON-serialisable after converting NumPy
         scalars and arrays, paths, dates and tuples; NaN and infinities become ``null``.
-        ``geotrade_version`` is added unless given.
+        ``geotrade_version``, ``map_crs``/``map_crs_name`` and ``layer_titles`` are added
+        unless given (see the module docstring).
+    map_crs
+        The product's map CRS recorded as ``map_crs``: ``"auto"`` (default) picks Equal
+        Earth or the China Albers conic from the feature tables' extent
+        (:func:`geotrade.maps.crs.map_crs_for_bounds`; no key when there is no feature
+        table); any other string (an ``EPSG:`` code or a PROJ string) is written as given;
+        ``None`` writes no ``map_crs``. A ``map_crs`` key in ``metadata`` wins.
     overwrite
         Replace an existing file (atomically). With ``False`` an existing file is an error.
 
@@ -198,7 +223,7 @@ def write_gpkg(
     path = Path(path)
     styles = dict(styles or {})
     _check_inputs(layers, styles)
-    document = _metadata_document(metadata)
+    document = _metadata_document(_with_intent(metadata, layers, styles, map_crs=map_crs))
     if path.exists() and not overwrite:
         msg = "the file exists and overwrite=False; pass overwrite=True or choose another path"
         raise OutputError(msg, path=path)
@@ -232,6 +257,55 @@ def write_gpkg(
             msg = f"could not write styles/metadata: {exc}"
             raise OutputError(msg, path=path) from exc
     return path
+
+
+def _with_intent(
+    metadata: Mapping[str, object] | None,
+    layers: Mapping[str, pd.DataFrame],
+    styles: Mapping[str, LayerStyle],
+    *,
+    map_crs: str | None,
+) -> dict[str, object]:
+    """``metadata`` plus ``map_crs``/``map_crs_name`` and ``layer_titles`` (callers' keys win)."""
+    from geotrade.maps.crs import MAP_CRS_NAMES, map_crs_for_bounds
+
+    doc = dict(metadata or {})
+    if map_crs is not None and "map_crs" not in doc:
+        crs = map_crs
+        if map_crs == "auto":
+            bounds = _lonlat_bounds(layers)
+            crs = None if bounds is None else map_crs_for_bounds(bounds)
+        if crs is not None:
+            doc["map_crs"] = crs
+            if crs in MAP_CRS_NAMES:
+                doc.setdefault("map_crs_name", MAP_CRS_NAMES[crs])
+    if styles and "layer_titles" not in doc:
+        doc["layer_titles"] = {
+            name: {"title_en": styles[name].title_en, "title_zh": styles[name].title_zh}
+            for name in layers
+            if name in styles
+        }
+    return doc
+
+
+def _lonlat_bounds(layers: Mapping[str, pd.DataFrame]) -> tuple[float, ...] | None:
+    """Union of the feature tables' bounds in EPSG:4326 (None: no georeferenced geometry)."""
+    boxes = []
+    for frame in layers.values():
+        if not _is_spatial(frame) or frame.crs is None or frame.geometry.is_empty.all():
+            continue
+        geo = frame.geometry if frame.crs.equals("EPSG:4326") else frame.geometry.to_crs(4326)
+        box = tuple(float(v) for v in geo.total_bounds)
+        if all(math.isfinite(v) for v in box):
+            boxes.append(box)
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
 def _is_spatial(frame: pd.DataFrame) -> bool:

@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from geotrade.errors import InputFormatError, OutputError
+from geotrade.maps.crs import ALBERS_CHINA, EQUAL_EARTH, projection_for_bounds
 from geotrade.maps.fonts import font_families
 from geotrade.maps.webmap import _default_mode, _is_missing
 from geotrade.style.spec import ClassStyle, LayerStyle
@@ -82,10 +83,6 @@ __all__ = [
     "static_map",
 ]
 
-#: Equal Earth (equal-area pseudocylindrical), for world maps.
-EQUAL_EARTH = "EPSG:8857"
-#: Albers equal-area conic for China.
-ALBERS_CHINA = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
 
 Projection = Literal["equal_earth", "albers_china", "auto"]
 Lang = Literal["en", "zh", "both"]
@@ -458,13 +455,7 @@ def _bilingual(en: str, zh: str, lang: str) -> str:
 def _resolve_projection(projection: str, data: gpd.GeoDataFrame) -> str:
     if projection != "auto":
         return projection
-    xmin, ymin, xmax, ymax = data.total_bounds
-    if not np.all(np.isfinite([xmin, ymin, xmax, ymax])):
-        return "equal_earth"
-    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
-    if 73 <= cx <= 135 and 18 <= cy <= 54 and (xmax - xmin) <= 75:
-        return "albers_china"
-    return "equal_earth"
+    return projection_for_bounds(data.total_bounds)
 
 
 def _clip(gdf: gpd.GeoDataFrame, bbox: tuple[float, float, float, float]) -> gpd.GeoDataFrame:

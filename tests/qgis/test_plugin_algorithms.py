@@ -472,6 +472,94 @@ def test_province_capacity_ratio(provider, tmp_path):
     assert os.path.exists(results["OUTPUT_REPORT"])
 
 
+def test_map_algorithm_sets_map_crs_on_an_empty_project_and_exports_a_layout(provider, tmp_path):
+    require("recycling", "provinces")
+    import processing
+
+    project = QgsProject()  # empty: the product's map CRS becomes the project CRS
+    context = QgsProcessingContext()
+    context.setProject(project)
+    pdf = tmp_path / "capacity.pdf"
+    results = processing.run(
+        "geotrade:province_capacity_ratio",
+        {
+            "INPUT": str(PROVINCES),
+            "YEARS": "2025,2030",
+            "OUTPUT_GPKG": str(tmp_path / "p.gpkg"),
+            "LAYOUT_OUTPUT": str(pdf),
+            "PAGE_SIZE": 1,  # A3
+            "ORIENTATION": 1,  # portrait
+        },
+        context=context,
+        feedback=Feedback(),
+    )
+    assert "+proj=aea" in project.crs().toProj()
+    assert "+lat_1=25" in project.crs().toProj()
+    assert results["LAYOUT_PAGES"] == 2  # one page per year
+    assert results["LAYOUT_FILES"] == str(pdf)
+    assert results["OUTPUT_GPKG"] == str(tmp_path / "p.gpkg")  # engine outputs are kept
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
+    assert int(fields["Pages"]) == 2
+    assert fields["Page size"].strip().endswith("(A3)")
+    width, height = (float(v) for v in fields["Page size"].split("pts")[0].split(" x "))
+    assert width < height  # portrait
+
+
+def test_map_crs_parameter_wins(provider, tmp_path):
+    require("recycling", "provinces")
+    import processing
+
+    project = QgsProject()
+    context = QgsProcessingContext()
+    context.setProject(project)
+    png = tmp_path / "m.png"
+    results = processing.run(
+        "geotrade:province_capacity_ratio",
+        {
+            "INPUT": str(PROVINCES),
+            "YEARS": "2030",
+            "OUTPUT_GPKG": str(tmp_path / "p.gpkg"),
+            "MAP_CRS": "EPSG:3857",
+            "LAYOUT_OUTPUT": str(png),
+        },
+        context=context,
+        feedback=Feedback(),
+    )
+    assert project.crs().authid() == "EPSG:3857"
+    assert results["LAYOUT_FILES"] == str(png)
+    img = QImage(str(png))
+    assert img.width() > img.height()  # landscape by default
+
+
+def test_print_layout_pages_per_year_svg(demo_project, tmp_path):
+    out, _ = demo_project
+    svg = tmp_path / "dep.svg"
+    results, _, _ = run(
+        "geotrade:print_layout",
+        {
+            "INPUT": f"{out / 'li_ion_interdependence.gpkg'}|layername=dependence_2017",
+            "DPI": 40,
+            "OUTPUT_SVG": str(svg),
+        },
+    )
+    assert results["PAGES"] == 3
+    files = results["FILES"].split(",")
+    assert files == [str(svg), str(tmp_path / "dep_2.svg"), str(tmp_path / "dep_3.svg")]
+    assert all(os.path.getsize(f) > 10_000 for f in files)
+    results, _, _ = run(
+        "geotrade:print_layout",
+        {
+            "INPUT": f"{out / 'li_ion_interdependence.gpkg'}|layername=dependence_2017",
+            "DPI": 40,
+            "ALL_YEARS": False,
+            "OUTPUT_PNG": str(tmp_path / "one.png"),
+        },
+    )
+    assert results["PAGES"] == 1
+
+
 def test_prefecture_matching(provider, tmp_path):
     require("recycling", "cities")
     gpkg = tmp_path / "c.gpkg"

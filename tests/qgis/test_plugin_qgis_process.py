@@ -169,6 +169,29 @@ def test_print_layout(env, demo_out, tmp_path):
     assert Path(res["OUTPUT_PNG"]).stat().st_size > 20_000
 
 
+def test_print_layout_china_a4_portrait_pages_per_year(env, demo_out, tmp_path):
+    out, _ = demo_out
+    res = run_alg(
+        env,
+        "print_layout",
+        {
+            "INPUT": f"{out / 'recycling_mismatch.gpkg'}|layername=province_capacity_ratio_2025",
+            "ORIENTATION": 1,
+            "OUTPUT_PNG": tmp_path / "cn.png",
+            "DPI": 40,
+        },
+    )
+    assert int(float(res["PAGES"])) == 2
+    assert res["FILES"].split(",") == [str(tmp_path / "cn.png"), str(tmp_path / "cn_2.png")]
+    assert all(Path(f).stat().st_size > 20_000 for f in res["FILES"].split(","))
+
+
+def test_demo_with_layout_output(env, tmp_path):
+    res = run_alg(env, "demo", {"OUTPUT": tmp_path / "d", "LAYOUT_OUTPUT": tmp_path / "all.pdf"})
+    assert int(float(res["LAYOUT_PAGES"])) == 6  # every layer of both products
+    assert Path(res["LAYOUT_FILES"]).read_bytes()[:5] == b"%PDF-"
+
+
 def test_classify(env, demo_out, tmp_path):
     out, _ = demo_out
     gpkg = tmp_path / "c.gpkg"

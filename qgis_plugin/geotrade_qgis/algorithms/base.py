@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 
@@ -9,9 +10,13 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterCrs,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFileDestination,
+    QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
@@ -31,6 +36,9 @@ HTML_FILTER = "HTML (*.html)"
 MD_FILTER = "Markdown (*.md)"
 TEX_FILTER = "LaTeX (*.tex)"
 QML_FILTER = "QGIS style (*.qml)"
+LAYOUT_FILTER = "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)"
+PAGE_SIZES = ["A4", "A3"]
+ORIENTATIONS = ["landscape", "portrait"]
 
 
 def gpkg_feature_layers(path: str) -> list[str]:
@@ -59,6 +67,23 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
     HELP = ""
     #: False for algorithms that only use QGIS (no engine needed).
     NEEDS_ENGINE = True
+
+    def __init_subclass__(cls, **kwargs):
+        """Wrap each ``processAlgorithm`` to keep its results for :meth:`postProcessAlgorithm`."""
+        super().__init_subclass__(**kwargs)
+        inner = cls.__dict__.get("processAlgorithm")
+        if inner is None or getattr(inner, "_geotrade_wrapped", False):
+            return
+
+        @functools.wraps(inner)
+        def process(self, parameters, context, feedback):
+            self._maps = []
+            self._map_request = self._read_map_options(parameters, context)
+            self._results = inner(self, parameters, context, feedback)
+            return self._results
+
+        process._geotrade_wrapped = True
+        cls.processAlgorithm = process
 
     # --- metadata ---------------------------------------------------------------
     def tr(self, text: str) -> str:  # noqa: D102
@@ -156,6 +181,107 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         return path or ""
 
+    def add_page_options(self) -> None:
+        """MAP_CRS, PAGE_SIZE and ORIENTATION: the print layout's map CRS and page."""
+        self.addParameter(
+            QgsProcessingParameterCrs(
+                "MAP_CRS", self.tr("Map CRS (empty: the product's map_crs)"), optional=True
+            )
+        )
+        self.add_advanced(
+            QgsProcessingParameterEnum(
+                "PAGE_SIZE", self.tr("Layout page size"), options=PAGE_SIZES, defaultValue=0
+            )
+        )
+        self.add_advanced(
+            QgsProcessingParameterEnum(
+                "ORIENTATION", self.tr("Layout orientation"), options=ORIENTATIONS, defaultValue=0
+            )
+        )
+
+    def add_map_options(self) -> None:
+        """Map CRS and an optional print layout (LAYOUT_OUTPUT) of the algorithm's map layers.
+
+        The layout has one page per layer written (PDF: one file; PNG/SVG: one file per
+        page, ``name.png``, ``name_2.png``, ...). The map CRS (MAP_CRS, else the product's
+        ``map_crs``) is set on the project when the project has no layers yet.
+        """
+        self.add_page_options()
+        param = QgsProcessingParameterFileDestination(
+            "LAYOUT_OUTPUT",
+            self.tr("Print layout (PDF, PNG or SVG; optional)"),
+            LAYOUT_FILTER,
+            optional=True,
+            createByDefault=False,
+        )
+        self.addParameter(param)
+        self.addOutput(QgsProcessingOutputString("LAYOUT_FILES", self.tr("Layout files")))
+        self.addOutput(QgsProcessingOutputNumber("LAYOUT_PAGES", self.tr("Layout pages")))
+
+    def page_options(self, parameters, context) -> dict:
+        """``export_layout`` keyword arguments from MAP_CRS, PAGE_SIZE and ORIENTATION."""
+        crs = self.parameterAsCrs(parameters, "MAP_CRS", context)
+        return {
+            "map_crs": crs if crs.isValid() else None,
+            "page_size": PAGE_SIZES[self.parameterAsEnum(parameters, "PAGE_SIZE", context)],
+            "orientation": ORIENTATIONS[self.parameterAsEnum(parameters, "ORIENTATION", context)],
+        }
+
+    def _read_map_options(self, parameters, context) -> dict | None:
+        if self.parameterDefinition("MAP_CRS") is None:
+            return None
+        req = self.page_options(parameters, context)
+        req["layout"] = ""
+        if self.parameterDefinition("LAYOUT_OUTPUT") is not None:
+            req["layout"] = self.out_path(parameters, "LAYOUT_OUTPUT", context)
+        return req
+
+    def postProcessAlgorithm(self, context, feedback):  # noqa: D102 - main thread
+        req = getattr(self, "_map_request", None)
+        maps = getattr(self, "_maps", [])
+        if not req or not maps:
+            return {}
+        from geotrade_qgis.layout import export_layout, map_crs_for
+
+        layers = []
+        for gpkg, names in maps:
+            for name in names:
+                layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+                if layer.isValid() and layer.isSpatial():
+                    layer.loadDefaultStyle()
+                    layers.append(layer)
+        if not layers:
+            return {}
+        project = context.project()
+        if project is not None and not project.mapLayers():
+            crs = req["map_crs"] or map_crs_for(layers[0], project=project)
+            project.setCrs(crs)
+            feedback.pushInfo(self.tr("Project CRS set to the map CRS: ") + crs.description())
+        results = dict(getattr(self, "_results", None) or {})
+        if req["layout"]:
+            ext = os.path.splitext(req["layout"])[1].lower().lstrip(".")
+            if ext not in ("pdf", "png", "svg"):
+                raise QgsProcessingException(
+                    self.tr("The layout output must end in .pdf, .png or .svg: ") + req["layout"]
+                )
+            try:
+                res = export_layout(
+                    layers,
+                    **{ext: req["layout"]},
+                    map_crs=req["map_crs"],
+                    page_size=req["page_size"],
+                    orientation=req["orientation"],
+                    project=project,
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise QgsProcessingException(str(exc)) from None
+            files = [res[ext]] if ext == "pdf" else res[ext]
+            results.update(
+                LAYOUT_OUTPUT=req["layout"], LAYOUT_FILES=",".join(files), LAYOUT_PAGES=res["pages"]
+            )
+            feedback.pushInfo(self.tr("Print layout: ") + ", ".join(files))
+        return results
+
     @staticmethod
     def opt(args: list, flag: str, value) -> None:
         """Append ``flag value`` when ``value`` is set."""
@@ -211,6 +337,9 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
             layers = [result["layer"]]
         if not layers:
             layers = gpkg_feature_layers(gpkg)
+        if not hasattr(self, "_maps"):
+            self._maps = []
+        self._maps.append((gpkg, list(layers)))
         load_styled_on_completion(context, gpkg, list(layers), output_name=output_name)
         return list(layers)
 

@@ -75,6 +75,7 @@ class ClassifyAlgorithm(GeotradeAlgorithm):
             )
         )
         self.add_output("OUTPUT", self.tr("Classified layer"), GPKG_FILTER)
+        self.add_map_options()
         self.add_output("OUTPUT_QML", self.tr("Style file (QML)"), QML_FILTER, optional=True)
         self.addOutput(QgsProcessingOutputString("BINS", self.tr("Upper class bounds")))
 

@@ -65,6 +65,7 @@ class DemoAlgorithm(GeotradeAlgorithm):
             QgsProcessingParameterFolderDestination("OUTPUT", self.tr("Output folder"))
         )
         self.addOutput(QgsProcessingOutputString("LAYERS", self.tr("Layers written")))
+        self.add_map_options()
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: D102
         folder = self.parameterAsString(parameters, "OUTPUT", context)

@@ -1,13 +1,13 @@
-"""Export a print layout of a layer to PDF and PNG (pure QGIS, no engine)."""
+"""Export a print layout of a layer to PDF, PNG and SVG (pure QGIS, no engine)."""
 
 from __future__ import annotations
-
-import os
 
 from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputBoolean,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
@@ -22,18 +22,27 @@ __all__ = ["PrintLayoutAlgorithm"]
 
 
 class PrintLayoutAlgorithm(GeotradeAlgorithm):
-    """A4 map with title, legend, scale bar, north arrow, source and synthetic note."""
+    """A4/A3 map pages with titles, legend with counts, provenance footer, SCS inset."""
 
     NAME = "print_layout"
-    DISPLAY = "Export print layout (PDF/PNG)"
+    DISPLAY = "Export print layout (PDF/PNG/SVG)"
     GROUP = "Cartography"
     GROUP_ID = "cartography"
     NEEDS_ENGINE = False
     HELP = (
-        "Exports an A4 landscape map of a layer with title, legend, scale bar, north arrow "
-        "and source line to PDF and PNG. When the layer's name or metadata says it is "
-        "synthetic (all geotrade demo outputs), a 'synthetic data' note is added. A layer "
-        "given as a file path is drawn with the style embedded in its GeoPackage."
+        "Exports a print layout of a geotrade map layer to PDF, PNG and/or SVG. The title and "
+        "subtitle come from the GeoPackage metadata (product title; the layer's bilingual "
+        "style title and year), the legend lists every class with its feature count, and the "
+        "footer gives the data source, boundaries and projection from the provenance "
+        "metadata, with the synthetic-data note of demo products. The map is drawn in the "
+        "product's map CRS (Equal Earth for world products, the China Albers conic for "
+        "China) unless MAP_CRS is set, and fills an A4 or A3 page. Regional maps get a km "
+        "scale bar and a north arrow (never world maps); China maps get the South China Sea "
+        "islands inset. When the layer is one year of a product (e.g. dependence_2022 next "
+        "to dependence_2012 and dependence_2017), every year gets a page: one multi-page PDF, "
+        "or one PNG/SVG per page (map.png, map_2.png, ...). Example: INPUT = "
+        "recycling_mismatch.gpkg|layername=province_capacity_ratio_2030, ORIENTATION = "
+        "portrait, OUTPUT_PDF = capacity.pdf gives two portrait pages (2025, 2030)."
     )
 
     def flags(self):  # noqa: D102 - layout rendering touches project layers: main thread
@@ -43,12 +52,22 @@ class PrintLayoutAlgorithm(GeotradeAlgorithm):
         self.addParameter(QgsProcessingParameterVectorLayer("INPUT", self.tr("Map layer")))
         self.addParameter(
             QgsProcessingParameterString(
-                "TITLE", self.tr("Title (empty: layer name)"), optional=True
+                "TITLE",
+                self.tr("Title (empty: the product title from the metadata)"),
+                optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterString(
-                "SOURCE", self.tr("Source line"), "Source: geotrade", optional=True
+                "SOURCE",
+                self.tr("Source line (empty: from the provenance metadata)"),
+                optional=True,
+            )
+        )
+        self.add_page_options()
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                "ALL_YEARS", self.tr("One page per year of the product"), True
             )
         )
         self.add_advanced(
@@ -66,20 +85,20 @@ class PrintLayoutAlgorithm(GeotradeAlgorithm):
                 "FORCE_SYNTHETIC", self.tr("Always add the synthetic-data note"), False
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(
-                "OUTPUT_PDF", self.tr("PDF"), "PDF (*.pdf)", optional=True
+        for key, label, filt in (
+            ("OUTPUT_PDF", "PDF", "PDF (*.pdf)"),
+            ("OUTPUT_PNG", "PNG (one file per page)", "PNG (*.png)"),
+            ("OUTPUT_SVG", "SVG (one file per page)", "SVG (*.svg)"),
+        ):
+            self.addParameter(
+                QgsProcessingParameterFileDestination(key, self.tr(label), filt, optional=True)
             )
-        )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(
-                "OUTPUT_PNG", self.tr("PNG"), "PNG (*.png)", optional=True
-            )
-        )
         self.addOutput(QgsProcessingOutputBoolean("SYNTHETIC", self.tr("Synthetic note added")))
+        self.addOutput(QgsProcessingOutputNumber("PAGES", self.tr("Pages")))
+        self.addOutput(QgsProcessingOutputString("FILES", self.tr("Files written")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: D102
-        from geotrade_qgis.layout import export_layout
+        from geotrade_qgis.layout import export_layout, page_layers
 
         layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
         if layer is None:
@@ -95,27 +114,38 @@ class PrintLayoutAlgorithm(GeotradeAlgorithm):
             if styled.isValid():
                 styled.loadDefaultStyle()
                 layer = styled
-        pdf = self.parameterAsFileOutput(parameters, "OUTPUT_PDF", context)
-        png = self.parameterAsFileOutput(parameters, "OUTPUT_PNG", context)
-        if not pdf and not png:
-            raise QgsProcessingException(self.tr("Choose a PDF and/or a PNG output."))
-        for path in (pdf, png):
-            if path:
-                os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        outs = {
+            k: self.out_path(parameters, f"OUTPUT_{k.upper()}", context)
+            for k in ("pdf", "png", "svg")
+        }
+        if not any(outs.values()):
+            raise QgsProcessingException(self.tr("Choose a PDF, PNG and/or SVG output."))
+        layers = page_layers(
+            layer, all_years=self.parameterAsBool(parameters, "ALL_YEARS", context)
+        )
         synthetic = True if self.parameterAsBool(parameters, "FORCE_SYNTHETIC", context) else None
         try:
             res = export_layout(
-                layer,
-                title=self.parameterAsString(parameters, "TITLE", context) or layer.name(),
+                layers,
+                title=self.parameterAsString(parameters, "TITLE", context),
                 source=self.parameterAsString(parameters, "SOURCE", context),
-                pdf=pdf,
-                png=png,
                 dpi=self.parameterAsInt(parameters, "DPI", context),
                 synthetic=synthetic,
                 project=project,
+                **outs,
+                **self.page_options(parameters, context),
             )
-        except RuntimeError as exc:
+        except (RuntimeError, ValueError) as exc:
             raise QgsProcessingException(str(exc)) from None
         if res["synthetic"]:
             feedback.pushInfo(self.tr("The layer is synthetic: the synthetic-data note was added."))
-        return {"OUTPUT_PDF": res["pdf"], "OUTPUT_PNG": res["png"], "SYNTHETIC": res["synthetic"]}
+        files = ([res["pdf"]] if res["pdf"] else []) + res["png"] + res["svg"]
+        feedback.pushInfo(self.tr("Pages: ") + ", ".join(lyr.name() for lyr in layers))
+        return {
+            "OUTPUT_PDF": res["pdf"],
+            "OUTPUT_PNG": res["png"][0] if res["png"] else "",
+            "OUTPUT_SVG": res["svg"][0] if res["svg"] else "",
+            "SYNTHETIC": res["synthetic"],
+            "PAGES": res["pages"],
+            "FILES": ",".join(files),
+        }

@@ -111,6 +111,7 @@ class GravityModelAlgorithm(_ModelBase):
         self.add_choice("METHOD", self.tr("Estimator"), ["ppml", "ols", "both"])
         self.add_table_outputs()
         self.add_output("OUTPUT_GPKG", self.tr("Residual map"), GPKG_FILTER, optional=True)
+        self.add_map_options()
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: D102
         paths = {

@@ -26,6 +26,7 @@ class _RecyclingBase(GeotradeAlgorithm):
         self.add_output("OUTPUT_HTML", self.tr("Web map / HTML report"), HTML_FILTER, optional=True)
         self.add_output("OUTPUT_REPORT", self.tr("Report (Markdown)"), MD_FILTER, optional=True)
         self.addOutput(QgsProcessingOutputString("LAYERS", self.tr("Layers written")))
+        self.add_map_options()
 
     def common_paths(self, parameters, context) -> dict[str, str]:
         return {

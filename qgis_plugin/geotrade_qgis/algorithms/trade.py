@@ -85,6 +85,7 @@ class InterdependenceAlgorithm(_TradeInputs, GeotradeAlgorithm):
         self.add_choice("LANG", self.tr("Label language"), ["zh", "en"], advanced=True)
         self.add_output("OUTPUT_CSV", self.tr("Interdependence table"), CSV_FILTER)
         self.add_output("OUTPUT_GPKG", self.tr("Interdependence GeoPackage"), GPKG_FILTER)
+        self.add_map_options()
         self.add_output("OUTPUT_HTML", self.tr("Web map"), HTML_FILTER, optional=True)
         self.addOutput(QgsProcessingOutputString("LAYERS", self.tr("Layers written")))
 
