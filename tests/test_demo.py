@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pyogrio
-import pytest
 
 EXPECTED_LAYERS = {
     "li_ion_interdependence.gpkg": ["dependence_2012", "dependence_2017", "dependence_2022"],
@@ -19,20 +15,6 @@ EXPECTED_LAYERS = {
         "prefecture_matching_2025",
     ],
 }
-
-
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory, china_cache_dir):
-    out = tmp_path_factory.mktemp("demo")
-    proc = subprocess.run(
-        [sys.executable, "-m", "geotrade.cli", "--json", "demo", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        env={**__import__("os").environ, "GEOTRADE_CACHE_DIR": str(china_cache_dir)},
-        timeout=600,
-    )
-    records = [json.loads(ln) for ln in proc.stdout.splitlines() if ln.strip()]
-    return out, proc, records
 
 
 def test_demo_exits_zero_with_json_lines(demo_run):

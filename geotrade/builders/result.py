@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from geotrade.maps.crs import ALBERS_CHINA, EQUAL_EARTH, MAP_CRS_NAMES
+
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
@@ -30,9 +32,9 @@ if TYPE_CHECKING:
 __all__ = ["CHINA_CRS", "WORLD_CRS", "ProductMetadata", "ProductResult", "write_product"]
 
 #: Map CRS of world products: Equal Earth (EPSG:8857), as in the static maps.
-WORLD_CRS = "EPSG:8857"
+WORLD_CRS = EQUAL_EARTH
 #: Map CRS of China products: the Albers conic of the static maps (no EPSG code).
-CHINA_CRS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
+CHINA_CRS = ALBERS_CHINA
 
 
 @dataclass
@@ -61,7 +63,16 @@ class ProductMetadata:
 
     @property
     def title(self) -> str:
-        """Bilingual title, with ``(SYNTHETIC)`` when the data are synthetic."""
+        """English title, with ``(SYNTHETIC)`` when the data are synthetic.
+
+        The ``title`` metadata key; ``title_zh`` is a key of its own (the QGIS print layout
+        puts it on a second line).
+        """
+        return self.title_en + (" (SYNTHETIC)" if self.synthetic else "")
+
+    @property
+    def bilingual_title(self) -> str:
+        """English and Chinese title on one line (web maps)."""
         text = f"{self.title_en} / {self.title_zh}" if self.title_zh else self.title_en
         return text + (" (SYNTHETIC)" if self.synthetic else "")
 
@@ -80,6 +91,7 @@ class ProductMetadata:
             "source": self.source,
             "source_files": list(self.source_files),
             "map_crs": self.map_crs,
+            "map_crs_name": MAP_CRS_NAMES.get(self.map_crs, self.map_crs),
             "years": list(self.years),
             "options": dict(self.options),
             "classification": dict(self.classification),
@@ -144,7 +156,7 @@ def write_product(
             web_map(
                 [(labels.get(n, n), g, result.styles[n]) for n, g in result.layers.items()],
                 html,
-                title=meta.title,
+                title=meta.bilingual_title,
                 note=meta.note or None,
                 tooltip_fields=list(tooltip_fields or result.tooltip_fields),
             )

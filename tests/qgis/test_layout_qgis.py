@@ -146,7 +146,9 @@ def test_world_layout_titles_come_from_metadata(world):
         "dependence_2017",
         "dependence_2022",
     ]
-    assert res["titles"] == [meta["title"]] * 3
+    # the English title, then the Chinese one on its own line (both from the metadata)
+    assert meta["title_zh"]
+    assert res["titles"] == [f"{meta['title']}\n{meta['title_zh']}"] * 3
     t = meta["layer_titles"]["dependence_2022"]
     assert res["subtitles"][2] == f"{t['title_en']} / {t['title_zh']}, 2022"
     text = pdf_text(res["pdf"])

@@ -36,8 +36,8 @@
         <translation>Gravity model (PPML / OLS)</translation>
     </message>
     <message>
-        <source>Export print layout (PDF/PNG)</source>
-        <translation>Export print layout (PDF/PNG)</translation>
+        <source>Export print layout (PDF/PNG/SVG)</source>
+        <translation>Export print layout (PDF/PNG/SVG)</translation>
     </message>
     <message>
         <source>Write synthetic sample data</source>

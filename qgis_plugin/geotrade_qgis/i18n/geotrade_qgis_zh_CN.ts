@@ -36,8 +36,8 @@
         <translation>引力模型（PPML / OLS）</translation>
     </message>
     <message>
-        <source>Export print layout (PDF/PNG)</source>
-        <translation>导出打印布局（PDF/PNG）</translation>
+        <source>Export print layout (PDF/PNG/SVG)</source>
+        <translation>导出打印布局（PDF/PNG/SVG）</translation>
     </message>
     <message>
         <source>Write synthetic sample data</source>
