@@ -8,9 +8,14 @@ Inputs
   ``geotrade.io.readers.read_wdi(path)``; this module only takes DataFrames.
 * **The trade table itself** (canonical flows): a country's trade in a product group, e.g.
   EV trade from HS 870380/870360/870340 (:data:`EV_HS`), see :func:`trade_totals`.
-* **Capital distances**: geodesic distance between capitals on the WGS84 ellipsoid
-  (``pyproj.Geod``) from the CEPII capital coordinates of :func:`geotrade.reference.countries`,
-  via :func:`geotrade.reference.capital_distance_km`; see :func:`capital_distances`.
+* **Distances**, ``distance="capital"`` (default): geodesic distance between capitals on the
+  WGS84 ellipsoid (``pyproj.Geod``) from the CEPII capital coordinates of
+  :func:`geotrade.reference.countries`, via :func:`geotrade.reference.capital_distance_km`;
+  see :func:`capital_distances`. ``distance="cepii"``: the distances of CEPII GeoDist
+  ``dist_cepii`` (:func:`geotrade.io.readers.geodist.read_geodist`; column ``distcap``,
+  ``dist``, ``distw`` or ``distwces``), which also bring the dummies ``contig``,
+  ``comlang_off`` and ``colony``. The two agree closely for capitals (CHN-USA: CEPII
+  ``distcap`` 11,159.25 km, geotrade 11,173.9 km).
 * **Group dummies** (Belt and Road, free-trade agreements, ...): **user-supplied**
   membership tables, ``iso3, year`` (member in that year) or ``iso3, start_year
   [, end_year]``. geotrade ships no membership list (no authoritative machine-readable Belt
@@ -78,6 +83,9 @@ __all__ = [
 EV_HS: tuple[str, ...] = ("870380", "870360", "870340")
 
 Zeros = Literal["missing", "log1p", "error"]
+DistanceSource = Literal["capital", "cepii"]
+#: GeoDist dummies added with ``distance="cepii"``.
+GEODIST_DESIGN_DUMMIES: tuple[str, ...] = ("contig", "comlang_off", "colony")
 _TIDY = ("iso3", "year", "indicator", "value")
 _AGG = {"WLD", "W00", ""}
 
@@ -535,6 +543,7 @@ class DesignReport:
     logs: pd.DataFrame = field(default_factory=pd.DataFrame)
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
     no_coordinates: list[str] = field(default_factory=list)
+    distance_source: str = ""
     trade_basis: dict[str, int] = field(default_factory=dict)
     n_in: int = 0
     n_out: int = 0
@@ -548,6 +557,7 @@ class DesignReport:
             "interpolated": self.interpolated.to_dict(orient="records"),
             "logs": self.logs.to_dict(orient="records"),
             "no_coordinates": self.no_coordinates,
+            "distance_source": self.distance_source,
             "trade_basis": self.trade_basis,
         }
 
@@ -560,6 +570,9 @@ def build_design(
     flows: pd.DataFrame | None = None,
     ev_hs: Iterable[str] = EV_HS,
     distance_to: str | None = None,
+    distance: DistanceSource = "capital",
+    geodist: pd.DataFrame | None = None,
+    geodist_column: Literal["distcap", "dist", "distw", "distwces"] = "distcap",
     groups: Mapping[str, pd.DataFrame] | None = None,
     interpolate: Sequence[str] | None = None,
     log: Sequence[str] = (),
@@ -591,7 +604,15 @@ def build_design(
     ev_hs
         HS codes of the EV trade variable.
     distance_to
-        ISO3 of the other capital for ``dist_km``/``ln_dist`` (``None``: no distance).
+        ISO3 of the other end for ``dist_km``/``ln_dist`` (``None``: no distance).
+    distance
+        ``"capital"`` (geotrade's capital distance, default) or ``"cepii"`` (``geodist``,
+        with the dummies ``contig, comlang_off, colony`` as columns too).
+    geodist
+        Table from :func:`geotrade.io.readers.geodist.read_geodist` (for ``"cepii"``).
+    geodist_column
+        GeoDist distance column: ``distcap`` (capitals, default), ``dist`` (largest
+        cities), ``distw``/``distwces`` (population-weighted).
     groups
         ``{dummy name: membership table}`` (see :func:`group_dummy`).
     interpolate
@@ -632,11 +653,29 @@ def build_design(
         d = d.merge(ev.drop(columns="basis"), on=[id, time], how="left")
         rep.trade_basis = {str(k): int(v) for k, v in ev["basis"].value_counts().items()}
         created.append("ev_trade_usd")
-    if distance_to is not None:
+    if distance not in ("capital", "cepii"):
+        msg = f"distance must be 'capital' or 'cepii'; got {distance!r}"
+        raise InputFormatError(msg)
+    if distance == "cepii" and (geodist is None or distance_to is None):
+        msg = "distance='cepii' needs a GeoDist table (geodist=) and distance_to"
+        raise InputFormatError(msg)
+    if distance_to is not None and distance == "cepii" and geodist is not None:
+        from geotrade.io.readers.geodist import geodist_pairs
+
+        gp = geodist_pairs(geodist, d[id].unique(), to=distance_to, column=geodist_column)
+        keep = ["iso3", "dist_km", *GEODIST_DESIGN_DUMMIES]
+        d = d.drop(columns=[c for c in keep[1:] if c in d])
+        d = d.merge(gp[keep].rename(columns={"iso3": id}), on=id, how="left")
+        d["ln_dist"] = np.log(d["dist_km"])
+        rep.no_coordinates = gp.loc[~gp["in_geodist"], "iso3"].tolist()
+        rep.distance_source = f"CEPII GeoDist {geodist_column}"
+        created += ["dist_km", "ln_dist", *GEODIST_DESIGN_DUMMIES]
+    elif distance_to is not None:
         dist = capital_distances(d[id].unique(), to=distance_to)
         d = d.merge(dist[["iso3", "dist_km"]].rename(columns={"iso3": id}), on=id, how="left")
         d["ln_dist"] = np.log(d["dist_km"])
         rep.no_coordinates = dist.loc[~dist["has_coordinates"], "iso3"].tolist()
+        rep.distance_source = "geotrade capital distance (WGS84 geodesic)"
         created += ["dist_km", "ln_dist"]
     for name, table in (groups or {}).items():
         d[name] = group_dummy(table, d[id], d[time])

@@ -212,3 +212,47 @@ def test_design_command_reads_wdi_files(tmp_path, capsys):
     assert rec["n_out"] == 10
     assert rec["n_dropped"] == 0
     assert json.loads(rep.read_text())["n_in"] == 10
+
+
+def test_design_command_with_cepii_geodist(tmp_path, capsys):
+    from pathlib import Path
+
+    geodist = Path(__file__).parent / "data" / "real" / "cepii" / "dist_cepii_excerpt.csv"
+    base = tmp_path / "base.csv"
+    # a ';'-separated panel: the separator is sniffed from the header
+    base.write_text("partner_iso3;year\nUSA;2020\nKOR;2020\nDEU;2020\n")
+    out = tmp_path / "design.csv"
+    args = ["--json", "model", "design", str(base), "--out", str(out), "--distance-to", "CHN"]
+    assert main([*args, "--distance", "cepii", "--geodist", str(geodist)]) == 0
+    rec = _records(capsys)[-1]
+    assert rec["distance_source"] == "CEPII GeoDist distcap"
+    d = pd.read_csv(out).set_index("partner_iso3")
+    assert d.loc["USA", "dist_km"] == pytest.approx(11159.25)
+    assert d.loc["KOR", "dist_km"] == pytest.approx(955.6511)
+    assert {"contig", "comlang_off", "colony"} <= set(d.columns)
+    assert main([*args, "--distance", "cepii"]) == 3
+    assert "needs --geodist" in _records(capsys)[-1]["message"]
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_model_reads_design_tables_in_any_delimiter(tmp_path, panel_csv, capsys, sep):
+    df = pd.read_csv(panel_csv, keep_default_na=False, na_values=[""])
+    path = tmp_path / "panel.txt"
+    df.to_csv(path, index=False, sep=sep)
+    args = ["--json", "model", "nb", str(path), "--y", "exports_usd", "--x", "gdp_log,bri"]
+    assert main(args) == 0
+    rec = _records(capsys)[-1]
+    ref_args = [*args[:3], str(panel_csv), *args[4:]]
+    assert main(ref_args) == 0
+    ref = _records(capsys)[-1]
+    assert rec["fits"] == ref["fits"]
+
+
+def test_one_column_header_with_a_separator_is_an_error(tmp_path, capsys):
+    path = tmp_path / "panel.csv"
+    path.write_text("partner_iso3:year:exports_usd\nKOR:2020:1\n")
+    assert main(["--json", "model", "nb", str(path), "--y", "exports_usd", "--x", "a"]) == 3
+    rec = _records(capsys)[-1]
+    assert rec["type"] == "error"
+    assert str(path) in rec["message"]
+    assert "single column" in rec["message"]

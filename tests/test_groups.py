@@ -103,3 +103,74 @@ def test_country_totals_give_correct_world_shares_or_a_clear_error():
     assert any("no partner detail" in n for n in t.attrs["notes"])
     with pytest.raises(ValidationError, match="need partner detail"):
         world_group_shares(f.assign(partner_iso3="_899"))
+
+
+def test_world_group_shares_with_the_world_bank_history():
+    # real OGHIST excerpt (tests/data/real/worldbank): China LM in FY11, UM from FY12;
+    # India LM; Taiwan, China H; JPN is not in the excerpt (snapshot, noted)
+    from pathlib import Path
+
+    from geotrade.io.readers.worldbank_income import income_groups_by_year, read_income_history
+
+    hist = read_income_history(
+        Path(__file__).parent / "data" / "real" / "worldbank" / "OGHIST_FY89-FY23_excerpt.xlsx"
+    )
+    rows = []
+    for y in (2010, 2011):
+        rows += [
+            (y, "CHN", "USA", "export", "850760", 60.0),
+            (y, "TWN", "CHN", "export", "850760", 30.0),
+            (y, "IND", "CHN", "export", "850760", 10.0),
+        ]
+    rows.append((2011, "JPN", "USA", "export", "850760", 100.0))
+    f = pd.DataFrame(rows, columns=COLS)
+    w = world_group_shares(f, groups="income", focal=None, history=hist)
+    w = w.set_index(["year", "group"])["exports_usd"]
+    # 2010 uses FY11 (published July 2010): CHN + IND lower middle income
+    assert w[(2010, "Lower middle income")] == 70.0
+    assert w[(2010, "High income")] == 30.0
+    assert w[(2010, "Upper middle income")] == 0.0
+    # 2011 uses FY12: CHN upper middle income; JPN from the FY26 snapshot (high income)
+    assert w[(2011, "Upper middle income")] == 60.0
+    assert w[(2011, "Lower middle income")] == 10.0
+    assert w[(2011, "High income")] == 130.0
+    notes = world_group_shares(f, groups="income", focal=None, history=hist).attrs["notes"]
+    assert any("not in the income history" in n and "JPN" in n for n in notes)
+    assert any("FY(Y+1)" in n for n in notes)
+    # the same through income_groups_by_year (iso3, year, group), as the lead's command uses
+    by_year = income_groups_by_year(hist, [2010, 2011])
+    w2 = world_group_shares(f, groups="income", focal=None, history=by_year)
+    assert w2.set_index(["year", "group"])["exports_usd"][(2011, "Upper middle income")] == 60.0
+    # the 'gni' rule: 2010 uses FY12 (GNI of 2010): China already upper middle income
+    w3 = world_group_shares(f, groups="income", focal=None, history=hist, history_rule="gni")
+    assert w3.set_index(["year", "group"])["exports_usd"][(2010, "Upper middle income")] == 60.0
+    # income3 with CHN as focal: Taiwan is high income, India EMDE
+    w4 = world_group_shares(f[f["year"] == 2010], groups="income3", focal="CHN", history=hist)
+    w4 = w4.set_index("group")["exports_usd"]
+    assert (w4["CHN"], w4["High income"], w4[EMDE]) == (60.0, 30.0, 10.0)
+
+
+def test_history_unclassified_year_is_not_the_snapshot():
+    from pathlib import Path
+
+    from geotrade.io.readers.worldbank_income import read_income_history
+
+    hist = read_income_history(
+        Path(__file__).parent / "data" / "real" / "worldbank" / "OGHIST_FY89-FY23_excerpt.xlsx"
+    )
+    # Venezuela: UM in FY21, blank (unclassified) from FY22; Serbia '..' before FY08
+    g = group_table(["VEN", "SRB"], [2006, 2007, 2020, 2021], groups="income", history=hist)
+    g = g.set_index(["iso3", "year"])
+    assert g.loc[("VEN", 2020), "group"] == "Upper middle income"
+    assert g.loc[("VEN", 2021), ["group", "source"]].tolist() == [UNCLASSIFIED, "history"]
+    assert g.loc[("SRB", 2006), "group"] == UNCLASSIFIED
+    assert g.loc[("SRB", 2007), "group"] == "Upper middle income"
+    # a year beyond the history (2023 needs FY24) falls back to the snapshot, noted
+    g2 = group_table(["CHN"], [2023], groups="income", history=hist)
+    assert g2["source"].tolist() == ["snapshot FY26"]
+    assert any("2023" in n and "snapshot" in n for n in g2.attrs["notes"])
+    # codes in a user history are accepted as labels
+    u = pd.DataFrame({"iso3": ["CHN"], "year": [2012], "group": ["UM"]})
+    assert group_table(["CHN"], [2012], groups="income", history=u)["group"].item() == (
+        "Upper middle income"
+    )

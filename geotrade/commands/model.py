@@ -19,7 +19,27 @@ def _list(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
 
+_SEPARATORS = (",", ";", "\t", "|")
+
+
+def _sniff_separator(path: Path) -> str:
+    """Return the most frequent of , ; tab | in the header line (default ,)."""
+    with path.open("rb") as fh:
+        head = fh.readline(1 << 16).decode("utf-8-sig", errors="replace")
+    counts = {sep: head.count(sep) for sep in _SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
+
+
 def _read_csv(path: Path) -> Any:
+    """Read a design/panel/membership table separated by ``,`` ``;`` tab or ``|``.
+
+    The separator is taken from the header line (the most frequent of the four). A header
+    that still comes out as one column but holds a separator-like character (``:`` or a
+    quoted ``"a,b"``) is an error naming the file, not a one-column table.
+    """
+    import re
+
     import pandas as pd
 
     from geotrade.errors import DataNotFoundError, InputFormatError
@@ -27,12 +47,20 @@ def _read_csv(path: Path) -> Any:
     if not path.is_file():
         msg = "file not found; check the path"
         raise DataNotFoundError(msg, path=path)
+    sep = _sniff_separator(path)
     try:
         # keep "NA" (Namibia) as a code: only empty cells are missing
-        return pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+        df = pd.read_csv(path, sep=sep, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        msg = f"cannot read as a UTF-8 CSV table: {exc}"
+        msg = f"cannot read as a UTF-8 delimited table (separator {sep!r}): {exc}"
         raise InputFormatError(msg, path=path) from exc
+    if len(df.columns) == 1 and re.search(r"[,;\t|:]", str(df.columns[0])):
+        msg = (
+            f"the header is a single column {str(df.columns[0])[:60]!r}: expected columns "
+            "separated by ',', ';', tab or '|' (unquoted); re-save the table as CSV"
+        )
+        raise InputFormatError(msg, path=path, row=1)
+    return df
 
 
 @contextmanager
@@ -292,8 +320,23 @@ def design(
         Path | None, typer.Option("--flows", help="Flow file for EV trade (HS 870380/60/40).")
     ] = None,
     distance_to: Annotated[
-        str | None, typer.Option("--distance-to", help="ISO3 for capital distance (CHN).")
+        str | None, typer.Option("--distance-to", help="ISO3 for the distance (e.g. CHN).")
     ] = None,
+    distance: Annotated[
+        str,
+        typer.Option(
+            "--distance",
+            help="capital (geotrade's capital distance) or cepii (CEPII GeoDist, --geodist).",
+        ),
+    ] = "capital",
+    geodist: Annotated[
+        Path | None,
+        typer.Option("--geodist", help="CEPII GeoDist dist_cepii file (CSV, .xlsx, .dta)."),
+    ] = None,
+    geodist_column: Annotated[
+        str,
+        typer.Option("--geodist-column", help="GeoDist distance: distcap, dist, distw, distwces."),
+    ] = "distcap",
     group: Annotated[
         list[str] | None,
         typer.Option("--group", help="Dummy from a membership CSV: NAME=FILE (repeatable)."),
@@ -324,9 +367,29 @@ def design(
     from geotrade.errors import InputFormatError
     from geotrade.io.atomic import atomic_path
 
+    if distance not in ("capital", "cepii"):
+        msg = f"--distance must be capital or cepii; got {distance!r}"
+        raise InputFormatError(msg)
+    if geodist_column not in ("distcap", "dist", "distw", "distwces"):
+        msg = f"--geodist-column must be distcap, dist, distw or distwces; got {geodist_column!r}"
+        raise InputFormatError(msg)
+    if distance == "cepii" and (geodist is None or distance_to is None):
+        msg = "--distance cepii needs --geodist FILE (CEPII dist_cepii) and --distance-to ISO3"
+        raise InputFormatError(msg)
+    if geodist is not None and distance != "cepii":
+        msg = "--geodist is used with --distance cepii; add it or drop --geodist"
+        raise InputFormatError(msg)
     rep = reporter()
     with rep.task("model design", 3, "reading inputs") as t:
         base = _read_csv(panel)
+        gd = None
+        if geodist is not None:
+            from geotrade.io.readers.geodist import read_geodist
+
+            gd = read_geodist(geodist)
+            if gd.attrs.get("recoded"):
+                pairs = ", ".join(f"{a}->{b}" for a, b in gd.attrs["recoded"].items())
+                rep.log(f"GeoDist codes mapped to ISO3: {pairs}")
         tidy = None
         if wdi:
             from geotrade.io.readers.wdi import read_wdi
@@ -360,6 +423,9 @@ def design(
             indicator_names=rename or None,
             flows=fl,
             distance_to=distance_to,
+            distance=distance,  # type: ignore[arg-type]
+            geodist=gd,
+            geodist_column=geodist_column,  # type: ignore[arg-type]
             groups=groups or None,
             interpolate=[] if no_interpolate else None,
             log=_list(log),
@@ -374,7 +440,8 @@ def design(
         if len(r.dropped):
             rep.log(f"listwise deletion dropped {len(r.dropped)} of {r.n_in} rows", level="warning")
         if r.no_coordinates:
-            rep.log(f"no capital coordinates: {', '.join(r.no_coordinates)}", level="warning")
+            what = "not in GeoDist" if distance == "cepii" else "no capital coordinates"
+            rep.log(f"{what}: {', '.join(r.no_coordinates)}", level="warning")
         t.advance(message="writing")
         with atomic_path(out) as tmp:
             neutralise_csv(d).to_csv(tmp, index=False)

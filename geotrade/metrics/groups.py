@@ -16,10 +16,15 @@ World Bank income group) go to the group ``"unclassified"``: they are kept and r
 never dropped.
 
 World Bank income groups change every fiscal year. geotrade's reference table holds **one
-snapshot** (``wb_income_fy`` = FY26, classification of 2025-07-01). Pass ``history``
-(columns ``iso3, year, group``) to join historical groups by year; every (economy, year)
-without a historical entry uses the snapshot, and ``attrs["notes"]`` says which years do.
-Nothing pretends that the snapshot is historical.
+snapshot** (``wb_income_fy`` = FY26, classification of 2025-07-01). Pass ``history`` to
+join historical groups by year: either the table of
+:func:`geotrade.io.readers.worldbank_income.read_income_history` (the World Bank's OGHIST
+workbook; a trade year uses the classification in force that year, ``history_rule``,
+default ``"published"``: FY(year + 1), published in July of the year), or a table with
+columns ``iso3, year, group``. Every (economy, year) without a historical entry uses the
+snapshot, and ``attrs["notes"]`` says which years and which economies do. Economies the
+OGHIST lists but left unclassified in a fiscal year (``..``) are ``"unclassified"`` that
+year, not the snapshot. Nothing pretends that the snapshot is historical.
 
 World shares (:func:`world_group_shares`), for group :math:`g` and year :math:`t`:
 
@@ -113,6 +118,7 @@ _ZH = {
 }
 
 Grouping = Literal["income3", "income", "region"]
+FiscalYearRule = Literal["published", "gni", "ending"]
 GroupSpec = str | Mapping[str, str] | os.PathLike[str]
 Basis = Literal["exports", "reported"]
 
@@ -157,6 +163,43 @@ def _read_group_csv(path: Path) -> dict[str, str]:
     return dict(zip(iso, t[cols["group"]].str.strip(), strict=True))
 
 
+_RULE_TEXT = {
+    "published": "FY(Y+1), the classification published in July of Y (GNI of Y-1)",
+    "gni": "FY(Y+2), the classification based on GNI of Y",
+    "ending": "FY(Y), the fiscal year ending in June of Y",
+}
+
+
+def _history_table(
+    history: pd.DataFrame, years: list[int], *, rule: FiscalYearRule
+) -> tuple[pd.DataFrame, bool]:
+    """``iso3, year, group`` from an OGHIST table or a user table; True for OGHIST."""
+    cols = {str(c).lower() for c in history.columns}
+    if {"iso3", "fy", "income_group"} <= cols:
+        from geotrade.io.readers.worldbank_income import income_groups_by_year
+
+        h = history.rename(columns=str.lower)
+        h.attrs = dict(history.attrs)
+        return income_groups_by_year(h, years, rule=rule), True
+    h = history.rename(columns=str.lower)
+    missing = {"iso3", "year", "group"} - set(h.columns)
+    if missing:
+        msg = (
+            "history needs columns iso3, year, group (or iso3, fy, income_group from "
+            f"read_income_history); missing {sorted(missing)}"
+        )
+        raise InputFormatError(msg)
+    from geotrade.io.readers.worldbank_income import INCOME_LABELS
+
+    g = h["group"].where(h["group"].notna(), "").astype(str).str.strip()
+    h = h.assign(
+        iso3=h["iso3"].astype(str).str.strip().str.upper(),
+        year=h["year"].astype("int64"),
+        group=g.map(lambda v: INCOME_LABELS.get(v.upper(), v)),
+    ).drop_duplicates(["iso3", "year"], keep="last")
+    return h, False
+
+
 def group_table(
     economies: Iterable[str],
     years: Iterable[int],
@@ -164,6 +207,7 @@ def group_table(
     groups: GroupSpec = "income3",
     focal: str | None = None,
     history: pd.DataFrame | None = None,
+    history_rule: FiscalYearRule = "published",
 ) -> pd.DataFrame:
     """Assign economies to groups for each year.
 
@@ -179,8 +223,15 @@ def group_table(
     focal
         For ``"income3"``: the economy shown as its own group (e.g. ``"CHN"``).
     history
-        Optional historical income groups (columns ``iso3, year, group``) used for
-        ``"income3"`` and ``"income"`` wherever they have an entry.
+        Optional historical income groups used for ``"income3"`` and ``"income"`` wherever
+        they have an entry: the table of
+        :func:`~geotrade.io.readers.worldbank_income.read_income_history` (columns ``iso3,
+        fy, income_group``), or columns ``iso3, year, group`` (group labels, or the codes
+        ``L, LM, UM, H``).
+    history_rule
+        For an OGHIST table: which fiscal year a trade year uses
+        (:func:`~geotrade.io.readers.worldbank_income.fiscal_year_for`; default
+        ``"published"``, FY(year + 1)).
 
     Returns
     -------
@@ -215,18 +266,32 @@ def group_table(
             base["group"] = base["iso3"].map(snap)
             base["source"] = "snapshot FY26"
             if history is not None:
-                h = history.rename(columns=str.lower)
-                missing = {"iso3", "year", "group"} - set(h.columns)
-                if missing:
-                    msg = f"history needs columns iso3, year, group; missing {sorted(missing)}"
-                    raise InputFormatError(msg)
-                h = h.assign(
-                    iso3=h["iso3"].astype(str).str.upper(), year=h["year"].astype("int64")
-                ).drop_duplicates(["iso3", "year"], keep="last")
+                h, from_wb = _history_table(history, yrs, rule=history_rule)
                 m = base.merge(h[["iso3", "year", "group"]], on=["iso3", "year"], how="left")
                 has = m["group_y"].notna() & (m["group_y"].astype(str) != "")
                 base.loc[has.to_numpy(), "group"] = m.loc[has, "group_y"].to_numpy()
                 base.loc[has.to_numpy(), "source"] = "history"
+                if from_wb:
+                    # listed in OGHIST but not classified that fiscal year ('..')
+                    blank = (m["group_y"].astype(str) == "").to_numpy()
+                    base.loc[blank, "group"] = np.nan
+                    base.loc[blank, "source"] = "history"
+                    notes.append(
+                        "World Bank income groups by year from the OGHIST history: trade "
+                        f"year Y uses {_RULE_TEXT[history_rule]}"
+                    )
+                absent = sorted(
+                    set(econ)
+                    - set(h["iso3"])
+                    - ({focal.strip().upper()} if (groups == "income3" and focal) else set())
+                )
+                if absent:
+                    notes.append(
+                        f"{len(absent)} economies are not in the income history and use the "
+                        "FY26 snapshot (or are unclassified): "
+                        + ", ".join(absent[:30])
+                        + (" ..." if len(absent) > 30 else "")
+                    )
             snap_years = sorted(set(base.loc[base["source"] == "snapshot FY26", "year"]))
             if snap_years:
                 notes.append(
@@ -291,6 +356,7 @@ def world_group_shares(
     hs_codes: Iterable[str] | None = None,
     basis: Basis = "exports",
     history: pd.DataFrame | None = None,
+    history_rule: FiscalYearRule = "published",
 ) -> pd.DataFrame:
     """World export/import shares and trade balances by country group (seed 001, Figs 1-2).
 
@@ -299,7 +365,7 @@ def world_group_shares(
     flows
         Canonical flow table with many reporters (e.g. BACI). Aggregate partners/reporters,
         ``is_aggregate`` rows, self-trade and re-exports are excluded (``attrs["excluded"]``).
-    groups, focal, history
+    groups, focal, history, history_rule
         See :func:`group_table`.
     years, hs_codes
         Optional filters.
@@ -342,7 +408,9 @@ def world_group_shares(
         basis = "reported"
     econ = (set(kept["reporter_iso3"]) | set(kept["partner_iso3"])) - {"WLD"}
     yrs = sorted(set(kept["year"]))
-    gt = group_table(econ, yrs, groups=groups, focal=focal, history=history)
+    gt = group_table(
+        econ, yrs, groups=groups, focal=focal, history=history, history_rule=history_rule
+    )
     gmap = gt.set_index(["iso3", "year"])["group"]
     ex_rows = kept[kept["flow"] == "export"]
     if basis == "exports":
@@ -425,6 +493,7 @@ def partner_group_shares(
     years: Iterable[int] | None = None,
     hs_codes: Iterable[str] | None = None,
     history: pd.DataFrame | None = None,
+    history_rule: FiscalYearRule = "published",
 ) -> pd.DataFrame:
     """Share a focal economy's exports (or imports) by partner group (seed 001 Table 2).
 
@@ -440,7 +509,7 @@ def partner_group_shares(
         user grouping (mapping or CSV path, see :func:`group_table`).
     flow
         ``"export"`` (the seed's table) or ``"import"``.
-    years, hs_codes, history
+    years, hs_codes, history, history_rule
         Filters and historical income groups (see :func:`group_table`).
 
     Returns
@@ -468,7 +537,14 @@ def partner_group_shares(
     kept, excluded = split_aggregates(flows, focal=focal, years=years, hs_codes=hs_codes)
     kept = kept[kept["flow"] == flow]
     yrs = sorted(set(kept["year"]))
-    gt = group_table(set(kept["partner_iso3"]), yrs, groups=by, focal=None, history=history)
+    gt = group_table(
+        set(kept["partner_iso3"]),
+        yrs,
+        groups=by,
+        focal=None,
+        history=history,
+        history_rule=history_rule,
+    )
     gmap = gt.set_index(["iso3", "year"])["group"]
     key = pd.MultiIndex.from_arrays([kept["partner_iso3"], kept["year"]])
     kept = kept.assign(group=gmap.reindex(key).to_numpy())
