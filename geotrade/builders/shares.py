@@ -172,8 +172,14 @@ def build_shares(
         for flow in ("export", "import"):
             p = partner_group_shares(flows, focal=focal, by=groups, flow=flow, years=years,
                                      hs_codes=hs_codes, history=history)  # fmt: skip
-            parts.append(p.assign(flow=flow))
-        shares = pd.concat(parts, ignore_index=True)
+            parts.append(p)
+        # attrs hold DataFrames (excluded rows): concatenate copies without them
+        bare = [
+            pd.DataFrame(p).assign(flow=f) for p, f in zip(parts, ("export", "import"), strict=True)
+        ]
+        for b in bare:
+            b.attrs = {}
+        shares = pd.concat(bare, ignore_index=True)
         shares = shares[["year", "flow", *[c for c in shares.columns if c not in ("year", "flow")]]]
         part_notes = [n for p in parts for n in p.attrs.get("notes", [])]
         shares.attrs["notes"] = list(dict.fromkeys(part_notes))

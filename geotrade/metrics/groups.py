@@ -11,9 +11,10 @@ Groupings (seed 001, Figs 1-2 and Table 2):
 * ``"region"`` — the seven World Bank regions;
 * any user grouping: a mapping ``{iso3: group}`` or a CSV file with columns ``iso3, group``.
 
-Economies without a group in the chosen grouping (e.g. Taiwan and territories have no
-World Bank income group) go to the group ``"unclassified"``: they are kept and reported,
-never dropped.
+Economies without a group in the chosen grouping (e.g. territories without a World Bank
+income group) go to the group ``"unclassified"``: they are kept and reported, never
+dropped. Taiwan ("Taiwan, China"), absent from the WDI metadata behind the snapshot, is
+High income as in the World Bank's CLASS and OGHIST workbooks.
 
 World Bank income groups change every fiscal year. geotrade's reference table holds **one
 snapshot** (``wb_income_fy`` = FY26, classification of 2025-07-01). Pass ``history`` to
@@ -134,11 +135,22 @@ def group_label(group: str, *, lang: Literal["en", "zh"] = "en") -> str:
     return _ZH.get(group, group) if lang == "zh" else group
 
 
+#: Economies the World Bank classifies in its CLASS workbook but whose row the WDI metadata
+#: file behind ``countries.csv`` leaves out: "Taiwan, China" (TWN) is High income in CLASS
+#: and OGHIST (World Bank CLASS.xlsx; excerpt tests/data/real/worldbank/CLASS_FY23_excerpt.xlsx;
+#: shared/notes/real-data.md).
+_CLASS_ADDITIONS: dict[str, dict[str, str]] = {"wb_income_group": {"TWN": "High income"}}
+
+
 def _snapshot(column: str) -> pd.Series:
     from geotrade.reference import countries
 
     c = countries().set_index("iso3")
-    return c[column].replace("", np.nan)
+    out = c[column].replace("", np.nan)
+    for iso3, value in _CLASS_ADDITIONS.get(column, {}).items():
+        if iso3 in out.index and pd.isna(out.loc[iso3]):
+            out.loc[iso3] = value
+    return out
 
 
 def _read_group_csv(path: Path) -> dict[str, str]:
@@ -244,7 +256,7 @@ def group_table(
     --------
     >>> g = group_table(["CHN", "USA", "IND", "TWN"], [2012], focal="CHN")
     >>> g["group"].tolist()  # doctest: +NORMALIZE_WHITESPACE
-    ['CHN', 'Emerging market and developing economies', 'unclassified', 'High income']
+    ['CHN', 'Emerging market and developing economies', 'High income', 'High income']
     """
     econ = sorted({str(e).strip().upper() for e in economies})
     yrs = sorted({int(y) for y in years})
@@ -528,11 +540,10 @@ def partner_group_shares(
     >>> s = partner_group_shares(flows, focal="CHN", by="income")
     >>> s[["group", "share_pct", "n_partners"]]
                      group  share_pct  n_partners
-    0          High income       70.0           2
+    0          High income       80.0           3
     1  Upper middle income        0.0           0
     2  Lower middle income       20.0           1
     3           Low income        0.0           0
-    4         unclassified       10.0           1
     """
     kept, excluded = split_aggregates(flows, focal=focal, years=years, hs_codes=hs_codes)
     kept = kept[kept["flow"] == flow]

@@ -1,0 +1,106 @@
+"""``geotrade shares`` on real excerpts and on the synthetic demo, checked independently."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geotrade.cli import main
+
+REAL = Path(__file__).parent / "data" / "real"
+IMF = REAL / "imf_lct" / "Trade_in_Low_Carbon_Technology_Products_excerpt.csv"
+OGHIST = REAL / "worldbank" / "OGHIST_FY89-FY23_excerpt.xlsx"
+DEMO = Path(__file__).resolve().parents[1] / "geotrade" / "data" / "demo"
+TRADE = DEMO / "synthetic_li_ion_trade_2012_2022.csv"
+
+
+def run(capsys, args):
+    code = main(["--json", *args])
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+    return code, lines[-1]
+
+
+def _imf_by_hand(year: int) -> dict[str, float]:
+    """Exports (USD) per economy straight from the published file, no geotrade code."""
+    raw = pd.read_csv(IMF, encoding="utf-8-sig", keep_default_na=False)
+    ex = raw[(raw["Indicator"] == "Exports of low carbon technology products")
+             & (raw["Unit"] == "US Dollars")]  # fmt: skip
+    scale = {"Units": 1.0, "Thousands": 1e3, "Millions": 1e6, "Billions": 1e9}
+    out = {}
+    for r in ex.itertuples():
+        name = r.Country
+        if name == "World":
+            continue
+        v = getattr(r, f"F{year}")
+        if v != "":
+            out[name] = float(v) * scale[r.Scale]
+    return out
+
+
+def test_imf_dashboard_world_shares_match_a_hand_computation(capsys, tmp_path):
+    csv = tmp_path / "s.csv"
+    code, rec = run(capsys, ["shares", str(IMF), "--by", "income3", "--years", "2022",
+                             "--csv", str(csv), "--png", str(tmp_path / "s.png")])  # fmt: skip
+    assert code == 0, rec
+    hand = _imf_by_hand(2022)
+    total = sum(hand.values())
+    china = hand["China, P.R.: Mainland"]
+    t = pd.read_csv(csv).set_index("group")
+    assert t.loc["CHN", "export_share_pct"] == pytest.approx(100 * china / total, rel=1e-9)
+    assert t.loc["CHN", "exports_usd"] == pytest.approx(203.24e9, rel=1e-3)  # notes/data-sources
+    assert any("country totals" in n for n in rec["notes"])
+    assert (tmp_path / "s.png").stat().st_size > 10_000
+    assert (tmp_path / "s_balance.png").exists()
+
+
+def test_historical_income_groups_follow_the_year(capsys, tmp_path):
+    # China: lower middle income in FY11 (trade year 2010), upper middle from FY12 (2011)
+    flows = tmp_path / "f.csv"
+    flows.write_text(
+        "year,reporter_iso3,partner_iso3,flow,hs_code,value_usd\n"
+        "2010,USA,CHN,export,850760,10\n2011,USA,CHN,export,850760,10\n",
+        encoding="utf-8",
+    )
+    csv = tmp_path / "s.csv"
+    code, rec = run(capsys, ["shares", str(flows), "--by", "income", "--basis", "partner",
+                             "--focal", "USA", "--income-vintage", "historical",
+                             "--income-history", str(OGHIST), "--csv", str(csv)])  # fmt: skip
+    assert code == 0, rec
+    t = pd.read_csv(csv)
+    t = t[(t["flow"] == "export") & (t["value_usd"] > 0)].set_index("year")["group"]
+    assert t.loc[2010] == "Lower middle income"
+    assert t.loc[2011] == "Upper middle income"
+    code, rec = run(capsys, ["shares", str(flows), "--income-vintage", "historical",
+                             "--csv", str(csv)])  # fmt: skip
+    assert code == 2
+    assert "--income-history" in rec["message"]
+
+
+def test_partner_basis_and_sectors_on_the_demo(capsys, tmp_path):
+    plist = tmp_path / "p.csv"
+    plist.write_text("hs_code,sector\n850760,Energy storage\n", encoding="utf-8")
+    csv, md = tmp_path / "p.csv.out", tmp_path / "p.md"
+    code, rec = run(capsys, ["shares", str(TRADE), "--basis", "partner", "--by", "region",
+                             "--years", "2022", "--product-list", str(plist), "--by-sector",
+                             "--csv", str(csv), "--md", str(md)])  # fmt: skip
+    assert code == 0, rec
+    t = pd.read_csv(csv)
+    for flow in ("export", "import"):
+        assert t.loc[t["flow"] == flow, "share_pct"].sum() == pytest.approx(100.0)
+    text = md.read_text(encoding="utf-8")
+    assert "SYNTHETIC" in text
+    assert "Energy storage" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [(["--basis", "moon"], "--basis"), (["--by-sector"], "--by-sector"), ([], "--csv")],
+)
+def test_bad_options_are_usage_errors(capsys, tmp_path, args, option):
+    extra = [] if option == "--csv" else ["--csv", str(tmp_path / "x.csv")]
+    code, rec = run(capsys, ["shares", str(TRADE), *args, *extra])
+    assert code == 2
+    assert option in rec["message"]
