@@ -12,12 +12,15 @@ builder                     product (layers)
 :func:`build_dependence`    ``dependence_<year>`` (seed 000 typology)
 :func:`build_province_capacity`  ``province_capacity_ratio_<year>`` (seed 004 §1)
 :func:`build_prefecture_matching`  ``prefecture_matching_<year>`` (seed 004 §2)
+:func:`build_network`       ``flow_lines_<year>`` + network tables (seed 003)
+:func:`~geotrade.builders.shares.build_shares`  group and sector shares (seed 001)
 ==========================  =====================================================
 """
 
 from __future__ import annotations
 
 from geotrade.builders.dependence import build_dependence
+from geotrade.builders.network import build_network
 from geotrade.builders.recycling import build_prefecture_matching, build_province_capacity
 from geotrade.builders.result import ProductMetadata, ProductResult, write_product
 
@@ -25,6 +28,7 @@ __all__ = [
     "ProductMetadata",
     "ProductResult",
     "build_dependence",
+    "build_network",
     "build_prefecture_matching",
     "build_province_capacity",
     "write_product",

@@ -113,6 +113,8 @@ class ProductResult:
     join_reports: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     tooltip_fields: list[str] = field(default_factory=list)
+    #: In-memory result objects of the statistics (e.g. the SMI and LISA results).
+    statistics: dict[str, Any] = field(default_factory=dict)
 
     def merged(self, other: ProductResult, *, metadata: ProductMetadata) -> ProductResult:
         """Both products' layers in one result (e.g. one GeoPackage of the demo)."""

@@ -39,17 +39,13 @@ def build_mismatch(
     aliases: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``geotrade mismatch`` and return the result record."""
-    import numpy as np
     import pandas as pd
 
     from geotrade.boundaries import china_prefectures, china_provinces
     from geotrade.commands.recycling import SYNTHETIC_NOTE, is_synthetic, md_table, write_text
     from geotrade.errors import InputFormatError
-    from geotrade.io.geopackage import write_gpkg
     from geotrade.io.recycling import read_unit_table
-    from geotrade.join import join_to_geometry
-    from geotrade.mismatch import NBS_REGIONS, NBS_SOURCE, gini, lisa, smi, theil
-    from geotrade.style.canonical import lisa_style
+    from geotrade.mismatch import NBS_REGIONS, NBS_SOURCE
 
     if level not in ("province", "prefecture"):
         msg = f"--level must be 'province' or 'prefecture', got {level!r}"
@@ -81,126 +77,40 @@ def build_mismatch(
         else:
             regions = t["province_adcode"]
             region_source = "province of each prefecture (province → prefecture)"
-        a = t[demand].to_numpy(float)
-        b = t[supply].to_numpy(float)
-        task.advance(message="SMI, Theil, Gini")
-        s = smi(
-            a,
-            b,
-            regions=regions.tolist(),
-            ids=t["adcode"].tolist(),
-            permutations=permutations,
-            bootstrap=permutations,
-            seed=seed,
-        )
-        t["demand_share"] = a / a.sum()
-        t["supply_share"] = b / b.sum()
-        t["share_difference"] = t["demand_share"] - t["supply_share"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t["ratio"] = np.where(b > 0, t["demand_share"] / t["supply_share"], np.nan)
-        t["region"] = regions.to_numpy()
-        pos = a > 0
-        excluded = t.loc[~pos, "adcode"].tolist()
-        th = theil(b[pos] / a[pos], weights=a[pos], groups=regions[pos].tolist())
-        gi = gini(b[pos] / a[pos], weights=a[pos])
-        task.advance(message="joining to boundaries")
+        task.advance(message="SMI, Theil, Gini, Moran / LISA")
+        from geotrade.builders.mismatch import build_mismatch as _build
+
         geoms = (
             china_provinces(reporter=rep)
             if level == "province"
             else china_prefectures(reporter=rep)
         )
-        gdf, jr = join_to_geometry(
-            t.drop(columns=["name"]),
-            geoms,
-            left_on="adcode",
-            right_on="adcode",
-            name_column="name",
-            how="inner",
-        )
-        task.advance(message="Moran / LISA (permutations)")
-        lr = lisa(
-            gdf,
-            "ratio",
-            id_column="adcode",
-            bivariate_with=("demand_share", "supply_share"),
+        product = _build(
+            t,
+            demand=demand,
+            supply=supply,
+            level=level,
+            regions=regions,
+            region_source=region_source,
+            geometries=geoms,
             permutations=permutations,
             seed=seed,
             alpha=alpha,
             correction=correction,
+            synthetic=synthetic,
+            source_files=[str(table)],
+            note=SYNTHETIC_NOTE if synthetic else "",
+            year=year,
         )
-        lt = lr.table.set_index("id")
-        gdf["local_i"] = gdf["adcode"].map(lt["local_i"])
-        gdf["p_sim"] = gdf["adcode"].map(lt["p_sim"])
-        gdf["lisa_cluster"] = gdf["adcode"].map(lt["lisa_cluster"])
-        gdf["bv_cluster"] = gdf["adcode"].map(lt["bv_cluster"])
-        gdf["is_island"] = gdf["adcode"].isin(lr.islands)
-        gdf["synthetic"] = synthetic
-        name = f"mismatch_{level}"
-        counts = gdf["lisa_cluster"].value_counts().to_dict()
-        style = lisa_style()
-        from dataclasses import replace
-
-        style = replace(
-            style,
-            classes=tuple(replace(c, count=int(counts.get(c.value, 0))) for c in style.classes),
-            title_en=f"Local Moran cluster of demand share / supply share ({demand}/{supply})",
-            title_zh=f"需求占比/供给占比的局部莫兰聚类（{demand}/{supply}）",
-        )
+        (name,) = product.layers
+        gdf = product.layers[name]
+        jr = product.join_reports[name]
+        summary = product.metadata.extra["statistics"]
+        s, th, gi, lr = (product.statistics[k] for k in ("smi", "theil", "gini", "lisa"))
         task.advance(message="writing")
-        summary = {
-            "smi": s.index,
-            "smi_ci": list(s.bootstrap_interval),
-            "smi_null_interval": list(s.null_interval),
-            "smi_p_lower": s.p_lower,
-            "smi_p_upper": s.p_upper,
-            "theil": th.total,
-            "theil_between": th.between,
-            "theil_within": th.within,
-            "gini": gi,
-            "moran_i": lr.moran.i,
-            "moran_p": lr.moran.p_sim,
-            "permutations": permutations,
-            "seed": seed,
-            "lisa_alpha": alpha,
-            "lisa_correction": correction,
-            "islands": list(lr.islands),
-            "nan_units": list(lr.nan_units),
-            "theil_excluded_zero_demand": excluded,
-            "regions": region_source,
-        }
-        meta = {
-            "title": f"Spatial mismatch of {demand} (demand) and {supply} (supply), {level}",
-            "synthetic": synthetic,
-            "note": SYNTHETIC_NOTE if synthetic else "",
-            "source_files": [str(table)],
-            "year": year,
-            "statistics": summary,
-            "smi_regions": s.to_dict().get("regions"),
-            "lisa": lr.to_dict(),
-            "join_reports": {name: jr.to_dict()},
-        }
-        write_gpkg(gpkg, {name: gdf}, styles={name: style}, metadata=meta)
-        outputs = {"gpkg": str(gpkg)}
-        if html is not None:
-            from geotrade.maps.webmap import web_map
+        from geotrade.builders import write_product
 
-            web_map(
-                [(name, gdf, style)],
-                html,
-                title=f"Spatial mismatch {demand} / {supply}"
-                + (" (SYNTHETIC)" if synthetic else ""),
-                note=SYNTHETIC_NOTE if synthetic else None,
-                tooltip_fields=[
-                    "name",
-                    demand,
-                    supply,
-                    "demand_share",
-                    "supply_share",
-                    "ratio",
-                    "p_sim",
-                ],
-            )
-            outputs["html"] = str(html)
+        outputs = write_product(product, gpkg=gpkg, html=html)
         task.advance(message="report")
         if report is not None:
             from geotrade.io.textsafe import md_text
@@ -245,7 +155,8 @@ def build_mismatch(
                 "",
                 md_table(cc.rename_axis("cluster").reset_index(name="units")),
                 "",
-                f"Join: {md_text(jr.summary())}",
+                f"Join: {jr['n_matched']} of {jr['n_table_keys']} units matched; without "
+                f"geometry: {md_text(', '.join(jr['unmatched_table']) or 'none')}.",
                 "",
             ]
             write_text(report, "\n".join(lines))

@@ -71,8 +71,6 @@ def network_cmd(
     X_ij = exports reported by i to j, M_ij = X_ji; GL index and dependence class per ordered
     pair with i as the focal economy. Network metrics use the export-weighted digraph.
     """
-    import pandas as pd
-
     from geotrade.commands.trade import (
         SYNTHETIC_NOTE,
         is_synthetic,
@@ -152,52 +150,24 @@ def network_cmd(
                 for r in cmp_.to_dict("records")
             ]
         task.advance(message="flow lines")
-        layer_names: list[str] = []
-        missing: list[tuple[str, str]] = []
+        from geotrade.builders import build_network, write_product
+
+        product = build_network(
+            pairs,
+            summary=summ,
+            nodes=node_tab,
+            top_n=top_n,
+            synthetic=synthetic,
+            source_files=[str(flows_path)],
+            note=SYNTHETIC_NOTE if synthetic else "",
+            notes=notes,
+            options={"hs_codes": codes or "all products in the file", "thresholds": [high, low],
+                     "mirror": mirror, "engine": engine},
+        )  # fmt: skip
+        layer_names = [n for n in product.layers if n.startswith("flow_lines_")]
+        missing = [tuple(m.split("-", 1)) for m in product.metadata.extra["missing_coordinates"]]
         if gpkg is not None:
-            from dataclasses import replace
-
-            from geotrade._version import __version__
-            from geotrade.io.geopackage import write_gpkg
-            from geotrade.maps.flowlines import flow_lines
-            from geotrade.style.canonical import dependence_style
-
-            layers: dict[str, pd.DataFrame] = {}
-            styles = {}
-            for y in sorted({int(v) for v in pairs["year"]}):
-                lines = flow_lines(pairs[pairs["year"] == y], top_n=top_n)
-                missing += lines.attrs["missing_coordinates"]
-                if lines.empty:
-                    continue
-                lines["synthetic"] = synthetic
-                name = f"flow_lines_{y}"
-                layers[name] = lines
-                counts = lines["dependence_class"].value_counts().to_dict()
-                styles[name] = replace(
-                    dependence_style(
-                        counts=counts, focal_name_en="exporter", focal_name_zh="出口国"
-                    ),
-                    title_en=f"Top-{top_n} export flows by dependence class, {y}",
-                    title_zh=f"前{top_n}位出口流向及相互依存类型（{y}年）",
-                )
-                layer_names.append(name)
-            layers["network_summary"] = summ
-            layers["nodes"] = node_tab
-            meta = {
-                "title": "Trade interdependence network" + (" (SYNTHETIC)" if synthetic else ""),
-                "synthetic": synthetic,
-                "note": SYNTHETIC_NOTE if synthetic else "",
-                "source_files": [str(flows_path)],
-                "hs_codes": codes or "all products in the file",
-                "definition": "X_ij = exports reported by i to j; M_ij = X_ji; GL per pair",
-                "thresholds": [high, low],
-                "flow_lines": f"top {top_n} export partners per country; WGS84 geodesics "
-                "between capitals (CEPII/WDI coordinates), split at the antimeridian",
-                "missing_coordinates": sorted(set(missing)),
-                "notes": notes,
-                "geotrade_version": __version__,
-            }
-            outputs["gpkg"] = str(write_gpkg(gpkg, layers, styles=styles, metadata=meta))
+            outputs.update(write_product(product, gpkg=gpkg))
         task.advance(message="done")
     if missing:
         rep.log(
