@@ -38,12 +38,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from geotrade.builders.result import ProductMetadata, ProductResult
 from geotrade.errors import Problem, ValidationError
+
+if TYPE_CHECKING:
+    from geotrade.io.readers.worldbank_income import FiscalYearRule
+    from geotrade.metrics.groups import IncomeVintage
 
 __all__ = ["build_shares", "country_totals_from_imf", "write_charts"]
 
@@ -122,6 +126,8 @@ def build_shares(
     years: Iterable[int] | None = None,
     hs_codes: Iterable[str] | None = None,
     history: pd.DataFrame | None = None,
+    history_rule: FiscalYearRule = "published",
+    income_vintage: IncomeVintage | None = None,
     sectors: pd.DataFrame | None = None,
     synthetic: bool = False,
     source: str = "",
@@ -144,8 +150,12 @@ def build_shares(
         The economy shown on its own (world basis) or whose partners are grouped.
     years, hs_codes
         Filters.
-    history
-        Income groups by year (columns ``iso3, year, group``); without it the FY26
+    history, history_rule, income_vintage
+        Income groups by year: the table of
+        :func:`~geotrade.io.readers.worldbank_income.read_income_history` (the user's
+        OGHIST; ``history_rule`` maps a trade year to a fiscal year) or ``iso3, year,
+        group``; ``income_vintage`` ``"latest"`` (FY26 snapshot) or ``"historical"``
+        (see :func:`geotrade.metrics.groups.group_table`). Without a history the FY26
         snapshot is used and the notes say so.
     sectors
         ``hs_code, sector`` (a product list) for the sector table.
@@ -157,21 +167,30 @@ def build_shares(
     ProductResult
         No layers; ``tables["shares"]`` (and ``tables["sectors"]``).
     """
-    from geotrade.metrics.groups import partner_group_shares, world_group_shares
+    from geotrade.metrics.groups import (
+        partner_group_shares,
+        resolve_income_vintage,
+        world_group_shares,
+    )
 
     focal = focal.strip().upper()
     groups: Any = str(by) if isinstance(by, Path) else by
+    vintage = resolve_income_vintage(income_vintage, history)
+    income: dict[str, Any] = {
+        "history": history,
+        "history_rule": history_rule,
+        "income_vintage": vintage,
+    }
     if basis == "world":
-        shares = world_group_shares(
-            flows, groups=groups, focal=focal, years=years, hs_codes=hs_codes, history=history
-        )
+        shares = world_group_shares(flows, groups=groups, focal=focal, years=years,
+                                    hs_codes=hs_codes, **income)  # fmt: skip
     elif basis == "partner":
         if groups == "income3":
             groups = "income"
         parts = []
         for flow in ("export", "import"):
             p = partner_group_shares(flows, focal=focal, by=groups, flow=flow, years=years,
-                                     hs_codes=hs_codes, history=history)  # fmt: skip
+                                     hs_codes=hs_codes, **income)  # fmt: skip
             parts.append(p)
         # attrs hold DataFrames (excluded rows): concatenate copies without them
         bare = [
@@ -207,7 +226,11 @@ def build_shares(
             "by": groups if isinstance(groups, str) else "user mapping",
             "basis": basis,
             "focal": focal,
-            "income_vintage": "historical" if history is not None else "latest (FY26 snapshot)",
+            "income_vintage": (
+                f"historical (trade year -> fiscal year rule {history_rule!r})"
+                if vintage == "historical"
+                else "latest (FY26 snapshot)"
+            ),
         },
         notes=[*(notes or []), *shares.attrs.get("notes", [])],
     )

@@ -75,8 +75,19 @@ def shares_cmd(
     ] = "latest",
     income_history: Annotated[
         Path | None,
-        typer.Option("--income-history", help="World Bank OGHIST workbook (income by year)."),
+        typer.Option(
+            "--income-history",
+            help="Your World Bank OGHIST.xlsx (income classification by fiscal year).",
+        ),
     ] = None,
+    income_fy_rule: Annotated[
+        str,
+        typer.Option(
+            "--income-fy-rule",
+            help="Trade year Y -> fiscal year: published (FY(Y+1), published July Y; "
+            "default), gni (FY(Y+2), GNI of Y) or ending (FY(Y), ending June Y).",
+        ),
+    ] = "published",
     unknown_codes: UnknownCodesOption = "error",
     csv: Annotated[Path | None, typer.Option("--csv", help="Output CSV of the shares.")] = None,
     md: Annotated[Path | None, typer.Option("--md", help="Output Markdown report.")] = None,
@@ -102,6 +113,15 @@ def shares_cmd(
     if income_vintage == "historical" and income_history is None:
         msg = "--income-vintage historical needs --income-history OGHIST.xlsx"
         raise typer.BadParameter(msg, param_hint="--income-history")
+    if income_vintage == "latest" and income_history is not None:
+        msg = (
+            "--income-history is used only with --income-vintage historical (latest uses "
+            "the FY26 snapshot)"
+        )
+        raise typer.BadParameter(msg, param_hint="--income-vintage")
+    if income_fy_rule not in ("published", "gni", "ending"):
+        msg = f"expected published, gni or ending, got {income_fy_rule!r}"
+        raise typer.BadParameter(msg, param_hint="--income-fy-rule")
     if by_sector and product_list is None:
         msg = "--by-sector needs --product-list (a list with a sector column)"
         raise typer.BadParameter(msg, param_hint="--by-sector")
@@ -129,8 +149,14 @@ def shares_cmd(
             notes.append(f"product list {product_list!r}: {len(pl)} HS codes")
         history = None
         if income_vintage == "historical" and income_history is not None:
-            history = _income_history(income_history, flows["year"])
-            notes.append(f"income groups by year from {income_history.name}")
+            from geotrade.io.readers.worldbank_income import read_income_history
+
+            history = read_income_history(income_history)
+            notes.append(
+                f"income groups by year from {income_history.name} (user-supplied OGHIST, "
+                f"fiscal years FY{min(history.attrs['fiscal_years']) % 100:02d}-"
+                f"FY{max(history.attrs['fiscal_years']) % 100:02d})"
+            )
         want, year_notes = present_years(parse_years(years), flows["year"], path=flows_path)
         notes += year_notes
         for n in year_notes:
@@ -144,6 +170,8 @@ def shares_cmd(
             years=want,
             hs_codes=None if kind == "imf-lct" else codes,
             history=history,
+            history_rule=income_fy_rule,  # type: ignore[arg-type]
+            income_vintage=income_vintage,  # type: ignore[arg-type]
             sectors=sectors,
             synthetic=synthetic,
             source_files=[str(flows_path)],
@@ -179,17 +207,6 @@ def shares_cmd(
     }
     human = f"Wrote {', '.join(outputs.values())}"
     emit_result("shares", record, human)
-
-
-def _income_history(path: Path, years: Any) -> Any:
-    """Income groups by year from a World Bank OGHIST workbook (iso3, year, group)."""
-    try:
-        from geotrade.io.readers.worldbank_income import income_groups_by_year, read_income_history
-    except ImportError as exc:  # pragma: no cover - the reader ships with geotrade
-        msg = "the World Bank income-history reader is not available"
-        raise typer.BadParameter(msg, param_hint="--income-history") from exc
-    hist = read_income_history(path)
-    return income_groups_by_year(hist, sorted({int(y) for y in years}))
 
 
 def register(app: typer.Typer) -> None:

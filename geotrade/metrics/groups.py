@@ -22,10 +22,14 @@ join historical groups by year: either the table of
 :func:`geotrade.io.readers.worldbank_income.read_income_history` (the World Bank's OGHIST
 workbook; a trade year uses the classification in force that year, ``history_rule``,
 default ``"published"``: FY(year + 1), published in July of the year), or a table with
-columns ``iso3, year, group``. Every (economy, year) without a historical entry uses the
-snapshot, and ``attrs["notes"]`` says which years and which economies do. Economies the
-OGHIST lists but left unclassified in a fiscal year (``..``) are ``"unclassified"`` that
-year, not the snapshot. Nothing pretends that the snapshot is historical.
+columns ``iso3, year, group``; ``income_vintage="historical"`` states that intent explicitly
+(it then requires ``history``) and ``income_vintage="latest"`` the snapshot (it then
+refuses a ``history``). The history is **user-supplied** (the OGHIST workbook the user
+downloads from the World Bank); geotrade ships none. Every (economy, year) without a
+historical entry uses the snapshot, and ``attrs["notes"]`` says which years and which
+economies do. Economies the OGHIST lists but left unclassified in a fiscal year (``..``)
+are ``"unclassified"`` that year, not the snapshot. Nothing pretends that the snapshot is
+historical.
 
 World shares (:func:`world_group_shares`), for group :math:`g` and year :math:`t`:
 
@@ -75,9 +79,11 @@ __all__ = [
     "INCOME_GROUPS",
     "UNCLASSIFIED",
     "WB_REGIONS",
+    "IncomeVintage",
     "group_label",
     "group_table",
     "partner_group_shares",
+    "resolve_income_vintage",
     "world_group_shares",
 ]
 
@@ -119,6 +125,10 @@ _ZH = {
 }
 
 Grouping = Literal["income3", "income", "region"]
+#: Which World Bank income classification a trade year gets: ``"latest"`` (the FY26
+#: snapshot of geotrade's country table) or ``"historical"`` (the classification in force
+#: that year, from the user's OGHIST history).
+IncomeVintage = Literal["latest", "historical"]
 FiscalYearRule = Literal["published", "gni", "ending"]
 GroupSpec = str | Mapping[str, str] | os.PathLike[str]
 Basis = Literal["exports", "reported"]
@@ -212,6 +222,40 @@ def _history_table(
     return h, False
 
 
+def resolve_income_vintage(
+    income_vintage: IncomeVintage | None, history: pd.DataFrame | None
+) -> IncomeVintage:
+    """Check the income vintage against the history given; ``None``: historical if given.
+
+    Examples
+    --------
+    >>> resolve_income_vintage(None, None)
+    'latest'
+    >>> resolve_income_vintage("historical", None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    geotrade.errors.InputFormatError: income_vintage='historical' needs history= ...
+    """
+    if income_vintage is None:
+        return "historical" if history is not None else "latest"
+    if income_vintage not in ("latest", "historical"):
+        msg = f"income_vintage must be 'latest' or 'historical', got {income_vintage!r}"
+        raise InputFormatError(msg)
+    if income_vintage == "historical" and history is None:
+        msg = (
+            "income_vintage='historical' needs history= (the table of read_income_history "
+            "from your World Bank OGHIST.xlsx, or iso3, year, group)"
+        )
+        raise InputFormatError(msg)
+    if income_vintage == "latest" and history is not None:
+        msg = (
+            "income_vintage='latest' uses the FY26 snapshot and would ignore the history "
+            "given; pass income_vintage='historical' to use it, or drop history="
+        )
+        raise InputFormatError(msg)
+    return income_vintage
+
+
 def group_table(
     economies: Iterable[str],
     years: Iterable[int],
@@ -220,6 +264,7 @@ def group_table(
     focal: str | None = None,
     history: pd.DataFrame | None = None,
     history_rule: FiscalYearRule = "published",
+    income_vintage: IncomeVintage | None = None,
 ) -> pd.DataFrame:
     """Assign economies to groups for each year.
 
@@ -244,6 +289,9 @@ def group_table(
         For an OGHIST table: which fiscal year a trade year uses
         (:func:`~geotrade.io.readers.worldbank_income.fiscal_year_for`; default
         ``"published"``, FY(year + 1)).
+    income_vintage
+        ``"latest"`` (the FY26 snapshot; no ``history``) or ``"historical"`` (requires
+        ``history``); default ``None``: historical when a history is given, else latest.
 
     Returns
     -------
@@ -258,6 +306,7 @@ def group_table(
     >>> g["group"].tolist()  # doctest: +NORMALIZE_WHITESPACE
     ['CHN', 'Emerging market and developing economies', 'High income', 'High income']
     """
+    vintage = resolve_income_vintage(income_vintage, history)
     econ = sorted({str(e).strip().upper() for e in economies})
     yrs = sorted({int(y) for y in years})
     base = pd.DataFrame([(e, y) for y in yrs for e in econ], columns=["iso3", "year"]).astype(
@@ -277,7 +326,7 @@ def group_table(
             snap = _snapshot("wb_income_group")
             base["group"] = base["iso3"].map(snap)
             base["source"] = "snapshot FY26"
-            if history is not None:
+            if vintage == "historical" and history is not None:
                 h, from_wb = _history_table(history, yrs, rule=history_rule)
                 m = base.merge(h[["iso3", "year", "group"]], on=["iso3", "year"], how="left")
                 has = m["group_y"].notna() & (m["group_y"].astype(str) != "")
@@ -310,7 +359,8 @@ def group_table(
                     "World Bank income groups for "
                     f"{', '.join(map(str, snap_years))} use the FY26 snapshot (classification "
                     "of 2025-07-01, 2024 GNI per capita), not the classification of those "
-                    "years; pass history= (iso3, year, group) for historical groups"
+                    "years; pass history= with income_vintage='historical' (CLI: "
+                    "--income-vintage historical --income-history OGHIST.xlsx)"
                 )
             if groups == "income3":
                 hi = base["group"] == HIGH_INCOME
@@ -346,6 +396,7 @@ def group_table(
             + (" ..." if len(unclassified) > 30 else "")
         )
     base.attrs["notes"] = notes
+    base.attrs["income_vintage"] = vintage
     base.attrs["unclassified"] = unclassified
     return base
 
@@ -369,6 +420,7 @@ def world_group_shares(
     basis: Basis = "exports",
     history: pd.DataFrame | None = None,
     history_rule: FiscalYearRule = "published",
+    income_vintage: IncomeVintage | None = None,
 ) -> pd.DataFrame:
     """World export/import shares and trade balances by country group (seed 001, Figs 1-2).
 
@@ -377,7 +429,7 @@ def world_group_shares(
     flows
         Canonical flow table with many reporters (e.g. BACI). Aggregate partners/reporters,
         ``is_aggregate`` rows, self-trade and re-exports are excluded (``attrs["excluded"]``).
-    groups, focal, history, history_rule
+    groups, focal, history, history_rule, income_vintage
         See :func:`group_table`.
     years, hs_codes
         Optional filters.
@@ -421,7 +473,13 @@ def world_group_shares(
     econ = (set(kept["reporter_iso3"]) | set(kept["partner_iso3"])) - {"WLD"}
     yrs = sorted(set(kept["year"]))
     gt = group_table(
-        econ, yrs, groups=groups, focal=focal, history=history, history_rule=history_rule
+        econ,
+        yrs,
+        groups=groups,
+        focal=focal,
+        history=history,
+        history_rule=history_rule,
+        income_vintage=income_vintage,
     )
     gmap = gt.set_index(["iso3", "year"])["group"]
     ex_rows = kept[kept["flow"] == "export"]
@@ -473,6 +531,7 @@ def world_group_shares(
     )
     out.attrs["excluded"] = excluded
     out.attrs["basis"] = basis
+    out.attrs["income_vintage"] = gt.attrs["income_vintage"]
     return out
 
 
@@ -506,6 +565,7 @@ def partner_group_shares(
     hs_codes: Iterable[str] | None = None,
     history: pd.DataFrame | None = None,
     history_rule: FiscalYearRule = "published",
+    income_vintage: IncomeVintage | None = None,
 ) -> pd.DataFrame:
     """Share a focal economy's exports (or imports) by partner group (seed 001 Table 2).
 
@@ -521,7 +581,7 @@ def partner_group_shares(
         user grouping (mapping or CSV path, see :func:`group_table`).
     flow
         ``"export"`` (the seed's table) or ``"import"``.
-    years, hs_codes, history, history_rule
+    years, hs_codes, history, history_rule, income_vintage
         Filters and historical income groups (see :func:`group_table`).
 
     Returns
@@ -555,6 +615,7 @@ def partner_group_shares(
         focal=None,
         history=history,
         history_rule=history_rule,
+        income_vintage=income_vintage,
     )
     gmap = gt.set_index(["iso3", "year"])["group"]
     key = pd.MultiIndex.from_arrays([kept["partner_iso3"], kept["year"]])
@@ -578,6 +639,7 @@ def partner_group_shares(
     v["share_pct"] = np.where(tot > 0, 100.0 * v["value_usd"] / tot.where(tot > 0, 1.0), np.nan)
     v = v[["year", "group", "value_usd", "share_pct", "n_partners"]]
     v.attrs["notes"] = gt.attrs["notes"]
+    v.attrs["income_vintage"] = gt.attrs["income_vintage"]
     v.attrs["excluded"] = excluded[
         excluded["reason"] != "reporter is not the focal economy"
     ].reset_index(drop=True)

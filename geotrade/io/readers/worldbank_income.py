@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -192,6 +193,25 @@ def _code(raw: str) -> str:
     return raw
 
 
+def _check_fy_sequence(
+    p: Path, header: tuple[object, ...], header_i: int, fy_cols: dict[int, int]
+) -> None:
+    """FY columns must be adjacent and consecutive: a gap would silently lose years."""
+    cols = sorted(fy_cols)
+    for a, b in itertools.pairwise(cols):
+        if b != a + 1 or fy_cols[b] != fy_cols[a] + 1:
+            prev = _text(header[a])
+            got = _text(header[a + 1]) if a + 1 < len(header) else ""
+            msg = (
+                f"the fiscal-year header is not consecutive after {prev}: expected "
+                f"FY{(fy_cols[a] + 1) % 100:02d}, got {got!r} (a formula without a saved "
+                "value? re-save the workbook in Excel)"
+            )
+            raise InputFormatError(
+                msg, path=p, row=header_i + 1, column=f"{got or '(empty)'} ({_col_letter(a + 1)})"
+            )
+
+
 def read_income_history(path: str | os.PathLike[str]) -> pd.DataFrame:
     r"""Read the World Bank income classification history (OGHIST) as a long table.
 
@@ -254,6 +274,7 @@ def read_income_history(path: str | os.PathLike[str]) -> pd.DataFrame:
             f"the World Bank OGHIST workbook (sheet {_HISTORY_SHEET!r})"
         )
         raise InputFormatError(msg, path=p)
+    _check_fy_sequence(p, rows[header_i], header_i, fy_cols)
     first_fy = min(fy_cols)
     code_j, name_j = (0, 1) if first_fy >= 2 else (None, None)
     if code_j is None:
