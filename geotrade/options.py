@@ -45,6 +45,7 @@ __all__ = [
     "MIRROR_HELP",
     "YEAR_MAX",
     "YEAR_MIN",
+    "EngineOption",
     "FocalOption",
     "HsOption",
     "KOption",
@@ -296,6 +297,8 @@ ProductListOption = Annotated[
         "HS codes (column hs_code, optional sector).",
     ),
 ]
+
+
 def _unknown_cb(value: str) -> str:
     v = value.strip().lower()
     if v not in ("error", "keep"):
@@ -312,6 +315,26 @@ UnknownCodesOption = Annotated[
         help="Area codes in no code table: error (default: listed with their rows) or keep "
         "(analysed as economies without geometry, listed in the join report).",
         callback=_unknown_cb,
+    ),
+]
+
+
+def _engine_cb(value: str) -> str:
+    v = value.strip().lower()
+    if v not in ("pandas", "duckdb"):
+        msg = f"expected pandas or duckdb, got {value!r}"
+        raise _bad(option="--engine", message=msg)
+    return v
+
+
+#: ``--engine`` (the same meaning on every trade command that has it).
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="pandas (reads the whole file, every check) or duckdb (streams canonical or "
+        "BACI parquet/CSV year by year in bounded memory: for BACI-size panels).",
+        callback=_engine_cb,
     ),
 ]
 #: ``--k`` (number of classes).

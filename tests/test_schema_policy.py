@@ -217,3 +217,17 @@ def test_what_convert_keeps_every_command_analyses(capsys, tmp_path):
                  ["network", str(src), "--edges", str(tmp_path / "e.csv")]):  # fmt: skip
         assert run(capsys, args)[0] == 5
         assert run(capsys, [*args, "--unknown-codes", "keep"])[0] == 0
+
+
+def test_interdependence_engines_agree_on_baci(capsys, tmp_path, baci_file):
+    out = {}
+    for engine in ("pandas", "duckdb"):
+        csv = tmp_path / f"{engine}.csv"
+        code, rec = run(capsys, ["interdependence", str(baci_file), "--focal", "CHN",
+                                 "--csv", str(csv), "--engine", engine])  # fmt: skip
+        assert code == 0, rec
+        assert rec["mirror"] == "prefer-reporter"
+        cols = ["year", "partner_iso3", "exports", "imports", "gl", "dependence_class"]
+        out[engine] = pd.read_csv(csv, keep_default_na=False)[cols]
+        out[engine] = out[engine].sort_values(["year", "partner_iso3"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(out["pandas"], out["duckdb"], check_dtype=False)

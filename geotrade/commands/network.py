@@ -16,6 +16,7 @@ import typer
 
 from geotrade.commands._common import emit_result, reporter
 from geotrade.options import (
+    EngineOption,
     HsOption,
     MirrorOption,
     ProductListOption,
@@ -56,14 +57,7 @@ def network_cmd(
     group_b: Annotated[
         str | None, typer.Option("--group-b", help="...with another (e.g. your MSP list).")
     ] = None,
-    engine: Annotated[
-        str,
-        typer.Option(
-            "--engine",
-            help="pandas (reads the whole file) or duckdb (streams canonical or BACI "
-            "parquet/CSV year by year in bounded memory: for BACI-size panels).",
-        ),
-    ] = "pandas",
+    engine: EngineOption = "pandas",
     mirror: MirrorOption = "auto",
 ) -> None:
     """Interdependence network of every country pair (seed 003).
