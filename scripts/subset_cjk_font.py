@@ -14,6 +14,7 @@ The subset is renamed "Noto Sans SC geotrade" (the OFL forbids only the Reserved
 Usage (fontTools >= 4.40; ``pip install -e .[fontbuild]``)::
 
     python scripts/subset_cjk_font.py [--source PATH/NotoSansCJK-Regular.ttc]
+                                      [--source-bold PATH/NotoSansCJK-Bold.ttc]
     python scripts/subset_cjk_font.py --check   # exit 1 if a character in geotrade/ is missing
 
 Run it again whenever new Chinese text is added to the package; ``tests/test_fonts_bundled.py``
@@ -28,8 +29,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "geotrade"
-OUT = PKG / "maps" / "_fonts" / "NotoSansSC-geotrade-subset.otf"
+FONT_DIR = PKG / "maps" / "_fonts"
+OUT = FONT_DIR / "NotoSansSC-geotrade-subset.otf"
+OUT_BOLD = FONT_DIR / "NotoSansSC-geotrade-subset-Bold.otf"
 DEFAULT_SOURCE = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+DEFAULT_SOURCE_BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 FAMILY = "Noto Sans SC geotrade"
 TEXT_SUFFIXES = {".py", ".csv", ".json", ".txt", ".md", ".qml", ".tsv"}
 
@@ -83,7 +87,7 @@ def _sc_index(source: str) -> int:
     raise SystemExit(f"{source}: no 'Noto Sans CJK SC' face")
 
 
-def build(source: str, out: Path = OUT) -> None:
+def build(source: str, out: Path = OUT, *, style: str = "Regular") -> None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -101,21 +105,22 @@ def build(source: str, out: Path = OUT) -> None:
     text = wanted_text()
     subsetter.populate(text=text)
     subsetter.subset(font)
+    ps_name = "NotoSansSC-geotrade-subset" + ("" if style == "Regular" else f"-{style}")
     name = font["name"]
     for rec in list(name.names):
         if rec.nameID in (1, 3, 4, 6, 16, 17, 18, 21, 22):
             name.removeNames(nameID=rec.nameID)
     for pid, eid, lid in ((3, 1, 0x409), (1, 0, 0)):
         name.setName(FAMILY, 1, pid, eid, lid)
-        name.setName("Regular", 2, pid, eid, lid)
-        name.setName(f"{FAMILY} Regular; subset of {src_version}", 3, pid, eid, lid)
-        name.setName(FAMILY, 4, pid, eid, lid)
-        name.setName("NotoSansSC-geotrade-subset", 6, pid, eid, lid)
+        name.setName(style, 2, pid, eid, lid)
+        name.setName(f"{FAMILY} {style}; subset of {src_version}", 3, pid, eid, lid)
+        name.setName(FAMILY if style == "Regular" else f"{FAMILY} {style}", 4, pid, eid, lid)
+        name.setName(ps_name, 6, pid, eid, lid)
     if "CFF " in font:
         cff = font["CFF "].cff
-        cff.fontNames = ["NotoSansSC-geotrade-subset"]
+        cff.fontNames = [ps_name]
         top = cff.topDictIndex[0]
-        top.FullName = FAMILY
+        top.FullName = FAMILY if style == "Regular" else f"{FAMILY} {style}"
         top.FamilyName = FAMILY
     out.parent.mkdir(parents=True, exist_ok=True)
     font.save(str(out))
@@ -127,16 +132,19 @@ def build(source: str, out: Path = OUT) -> None:
     )
 
 
-def check(out: Path = OUT) -> int:
+def check(outs: tuple[Path, ...] = (OUT, OUT_BOLD)) -> int:
     from fontTools.ttLib import TTFont
 
-    cmap = TTFont(str(out))["cmap"].getBestCmap()
-    missing = sorted(ch for ch in package_cjk_chars() if ord(ch) not in cmap)
-    if missing:
-        print(f"{len(missing)} characters missing from {out.name}: {''.join(missing)}")
-        return 1
-    print(f"{out.name} covers all CJK characters of geotrade/")
-    return 0
+    status = 0
+    for out in outs:
+        cmap = TTFont(str(out))["cmap"].getBestCmap()
+        missing = sorted(ch for ch in package_cjk_chars() if ord(ch) not in cmap)
+        if missing:
+            print(f"{len(missing)} characters missing from {out.name}: {''.join(missing)}")
+            status = 1
+        else:
+            print(f"{out.name} covers all CJK characters of geotrade/")
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,11 +154,17 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_SOURCE,
         help="NotoSansCJK-Regular.ttc or NotoSansCJKsc-Regular.otf",
     )
+    parser.add_argument(
+        "--source-bold",
+        default=DEFAULT_SOURCE_BOLD,
+        help="NotoSansCJK-Bold.ttc or NotoSansCJKsc-Bold.otf",
+    )
     parser.add_argument("--check", action="store_true", help="only check coverage")
     args = parser.parse_args(argv)
     if args.check:
         return check()
     build(args.source)
+    build(args.source_bold, OUT_BOLD, style="Bold")
     return check()
 
 

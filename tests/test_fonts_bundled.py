@@ -34,9 +34,10 @@ def test_bundled_font_covers_every_cjk_character_of_the_package():
 
     chars = _subset_script().package_cjk_chars(ROOT / "geotrade")
     assert {"自", "治", "区", "依", "存", "焦"} <= chars  # admin names, class labels
-    cmap = TTFont(fonts.BUNDLED_FONT)["cmap"].getBestCmap()
-    missing = sorted(c for c in chars if ord(c) not in cmap)
-    assert missing == [], f"rebuild with scripts/subset_cjk_font.py: {''.join(missing)}"
+    for path in (fonts.BUNDLED_FONT, fonts.BUNDLED_FONT_BOLD):
+        cmap = TTFont(path)["cmap"].getBestCmap()
+        missing = sorted(c for c in chars if ord(c) not in cmap)
+        assert missing == [], f"rebuild with scripts/subset_cjk_font.py: {''.join(missing)}"
 
 
 def test_bundled_font_has_licence_and_provenance():
@@ -98,7 +99,9 @@ def test_without_bundled_font_chinese_would_be_tofu(no_system_fonts, tmp_path):
     assert _glyph_warnings(caught)
 
 
-def test_demo_like_map_and_chart_render_chinese_without_system_fonts(no_system_fonts, tmp_path):
+def test_demo_like_map_and_chart_render_chinese_without_system_fonts(
+    no_system_fonts, tmp_path, caplog
+):
     from geotrade.demo import SYNTHETIC_NOTE
     from geotrade.maps.charts import shares_chart
     from geotrade.maps.static import static_map
@@ -115,6 +118,7 @@ def test_demo_like_map_and_chart_render_chinese_without_system_fonts(no_system_f
     gdf = gpd.GeoDataFrame({style.field: values}, geometry=geoms, crs=4326)
     # every admin name of the package in one subtitle (a demo map draws a few of them)
     subtitle = "中国锂离子电池贸易相互依存类型（2022年）· " + "".join(names)
+    caplog.set_level("INFO", logger="matplotlib.font_manager")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         out = static_map(gdf, style, tmp_path / "m.png", title="T", subtitle=subtitle,
@@ -125,4 +129,6 @@ def test_demo_like_map_and_chart_render_chinese_without_system_fonts(no_system_f
         out += shares_chart(groups, tmp_path / "s.png", note=SYNTHETIC_NOTE)
     assert all(p.stat().st_size > 0 for p in out)
     assert _glyph_warnings(caught) == []
+    # bold titles find the bundled bold face (no "Failed to find font weight bold" fallback)
+    assert not [r for r in caplog.records if "Failed to find font" in r.getMessage()]
     assert not [w for w in caught if issubclass(w.category, fonts.CJKFontWarning)]

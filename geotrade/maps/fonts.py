@@ -8,8 +8,8 @@ the glyphs. :func:`cjk_font` returns the family name of such a font, or ``None``
 
 Bundled font
 ------------
-geotrade ships ``geotrade/maps/_fonts/NotoSansSC-geotrade-subset.otf`` (family
-:data:`BUNDLED_FAMILY`), a subset of Noto Sans CJK SC 2.004 (SIL Open Font License 1.1, see
+geotrade ships ``geotrade/maps/_fonts/NotoSansSC-geotrade-subset.otf`` and its bold face
+(family :data:`BUNDLED_FAMILY`), subsets of Noto Sans CJK SC 2.004 (SIL Open Font License 1.1, see
 ``_fonts/OFL.txt`` and ``_fonts/README.md``) holding every CJK character that occurs in the
 package -- admin names, country names, class labels, notes -- so maps render Chinese on a
 machine without any system CJK font. It is registered with matplotlib on first use and
@@ -45,6 +45,7 @@ import warnings
 __all__ = [
     "BUNDLED_FAMILY",
     "BUNDLED_FONT",
+    "BUNDLED_FONT_BOLD",
     "CJK_FAMILIES",
     "PROBE_TEXT",
     "CJKFontWarning",
@@ -59,8 +60,9 @@ logger = logging.getLogger(__name__)
 #: Family name of the bundled Noto Sans SC subset.
 BUNDLED_FAMILY = "Noto Sans SC geotrade"
 
-#: Path of the bundled font file (package data, shipped in the wheel).
+#: Paths of the bundled font files, regular and bold (package data, shipped in the wheel).
 BUNDLED_FONT = os.path.join(os.path.dirname(__file__), "_fonts", "NotoSansSC-geotrade-subset.otf")
+BUNDLED_FONT_BOLD = BUNDLED_FONT.replace("-subset.otf", "-subset-Bold.otf")
 
 #: Preferred system CJK families, best first (Simplified Chinese faces before others).
 CJK_FAMILIES: tuple[str, ...] = (
@@ -149,7 +151,7 @@ def _find(families: tuple[str, ...]) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def bundled_font() -> str | None:
-    """Register the bundled Noto Sans SC subset with matplotlib and return its family name.
+    """Register the bundled Noto Sans SC subset (regular, bold) with matplotlib; return its family.
 
     Returns
     -------
@@ -168,8 +170,9 @@ def bundled_font() -> str | None:
         logger.warning("bundled CJK font %s is missing or incomplete", BUNDLED_FONT)
         return None
     known = {os.path.realpath(f.fname) for f in font_manager.fontManager.ttflist}
-    if os.path.realpath(BUNDLED_FONT) not in known:
-        font_manager.fontManager.addfont(BUNDLED_FONT)
+    for path in (BUNDLED_FONT, BUNDLED_FONT_BOLD):
+        if os.path.isfile(path) and os.path.realpath(path) not in known:
+            font_manager.fontManager.addfont(path)
     return BUNDLED_FAMILY
 
 
