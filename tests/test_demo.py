@@ -25,7 +25,7 @@ EXPECTED_LAYERS = {
 def demo_run(tmp_path_factory, china_cache_dir):
     out = tmp_path_factory.mktemp("demo")
     proc = subprocess.run(
-        [sys.executable, "-m", "geotrade.cli", "--json", "demo", "--out", str(out)],
+        [sys.executable, "-m", "geotrade.cli", "--json", "demo", "--profile", "--out", str(out)],
         capture_output=True,
         text=True,
         env={**__import__("os").environ, "GEOTRADE_CACHE_DIR": str(china_cache_dir)},
@@ -48,6 +48,21 @@ def test_demo_exits_zero_with_json_lines(demo_run):
     for name, f in result["outputs"].items():
         assert Path(f).is_file(), f
         assert Path(f).name == name
+
+
+def test_demo_profile_times_every_stage_without_font_warnings(demo_run):
+    _, proc, records = demo_run
+    prof = records[-1]["profile"]
+    assert prof["startup_seconds"] > 0
+    stages = [(s["step"], s["stage"]) for s in prof["stages"]]
+    assert stages[0] == ("demo", "reading synthetic demo data")
+    assert ("demo", "web maps") in stages
+    assert ("demo", "static maps") in stages
+    assert all(s["seconds"] >= 0 for s in prof["stages"])
+    demo_total = sum(s["seconds"] for s in prof["stages"] if s["step"] == "demo")
+    assert demo_total == pytest.approx(prof["seconds"], abs=0.5)
+    assert "Glyph" not in proc.stderr
+    assert "findfont" not in proc.stderr
 
 
 def test_demo_layers_listed_by_ogr(demo_run):
