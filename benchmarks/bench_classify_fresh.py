@@ -122,7 +122,8 @@ def warm(kind: str, path: Path) -> float:
 
 def run(sizes: tuple[int, ...] = SIZES, rounds: int = 7) -> list[str]:
     """Run B1b; return the markdown section."""
-    import ckwrap
+    from importlib.metadata import version
+
     import numba
 
     rng = np.random.default_rng(12345)
@@ -179,7 +180,7 @@ def run(sizes: tuple[int, ...] = SIZES, rounds: int = 7) -> list[str]:
     lines += [
         "## B1b exact natural breaks in a fresh process (k = 5, lognormal(0, 1))",
         "",
-        f"numba {numba.__version__}, ckwrap {ckwrap.__version__ if hasattr(ckwrap, '__version__') else '?'}; "  # noqa: E501
+        f"numba {numba.__version__}, ckwrap {version('ckwrap')}; "
         f"{rounds} interleaved rounds per size (numpy fallback at 10⁶: 3). Load average "
         f"before {load0[0]:.2f}, after {load1[0]:.2f} (1 min) on "
         f"{os.cpu_count()} cores.",

@@ -116,9 +116,11 @@ def prewarm(*, wait: bool = False) -> None:
 
     In a fresh process the first numba call costs about 0.5-0.7 s (importing numba and
     loading the cached machine code) before any work is done. A program that knows it will
-    classify large arrays calls ``prewarm()`` first and reads its input meanwhile; the command
-    line does so before it reads the input file. :func:`fisher_jenks_classes` calls it too
-    (for large inputs, before sorting) and waits for it only when it needs the kernel.
+    classify large arrays (k x distinct values >= :data:`AUTO_NUMPY_BELOW_COLD`) may call
+    ``prewarm()`` first and read its input meanwhile. Do not call it for small inputs: the
+    load is then wasted, and the process cannot exit before it finishes (about 1 s on a
+    2-core machine, ``benchmarks/RESULTS_classify.md``). :func:`fisher_jenks_classes` calls it
+    for large inputs before sorting and waits for it only when it needs the kernel.
 
     Parameters
     ----------

@@ -61,10 +61,6 @@ def classify(
     from geotrade.options import check_k
 
     k = check_k(k)
-    if scheme == "fisher_jenks":
-        from geotrade._fisher_jenks import prewarm
-
-        prewarm()  # load the numba kernel on another core while the layer is read
     from geotrade.classify_layer import classify_layer
 
     rep = reporter()
