@@ -132,6 +132,7 @@ def run() -> list[str]:
                 cells.append("" if v is None else f"{v:.2f}")
             name = stage if step in ("", "demo") else f"&nbsp;&nbsp;{step}: {stage}"
             lines_md.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines_md.append("")
     china = [b - a for s_, a, b in cold[4] if "china" in s_.lower()]
     if cold[1] > TARGET_S and china:
         warm = results[1][1]
