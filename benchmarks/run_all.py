@@ -1,6 +1,8 @@
 """Run the benchmark suite B1–B4 and write ``benchmarks/RESULTS.md`` (``make bench``).
 
 * B1 exact natural breaks (``bench_classify.py``)
+* B1b the same in fresh processes and warm, vs ckwrap (``bench_classify_fresh.py``; also
+  replaces its section of ``benchmarks/RESULTS_classify.md``)
 * B2 one BACI-size year → all-pairs GL + typology (``bench_b2_pairs.py``)
 * B3 multi-year panel streamed (``bench_b3_panel.py``)
 * B4 ``geotrade demo`` cold wall time (``bench_b4_demo.py``)
@@ -30,7 +32,7 @@ from bench_common import machine_info  # noqa: E402
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", default="B1,B2,B3,B4", help="comma-separated subset")
+    ap.add_argument("--only", default="B1,B1B,B2,B3,B4", help="comma-separated subset")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--b3-years", default="2013-2022")
     ap.add_argument("--repeat", type=int, default=3, help="B2 runs per method")
@@ -53,6 +55,12 @@ def main(argv: list[str] | None = None) -> None:
         import bench_classify
 
         sections.append(bench_classify.run())
+    if "B1B" in only:
+        import bench_classify_fresh
+
+        fresh_section = bench_classify_fresh.run()
+        bench_classify_fresh.update_results(fresh_section)
+        sections.append(fresh_section)
     if "B2" in only:
         import bench_b2_pairs
 

@@ -36,22 +36,31 @@ Examples
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Backend", "fisher_jenks_classes", "numba_available"]
+__all__ = ["Backend", "fisher_jenks_classes", "numba_available", "prewarm"]
 
 Backend = Literal["auto", "numba", "numpy"]
 
-#: Below this many distinct values times classes the numpy path is used by ``"auto"``:
-#: it is fast enough there and avoids importing/compiling numba (about 1 s cold).
+#: Below this many distinct values times classes the numpy path is used by ``"auto"`` once
+#: the numba kernel is loaded in this process: numpy is as fast there.
 AUTO_NUMPY_BELOW = 500_000
+
+#: The same threshold while the kernel is not loaded yet (a fresh process): importing numba
+#: and loading the cached kernel costs about 0.5-0.7 s, which the numpy path beats up to
+#: about 1.5 million distinct values times classes (n = 300,000 at k = 5).
+AUTO_NUMPY_BELOW_COLD = 1_500_000
 
 _KERNEL: Callable[..., None] | None = None
 _NUMBA_CHECKED = False
+_LOCK = threading.Lock()
+_WARMER: threading.Thread | None = None
+_WARM_DONE = threading.Event()
 
 
 def numba_available() -> bool:
@@ -74,17 +83,72 @@ def numba_available() -> bool:
 
 def _get_kernel() -> Callable[..., None] | None:
     global _KERNEL, _NUMBA_CHECKED
-    if _NUMBA_CHECKED:
+    with _LOCK:
+        if _NUMBA_CHECKED:
+            return _KERNEL
+        if os.environ.get("GEOTRADE_DISABLE_NUMBA", "").strip() not in ("", "0"):
+            _NUMBA_CHECKED = True
+            return None
+        try:
+            from numba import njit
+        except ImportError:  # pragma: no cover - depends on the environment
+            _NUMBA_CHECKED = True
+            return None
+        _KERNEL = njit(cache=True, nogil=True)(_dp_loops)
+        _NUMBA_CHECKED = True
         return _KERNEL
-    _NUMBA_CHECKED = True
-    if os.environ.get("GEOTRADE_DISABLE_NUMBA", "").strip() not in ("", "0"):
-        return None
-    try:
-        from numba import njit
-    except ImportError:  # pragma: no cover - depends on the environment
-        return None
-    _KERNEL = njit(cache=True, nogil=True)(_dp_loops)
-    return _KERNEL
+
+
+def _warm() -> None:
+    """Import numba and load (or compile) the kernel for the types the caller passes."""
+    kernel = _get_kernel()
+    if kernel is None:
+        return
+    m = 4
+    w = np.arange(m + 1, dtype=np.float64)
+    s = np.zeros(m + 1)
+    kernel(w, s, s.copy(), 2, np.zeros((2, m), dtype=np.int32))  # the types of every real call
+    _WARM_DONE.set()
+
+
+def prewarm(*, wait: bool = False) -> None:
+    """Start loading the numba kernel in a background thread (once per process).
+
+    In a fresh process the first numba call costs about 0.5-0.7 s (importing numba and
+    loading the cached machine code) before any work is done. A program that knows it will
+    classify large arrays (k x distinct values >= :data:`AUTO_NUMPY_BELOW_COLD`) may call
+    ``prewarm()`` first and read its input meanwhile. Do not call it for small inputs: the
+    load is then wasted, and the process cannot exit before it finishes (about 1 s on a
+    2-core machine, ``benchmarks/RESULTS_classify.md``). :func:`fisher_jenks_classes` calls it
+    for large inputs before sorting and waits for it only when it needs the kernel.
+
+    Parameters
+    ----------
+    wait : bool, default False
+        Block until the kernel is ready.
+
+    Examples
+    --------
+    >>> prewarm(wait=True)
+    >>> isinstance(numba_available(), bool)
+    True
+    """
+    global _WARMER
+    with _LOCK:
+        if _WARMER is None:
+            if _NUMBA_CHECKED and _KERNEL is None:
+                return
+            _WARMER = threading.Thread(target=_warm, name="geotrade-numba-warm", daemon=True)
+            _WARMER.start()
+        warmer = _WARMER
+    if wait:
+        warmer.join()
+
+
+def _wait_warm() -> None:
+    warmer = _WARMER
+    if warmer is not None and warmer is not threading.current_thread():
+        warmer.join()
 
 
 def _dp_loops(w: NDArray, s: NDArray, ss: NDArray, k: int, back: NDArray) -> None:
@@ -238,8 +302,10 @@ def fisher_jenks_classes(
     weights
         Optional strictly positive weights, same shape as ``x``.
     backend
-        ``"numba"``, ``"numpy"`` or ``"auto"`` (numpy for small problems, numba when
-        available otherwise).
+        ``"numba"``, ``"numpy"`` or ``"auto"``: numpy for small problems (classes times
+        distinct values below :data:`AUTO_NUMPY_BELOW`, or below
+        :data:`AUTO_NUMPY_BELOW_COLD` while numba is not loaded in this process yet), numba
+        when available otherwise. All give the same minimal SSE.
 
     Returns
     -------
@@ -256,6 +322,8 @@ def fisher_jenks_classes(
     >>> u[starts].tolist()
     [1.0, 10.0]
     """
+    if backend == "numba" or (backend == "auto" and k > 1 and k * x.size >= AUTO_NUMPY_BELOW_COLD):
+        prewarm()  # load numba on another core while this thread sorts and sums
     if weights is None:
         xs = np.sort(x, kind="quicksort")
         ws = None
@@ -290,7 +358,9 @@ def fisher_jenks_classes(
     np.cumsum(wd * d, out=pss[1:])
     back = np.empty((k, m), dtype=np.int32 if m < 2**31 - 1 else np.int64)
     kernel = None
-    if backend == "numba" or (backend == "auto" and k * m >= AUTO_NUMPY_BELOW):
+    threshold = AUTO_NUMPY_BELOW if _WARM_DONE.is_set() else AUTO_NUMPY_BELOW_COLD
+    if backend == "numba" or (backend == "auto" and k * m >= threshold):
+        _wait_warm()
         kernel = _get_kernel()
         if kernel is None and backend == "numba":
             msg = "the numba backend was requested but numba is not importable (or disabled)"
@@ -299,6 +369,7 @@ def fisher_jenks_classes(
         _dp_numpy(pw, ps, pss, k, back)
     else:
         kernel(pw, ps, pss, k, back)
+        _WARM_DONE.set()
     starts = np.empty(k, dtype=np.int64)
     i = m - 1
     for q in range(k - 1, -1, -1):

@@ -640,13 +640,15 @@ def _build_china(rep: Reporter) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     geoms = _parse_multipolygons(raws)
     del raws
     n_vertices = int(shapely.get_num_coordinates(geoms).sum())
-    rep.progress(_STEP, 1, total, f"parsed {len(geoms)} units, {n_vertices:,} vertices")
+    rep.progress(
+        _STEP, 1, total, f"simplifying {n_vertices:,} vertices of {len(geoms)} units as a coverage"
+    )
 
     # Simplify as a coverage in GCJ-02 space: shared borders are simplified once.
     simple = shapely.coverage_simplify(geoms, CHINA_TOLERANCE)
     del geoms
     n_simple = int(shapely.get_num_coordinates(simple).sum())
-    rep.progress(_STEP, 2, total, f"simplified to {n_simple:,} vertices")
+    rep.progress(_STEP, 2, total, f"dissolving provinces ({n_simple:,} vertices left)")
 
     pref = pd.DataFrame(rows, columns=["adcode", "name", "province", "_path"]).drop(columns="_path")
     missing = sorted(set(pref["province"]) - set(province_codes))
@@ -669,14 +671,14 @@ def _build_china(rep: Reporter) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     prov_geoms = np.array(
         [shapely.coverage_union_all(simple[groups[c]]) for c in codes], dtype=object
     )
-    rep.progress(_STEP, 3, total, f"dissolved {len(codes)} provinces")
+    rep.progress(_STEP, 3, total, f"converting {len(codes)} provinces and units to WGS84")
 
     def convert(arr: np.ndarray) -> np.ndarray:
         return _to_multipolygons(shapely.transform(arr, gcj02_to_wgs84))
 
     pref_geoms = convert(simple)
     prov_geoms = convert(prov_geoms)
-    rep.progress(_STEP, 4, total, "converted GCJ-02 to WGS84")
+    rep.progress(_STEP, 4, total, "assembling the layers")
 
     pref_gdf = gpd.GeoDataFrame(pref, geometry=pref_geoms, crs="EPSG:4326")
     pref_gdf = pref_gdf.sort_values("adcode", kind="stable").reset_index(drop=True)

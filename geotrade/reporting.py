@@ -145,10 +145,56 @@ class JsonReporter(Reporter):
         self._emit({"schema": SCHEMA_VERSION, **record})
 
 
-class RichReporter(Reporter):
-    """Rich progress bars and messages on stderr (the default human mode)."""
+def _message_column() -> Any:
+    from rich.progress import ProgressColumn
+    from rich.table import Column
+    from rich.text import Text
 
-    def __init__(self) -> None:
+    class MessageColumn(ProgressColumn):
+        """The task message: the only column rich narrows, cut to one line with an ellipsis."""
+
+        def __init__(self) -> None:
+            # no_wrap=False marks the column as the one rich's table may shrink; the Text
+            # itself never wraps and ends in "…" when cut
+            super().__init__(table_column=Column(no_wrap=False, min_width=1))
+
+        def render(self, task: Any) -> Text:
+            return Text(str(task.fields.get("message", "")), no_wrap=True, overflow="ellipsis")
+
+    return MessageColumn()
+
+
+class RichReporter(Reporter):
+    """Rich progress bars and messages on stderr (the default human mode).
+
+    Each row reads ``step  bar  done/total  elapsed  message``. The step name, the counter
+    and the elapsed time have fixed widths and never shrink; the bar shrinks first and the
+    message takes the remaining width and is cut with an ellipsis, so a narrow (80-column)
+    terminal always shows the elapsed time in full.
+
+    Parameters
+    ----------
+    console : rich.console.Console, optional
+        Where to draw; default a console on stderr.
+
+    Examples
+    --------
+    >>> import io
+    >>> from rich.console import Console
+    >>> con = Console(file=io.StringIO(), width=80, color_system=None)
+    >>> rep = RichReporter(console=con)
+    >>> rep.progress("demo", 3, 8, "China boundaries (cached after first use)")
+    >>> rep.close()
+    >>> "3/8" in con.file.getvalue() and "0:00:0" in con.file.getvalue()
+    True
+    """
+
+    #: Width of the step-name column (longer names are cut with an ellipsis).
+    STEP_WIDTH = 16
+    #: Width of the bar.
+    BAR_WIDTH = 16
+
+    def __init__(self, *, console: Any = None) -> None:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -157,14 +203,18 @@ class RichReporter(Reporter):
             TextColumn,
             TimeElapsedColumn,
         )
+        from rich.table import Column
 
-        self.console = Console(stderr=True)
+        self.console = console if console is not None else Console(stderr=True)
         self._progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[message]}"),
-            TimeElapsedColumn(),
+            TextColumn(
+                "[bold]{task.description}",
+                table_column=Column(width=self.STEP_WIDTH, no_wrap=True, overflow="ellipsis"),
+            ),
+            BarColumn(bar_width=self.BAR_WIDTH, table_column=Column(no_wrap=True)),
+            MofNCompleteColumn(table_column=Column(no_wrap=True, justify="right")),
+            TimeElapsedColumn(table_column=Column(no_wrap=True)),
+            _message_column(),
             console=self.console,
             transient=False,
         )

@@ -34,7 +34,7 @@ def china_cache_dir() -> Path:
 def demo_run(tmp_path_factory, china_cache_dir):
     out = tmp_path_factory.mktemp("demo")
     proc = subprocess.run(
-        [sys.executable, "-m", "geotrade.cli", "--json", "demo", "--out", str(out)],
+        [sys.executable, "-m", "geotrade.cli", "--json", "demo", "--profile", "--out", str(out)],
         capture_output=True,
         text=True,
         env={**os.environ, "GEOTRADE_CACHE_DIR": str(china_cache_dir)},

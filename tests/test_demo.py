@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pyogrio
+import pytest
 
 EXPECTED_LAYERS = {
     "li_ion_interdependence.gpkg": ["dependence_2012", "dependence_2017", "dependence_2022"],
@@ -30,6 +31,21 @@ def test_demo_exits_zero_with_json_lines(demo_run):
     for name, f in result["outputs"].items():
         assert Path(f).is_file(), f
         assert Path(f).name == name
+
+
+def test_demo_profile_times_every_stage_without_font_warnings(demo_run):
+    _, proc, records = demo_run
+    prof = records[-1]["profile"]
+    assert prof["startup_seconds"] > 0
+    stages = [(s["step"], s["stage"]) for s in prof["stages"]]
+    assert stages[0] == ("demo", "reading synthetic demo data")
+    assert ("demo", "web maps") in stages
+    assert ("demo", "static maps") in stages
+    assert all(s["seconds"] >= 0 for s in prof["stages"])
+    demo_total = sum(s["seconds"] for s in prof["stages"] if s["step"] == "demo")
+    assert demo_total == pytest.approx(prof["seconds"], abs=0.5)
+    assert "Glyph" not in proc.stderr
+    assert "findfont" not in proc.stderr
 
 
 def test_demo_layers_listed_by_ogr(demo_run):

@@ -114,7 +114,11 @@ def test_debian_noto_cjk_is_found_when_installed():
 
     if not Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists():
         pytest.fail("no CJK font found: install the Debian package fonts-noto-cjk (make test does)")
-    assert fonts.cjk_font() == "Noto Sans CJK SC"
+    assert fonts.system_cjk_font() == "Noto Sans CJK SC"
+    # the bundled subset is preferred; the full system face follows it for other characters
+    assert fonts.cjk_font() == fonts.BUNDLED_FAMILY
+    families = [fonts.BUNDLED_FAMILY, "Noto Sans CJK SC", "DejaVu Sans"]
+    assert fonts.font_families("both")[0] == families
 
 
 def test_font_families_fall_back_to_english_with_warning(monkeypatch):

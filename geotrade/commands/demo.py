@@ -14,6 +14,14 @@ def demo(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Output directory (created if missing).")
     ] = Path("output/demo"),
+    profile: Annotated[
+        bool,
+        typer.Option(
+            "--profile",
+            help="Time every stage (start-up and imports included); print the table and add "
+            "it to the JSON result as 'profile'.",
+        ),
+    ] = False,
 ) -> None:
     """Run the whole pipeline offline on the embedded SYNTHETIC demo data.
 
@@ -23,10 +31,28 @@ def demo(
     """
     from geotrade.demo import run_demo
 
-    result = run_demo(out, reporter=reporter())
+    rep = reporter()
+    if not profile:
+        result = run_demo(out, reporter=rep)
+        record = result.to_record()
+    else:
+        from geotrade.profiling import StageTimer, process_age
+
+        startup = process_age()
+        timer = StageTimer(rep)
+        result = run_demo(out, reporter=timer)
+        record = result.to_record()
+        record["profile"] = {
+            "startup_seconds": None if startup is None else round(startup, 3),
+            "seconds": round(result.seconds, 3),
+            "stages": [s.to_dict() for s in timer.stages()],
+        }
     lines = [f"Demo written to {result.out_dir} (synthetic data, {result.seconds:.1f} s):"]
     lines += [f"  {p}" for p in result.files]
-    emit_result("demo", result.to_record(), "\n".join(lines))
+    if profile:
+        total = result.seconds + (startup or 0.0)
+        lines += ["", timer.table(startup=startup, total=total)]
+    emit_result("demo", record, "\n".join(lines))
 
 
 def sample_data(

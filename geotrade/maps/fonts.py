@@ -1,4 +1,4 @@
-"""CJK font discovery for matplotlib.
+"""CJK fonts for matplotlib: the bundled subset first, then system fonts.
 
 Static maps label classes in English and Chinese. Matplotlib draws a missing glyph as an
 empty box ("tofu"), so Chinese text is only ever drawn with a font that is known to contain
@@ -6,8 +6,19 @@ the glyphs. :func:`cjk_font` returns the family name of such a font, or ``None``
 (:func:`geotrade.maps.static.static_map`) then fall back to English-only labels and emit a
 :class:`CJKFontWarning`.
 
-Search order
+Bundled font
 ------------
+geotrade ships ``geotrade/maps/_fonts/NotoSansSC-geotrade-subset.otf`` and its bold face
+(family :data:`BUNDLED_FAMILY`), subsets of Noto Sans CJK SC 2.004 (SIL Open Font License 1.1, see
+``_fonts/OFL.txt`` and ``_fonts/README.md``) holding every CJK character that occurs in the
+package -- admin names, country names, class labels, notes -- so maps render Chinese on a
+machine without any system CJK font. It is registered with matplotlib on first use and
+preferred; a full system CJK font (if any) follows it in :func:`font_families`, so Chinese
+text supplied by the user (titles, notes) that the subset lacks is drawn by matplotlib's
+per-glyph font fallback.
+
+System font search order (:func:`system_cjk_font`)
+-------------------------------------------------
 1. Families already known to matplotlib's font manager, in the order of
    :data:`CJK_FAMILIES` (Simplified-Chinese faces first).
 2. Font files at well-known locations (Debian/Ubuntu ``fonts-noto-cjk``,
@@ -31,11 +42,29 @@ import logging
 import os
 import warnings
 
-__all__ = ["CJK_FAMILIES", "PROBE_TEXT", "CJKFontWarning", "cjk_font", "font_families"]
+__all__ = [
+    "BUNDLED_FAMILY",
+    "BUNDLED_FONT",
+    "BUNDLED_FONT_BOLD",
+    "CJK_FAMILIES",
+    "PROBE_TEXT",
+    "CJKFontWarning",
+    "bundled_font",
+    "cjk_font",
+    "font_families",
+    "system_cjk_font",
+]
 
 logger = logging.getLogger(__name__)
 
-#: Preferred CJK families, best first (Simplified Chinese faces before others).
+#: Family name of the bundled Noto Sans SC subset.
+BUNDLED_FAMILY = "Noto Sans SC geotrade"
+
+#: Paths of the bundled font files, regular and bold (package data, shipped in the wheel).
+BUNDLED_FONT = os.path.join(os.path.dirname(__file__), "_fonts", "NotoSansSC-geotrade-subset.otf")
+BUNDLED_FONT_BOLD = BUNDLED_FONT.replace("-subset.otf", "-subset-Bold.otf")
+
+#: Preferred system CJK families, best first (Simplified Chinese faces before others).
 CJK_FAMILIES: tuple[str, ...] = (
     "Noto Sans CJK SC",
     "Noto Sans SC",
@@ -121,22 +150,48 @@ def _find(families: tuple[str, ...]) -> str | None:
 
 
 @functools.lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """Return the family name of an installed font that can draw Chinese, or ``None``.
+def bundled_font() -> str | None:
+    """Register the bundled Noto Sans SC subset (regular, bold) with matplotlib; return its family.
+
+    Returns
+    -------
+    str or None
+        :data:`BUNDLED_FAMILY`, or ``None`` when the font file is missing or unreadable (a
+        broken installation).
+
+    Examples
+    --------
+    >>> bundled_font()
+    'Noto Sans SC geotrade'
+    """
+    from matplotlib import font_manager
+
+    if not os.path.isfile(BUNDLED_FONT) or not _has_glyphs(BUNDLED_FONT, 0, PROBE_TEXT):
+        logger.warning("bundled CJK font %s is missing or incomplete", BUNDLED_FONT)
+        return None
+    known = {os.path.realpath(f.fname) for f in font_manager.fontManager.ttflist}
+    for path in (BUNDLED_FONT, BUNDLED_FONT_BOLD):
+        if os.path.isfile(path) and os.path.realpath(path) not in known:
+            font_manager.fontManager.addfont(path)
+    return BUNDLED_FAMILY
+
+
+@functools.lru_cache(maxsize=1)
+def system_cjk_font() -> str | None:
+    """Return the family name of an installed system font that can draw Chinese, or ``None``.
 
     The result is cached for the life of the process. A font installed while Python runs is
-    only seen after ``cjk_font.cache_clear()``.
+    only seen after ``system_cjk_font.cache_clear()``.
 
     Returns
     -------
     str or None
         A matplotlib family name such as ``"Noto Sans CJK SC"``, or ``None`` when no font
-        with the glyphs of :data:`PROBE_TEXT` is available.
+        with the glyphs of :data:`PROBE_TEXT` is installed.
 
     Examples
     --------
-    >>> from geotrade.maps.fonts import cjk_font
-    >>> font = cjk_font()  # e.g. 'Noto Sans CJK SC' on Debian with fonts-noto-cjk
+    >>> font = system_cjk_font()  # e.g. 'Noto Sans CJK SC' on Debian with fonts-noto-cjk
     >>> font is None or font in CJK_FAMILIES
     True
     """
@@ -145,8 +200,29 @@ def cjk_font() -> str | None:
         _register_known_files()
         name = _find(CJK_FAMILIES)
     if name is None:
-        logger.info("no CJK font found; tried %s", ", ".join(CJK_FAMILIES))
+        logger.info("no system CJK font found; tried %s", ", ".join(CJK_FAMILIES))
     return name
+
+
+def cjk_font() -> str | None:
+    """Return the family name of the font used for Chinese text, or ``None``.
+
+    The bundled subset (:func:`bundled_font`) when it is intact, else a system CJK font
+    (:func:`system_cjk_font`).
+
+    Returns
+    -------
+    str or None
+        ``"Noto Sans SC geotrade"`` normally; a system family name when the bundled file is
+        missing; ``None`` when neither exists.
+
+    Examples
+    --------
+    >>> from geotrade.maps.fonts import cjk_font
+    >>> cjk_font()
+    'Noto Sans SC geotrade'
+    """
+    return bundled_font() or system_cjk_font()
 
 
 def font_families(lang: str, *, warn: bool = True) -> tuple[list[str], str]:
@@ -162,8 +238,9 @@ def font_families(lang: str, *, warn: bool = True) -> tuple[list[str], str]:
     Returns
     -------
     families : list of str
-        Family names, CJK font first when one is used, then ``"DejaVu Sans"`` as fallback
-        for glyphs the CJK font lacks.
+        Family names: when Chinese is drawn, :func:`cjk_font` first, then a full system CJK
+        font if one is installed (for user-supplied characters the bundled subset lacks),
+        then ``"DejaVu Sans"`` for the remaining glyphs; matplotlib falls back per glyph.
     lang : str
         ``lang`` unchanged, or ``"en"`` when Chinese cannot be drawn.
 
@@ -185,4 +262,9 @@ def font_families(lang: str, *, warn: bool = True) -> tuple[list[str], str]:
             )
             warnings.warn(msg, CJKFontWarning, stacklevel=3)
         return ["DejaVu Sans"], "en"
-    return [name, "DejaVu Sans"], lang
+    families = [name]
+    if name == BUNDLED_FAMILY:
+        system = system_cjk_font()
+        if system is not None:
+            families.append(system)
+    return [*families, "DejaVu Sans"], lang

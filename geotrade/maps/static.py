@@ -494,6 +494,22 @@ def _text_height_in(fig: Figure, artist) -> float:
     return artist.get_window_extent(renderer).height / fig.dpi
 
 
+def _simplified(gdf: gpd.GeoDataFrame, tol: float) -> gpd.GeoSeries:
+    """``gdf.geometry.simplify(tol)``, computed once per process for repeated boundaries."""
+    import geopandas as gpd
+    import shapely
+
+    from geotrade.maps._memo import memo_geoms
+
+    geoms = memo_geoms(
+        "static.simplify",
+        gdf.geometry.values,
+        (float(tol),),
+        lambda g: shapely.simplify(np.asarray(g, dtype=object), tol, preserve_topology=True),
+    )
+    return gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
+
+
 def _draw(
     fig: Figure,
     *,
@@ -552,9 +568,9 @@ def _draw(
     # print-resolution simplification: a quarter of a point at the printed size
     map_w = fig.get_figwidth() - 2 * _MARGIN_IN
     tol = (xmax - xmin) / (map_w * 72 * 4)
-    data_p = data_p.assign(geometry=data_p.geometry.simplify(tol))
+    data_p = data_p.assign(geometry=_simplified(data_p, tol))
     if bg_p is not None:
-        bg_p = bg_p.assign(geometry=bg_p.geometry.simplify(tol))
+        bg_p = bg_p.assign(geometry=_simplified(bg_p, tol))
 
     # ---- layout (inches): title, subtitle, map, legend, footer ------------------------
     W = fig.get_figwidth()

@@ -52,7 +52,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache, wraps
+from functools import cache, partial, wraps
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from geotrade.errors import InputFormatError, OutputError
+from geotrade.maps._memo import memo_geoms
 from geotrade.style.spec import ClassStyle, LayerStyle
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -512,17 +513,29 @@ def _is_missing(v: object) -> bool:
 
 
 def _prepare(gdf: gpd.GeoDataFrame, style: LayerStyle, tol: float | None) -> gpd.GeoDataFrame:
-    import shapely
 
     g = gdf.to_crs(4326)
     g = g[~(g.geometry.isna() | g.geometry.is_empty)]
     xmin, _, xmax, _ = g.total_bounds if len(g) else (0, 0, 0, 0)
     world = (xmax - xmin) > 90
-    geoms = g.geometry.values
-    if world:
-        geoms = _polygonal(shapely.clip_by_rect(geoms, -180.0, _WORLD_SOUTH, 180.0, 90.0))
     if tol is None:
         tol = 0.05 if world else 0.01
+    # the same boundaries are shown once per layer (year): simplify them once per process
+    geoms = memo_geoms(
+        "webmap.prepare",
+        g.geometry.values,
+        (world, float(tol)),
+        partial(_simplify, world=world, tol=tol),
+    )
+    g = g.assign(geometry=geoms)
+    return g[~(g.geometry.isna() | g.geometry.is_empty)]
+
+
+def _simplify(geoms: np.ndarray, *, world: bool, tol: float) -> np.ndarray:
+    import shapely
+
+    if world:
+        geoms = _polygonal(shapely.clip_by_rect(geoms, -180.0, _WORLD_SOUTH, 180.0, 90.0))
     if tol > 0:
         geoms = shapely.simplify(geoms, tol, preserve_topology=True)
         if world:  # islands of a few km² are invisible on a world map (never on China maps)
@@ -530,8 +543,7 @@ def _prepare(gdf: gpd.GeoDataFrame, style: LayerStyle, tol: float | None) -> gpd
         # round coordinates to about a tenth of the tolerance: short, exact decimal JSON
         decimals = max(0, min(7, math.ceil(-math.log10(tol / 10))))
         geoms = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
-    g = g.assign(geometry=geoms)
-    return g[~(g.geometry.isna() | g.geometry.is_empty)]
+    return geoms
 
 
 def _drop_specks(geoms: np.ndarray, min_area: float) -> np.ndarray:

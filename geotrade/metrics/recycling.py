@@ -361,7 +361,9 @@ def province_capacity_ratio(
 
 
 def _ols(x: np.ndarray, y: np.ndarray, *, capacity_per: float) -> OLSResult:
-    import statsmodels.api as sm
+    # the two modules OLS needs, not statsmodels.api (which imports all of statsmodels, ~0.6 s)
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
 
     n = len(x)
     if n < 3:
@@ -370,7 +372,7 @@ def _ols(x: np.ndarray, y: np.ndarray, *, capacity_per: float) -> OLSResult:
     if np.ptp(x) == 0:
         msg = "OLS undefined: every province with capacity has the same capacity_t"
         raise ValidationError([Problem(msg, column="capacity_t")])
-    fit = sm.OLS(y, sm.add_constant(x / capacity_per)).fit()
+    fit = OLS(y, add_constant(x / capacity_per)).fit()
     return OLSResult(
         slope=float(fit.params[1]),
         intercept=float(fit.params[0]),
