@@ -39,7 +39,7 @@ Adjustments (a reduced ``k``, dropped breaks) are recorded as strings in
 Examples
 --------
 >>> import numpy as np
->>> from geotrade.classify import classify
+>>> from geotrade.classification import classify
 >>> r = classify([1.0, 2.0, 2.5, 10.0, 11.0, 30.0, np.nan], k=3)
 >>> r.bins.tolist(), r.yb.tolist(), r.counts.tolist(), r.nodata_count
 ([2.5, 11.0, 30.0], [0, 0, 0, 1, 1, 2, -1], [3, 2, 1], 1)
@@ -53,8 +53,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import sys
-import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -64,16 +62,16 @@ from numpy.typing import ArrayLike, NDArray
 
 from geotrade._fisher_jenks import Backend, fisher_jenks_classes
 from geotrade.errors import ClassificationError
-from geotrade.style.spec import ClassStyle, LayerStyle
 
 __all__ = [
+    "MAX_ABS_VALUE",
+    "NODATA_LABELS",
     "SCHEMES",
     "Classification",
     "Closed",
     "Scheme",
     "classify",
     "classify_pooled",
-    "graduated_style",
     "pretty_breaks",
 ]
 
@@ -123,7 +121,8 @@ _ALIASES = {
     "manual": "user_defined",
     "userdefined": "user_defined",
 }
-_NODATA = {"en": "No data", "zh": "无数据", "both": "No data / 无数据"}
+#: Label of the no-data class (missing values), by language.
+NODATA_LABELS = {"en": "No data", "zh": "无数据", "both": "No data / 无数据"}
 _NO_SPACE_UNITS = ("%", "‰", "°")
 
 
@@ -347,7 +346,7 @@ class Classification:
                 text += unit if unit in _NO_SPACE_UNITS else f" {unit}"
             out.append(text)
         if nodata:
-            out.append(_NODATA[lang])
+            out.append(NODATA_LABELS[lang])
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -993,101 +992,3 @@ def classify_pooled(
     }
     b, lower = _breaks(name, pooled[ok], kk, cl, pw, opts, notes, params)
     return [_build(x, b, lower, cl, name, w, notes, params) for x, w in zip(xs, ws, strict=True)]
-
-
-def graduated_style(
-    result: Classification,
-    *,
-    field: str,
-    colors: Sequence[str],
-    title_en: str,
-    title_zh: str,
-    fmt: str = "{:.2f}",
-    unit: str = "",
-    nodata_color: str = "#d9d9d9",
-    include_nodata: bool | None = None,
-) -> LayerStyle:
-    """Turn a classification into a graduated :class:`~geotrade.style.spec.LayerStyle`.
-
-    Parameters
-    ----------
-    result
-        Output of :func:`classify` or :func:`classify_pooled`.
-    field
-        Attribute holding the classified values.
-    colors
-        One colour per class (``result.k``), lowest class first.
-    title_en, title_zh
-        Legend titles.
-    fmt, unit
-        Passed to :meth:`Classification.labels`.
-    nodata_color
-        Fill of the no-data class.
-    include_nodata
-        Add the no-data class; by default only when ``result.nodata_count > 0``.
-
-    Returns
-    -------
-    LayerStyle
-        ``kind="graduated"`` with the same bounds, counts and closure as ``result``.
-
-    Examples
-    --------
-    >>> r = classify([1.0, 2.0, 9.0, float("nan")], k=2)
-    >>> s = graduated_style(r, field="v", colors=["#fee0d2", "#de2d26"],
-    ...                     title_en="Value", title_zh="数值")
-    >>> [c.label_en for c in s.all_classes()]
-    ['1.00 – 2.00', '>2.00 – 9.00', 'No data']
-    >>> s.class_for_value(9.0).color
-    '#de2d26'
-    """
-    if len(colors) != result.k:
-        msg = f"colors must hold one colour per class ({result.k}); got {len(colors)}."
-        raise ClassificationError(msg)
-    en = result.labels(fmt=fmt, unit=unit, lang="en")
-    zh = result.labels(fmt=fmt, unit=unit, lang="zh")
-    classes = tuple(
-        ClassStyle(
-            label_en=en[i],
-            label_zh=zh[i],
-            color=str(colors[i]),
-            lower=float(result.lower_bounds[i]),
-            upper=float(result.bins[i]),
-            count=int(result.counts[i]),
-        )
-        for i in range(result.k)
-    )
-    want = result.nodata_count > 0 if include_nodata is None else include_nodata
-    nodata = (
-        ClassStyle(
-            label_en=_NODATA["en"],
-            label_zh=_NODATA["zh"],
-            color=nodata_color,
-            count=result.nodata_count,
-        )
-        if want
-        else None
-    )
-    return LayerStyle(
-        kind="graduated",
-        field=field,
-        classes=classes,
-        title_en=title_en,
-        title_zh=title_zh,
-        nodata=nodata,
-        closed=result.closed,
-        extra={"scheme": result.scheme, "gvf": result.gvf, "tai": result.tai},
-    )
-
-
-class _CallableModule(types.ModuleType):
-    """Let ``geotrade.classify(values, k=5, ...)`` call :func:`classify` (mapclassify style).
-
-    The module stays a normal module (``from geotrade.classify import classify_pooled``).
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Classification:
-        return classify(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
