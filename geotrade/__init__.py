@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from geotrade._fisher_jenks import Backend
     from geotrade.classification import Classification, Closed, Scheme, Spread, StdAnchor
+    from geotrade.io.readers import read_flows  # at run time: lazily, by __getattr__
 
 __all__ = ["GeotradeError", "__version__", "classify", "read_flows"]
 

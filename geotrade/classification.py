@@ -55,7 +55,7 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -95,6 +95,9 @@ Lang = Literal["en", "zh", "both"]
 LabelStyle = Literal["range", "interval"]
 Spread = Literal["equal", "quantiles"]
 StdAnchor = Literal["midpoint", "break"]
+#: Class breaks while they are computed (float64 at run time; numpy types some results as
+#: floating[Any]); :class:`Classification` stores them as float64.
+_Breaks: TypeAlias = NDArray[np.floating[Any]]
 
 SCHEMES: tuple[str, ...] = (
     "fisher_jenks",
@@ -463,15 +466,15 @@ def _check_k(k: object) -> int:
     return int(k)
 
 
-def _assign(x: NDArray[np.float64], bins: NDArray[np.float64], closed: str) -> NDArray[np.int64]:
+def _assign(x: NDArray[np.float64], bins: _Breaks, closed: str) -> NDArray[np.int64]:
     side: Literal["left", "right"] = "left" if closed == "right" else "right"
     idx = np.searchsorted(bins, x, side=side)
     return np.minimum(idx, bins.size - 1).astype(np.int64)
 
 
 def _dedupe(
-    bins: NDArray[np.float64], lower: float, closed: str, notes: list[str], scheme: str
-) -> NDArray[np.float64]:
+    bins: _Breaks, lower: float, closed: str, notes: list[str], scheme: str
+) -> _Breaks:
     """Make bins strictly ascending and drop classes that cannot hold any value."""
     b = np.unique(bins)
     if closed == "left" and b.size > 1 and b[0] <= lower:
@@ -513,7 +516,7 @@ def _fit_stats(
 
 def _build(
     x: NDArray[np.float64],
-    bins: NDArray[np.float64],
+    bins: _Breaks,
     lower: float,
     closed: Closed,
     scheme: str,
@@ -585,7 +588,7 @@ def pretty_breaks(lo: float, hi: float, n: int = 5) -> NDArray[np.float64]:
         cell = max(abs(lo), abs(hi))
         u = 1 + (1 / (1 + h) if h5 >= 1.5 * h + 0.5 else 1.5 / (1 + h5))
         u *= max(1, ndiv) * eps
-        i_small = dx < cell * u * 3
+        i_small = bool(dx < cell * u * 3)
     if i_small:
         if cell > 10:
             cell = 9 + cell / 10
@@ -640,7 +643,7 @@ def _breaks(
     opts: dict[str, Any],
     notes: list[str],
     params: dict[str, Any],
-) -> tuple[NDArray[np.float64], float]:
+) -> tuple[_Breaks, float]:
     """Return ``(bins, lower)`` for finite values ``x`` (non-empty)."""
     xmin, xmax = float(x.min()), float(x.max())
     if scheme == "fisher_jenks":
@@ -683,18 +686,18 @@ def _breaks(
         params.update(mean=mean, std=sd, multiples=mult[keep].tolist())
         return np.append(cuts[keep], xmax), xmin
     if scheme == "head_tail_breaks":
-        cuts: list[float] = []
+        means: list[float] = []
         v = x
         while True:
             m = float(np.mean(v))
-            if cuts and cuts[-1] == m:
+            if means and means[-1] == m:
                 break
-            cuts.append(m)
+            means.append(m)
             if v.min() < v.max():
                 v = v[v > m]
             else:
                 break
-        b = np.array(cuts)
+        b = np.array(means)
         b[-1] = xmax
         return _dedupe(b, xmin, closed, notes, scheme), xmin
     if scheme == "box_plot":
@@ -704,11 +707,11 @@ def _breaks(
         lf, uf = q1 - hinge * iqr, q3 + hinge * iqr
         low = xmin <= lf if closed == "right" else xmin < lf
         high = xmax > uf if closed == "right" else xmax >= uf
-        b = ([lf] if low else []) + [q1, q2, q3] + ([uf] if high else []) + [xmax]
+        edges = ([lf] if low else []) + [q1, q2, q3] + ([uf] if high else []) + [xmax]
         params.update(
             hinge=hinge, fences=[lf, uf], low_outlier_class=bool(low), high_outlier_class=bool(high)
         )
-        return _dedupe(np.array(b), xmin, closed, notes, scheme), xmin
+        return _dedupe(np.array(edges), xmin, closed, notes, scheme), xmin
     if scheme == "pretty":
         p = pretty_breaks(xmin, xmax, k)
         inner = p[(p > xmin) & (p < xmax)]
@@ -983,7 +986,8 @@ def classify_pooled(
     if not ok.any():
         msg = "all layers are empty or all-NaN; nothing to classify."
         raise ClassificationError(msg)
-    pw = None if weights is None else np.concatenate(ws)[ok]  # type: ignore[arg-type]
+    # weights given: each layer has an ArrayLike entry, for which _check_weights returns an array
+    pw = None if weights is None else np.concatenate(cast("list[NDArray[np.float64]]", ws))[ok]
     notes: list[str] = []
     params: dict[str, Any] = {
         "k_requested": kk,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -342,9 +342,11 @@ def classify_layer(
     if qml is not None:
         qml_path = Path(qml)
         geom = str(gdf.geom_type.dropna().iloc[0]) if gdf.geom_type.notna().any() else ""
-        kind = "line" if "Line" in geom else "point" if "Point" in geom else "polygon"
+        geometry: Literal["line", "point", "polygon"] = (
+            "line" if "Line" in geom else "point" if "Point" in geom else "polygon"
+        )
         with atomic_path(qml_path) as tmp:
-            tmp.write_text(to_qml(style, geometry=kind), encoding="utf-8")
+            tmp.write_text(to_qml(style, geometry=geometry), encoding="utf-8")
     return ClassifiedLayer(
         out=target,
         qml=qml_path,

@@ -534,7 +534,7 @@ def _finish(
 
 
 def _names(codes: pd.Series, level: str) -> pd.Series:
-    names = name_index(level).names  # type: ignore[arg-type]
+    names = name_index(level).names
     return codes.map(lambda c: names.get(c) if isinstance(c, str) else None)
 
 
@@ -775,7 +775,7 @@ def read_whitelist(source: Source, *, sheet: str | int | None = None) -> pd.Data
         out["city"] = None
     if "batch" in df.columns:
         b = _numbers(df, "batch", problems, path, required=False, integer=True)
-        for i in np.flatnonzero(((b < 1) | (b > 20)).to_numpy()):
+        for i in np.flatnonzero(((b < 1) | (b > 20)).to_numpy()).tolist():
             problems.append(
                 Problem(
                     f"batch must be 1-20, got {df['batch'].iloc[i]!r}",
@@ -1028,13 +1028,13 @@ def read_prefectures(
     )
     if prov is not None:
         _check_provinces(codes, prov, df, key_col, path, problems)
-    key: tuple[str, ...] = ("adcode",)
+    unique_key: tuple[str, ...] = ("adcode",)
     if "year" in df.columns:
         out["year"] = _years(df, problems, path)
-        key = ("adcode", "year")
+        unique_key = ("adcode", "year")
     out["retired_t"] = _numbers(df, "retired_t", problems, path, required=True)
     out["outlets"] = _numbers(df, "outlets", problems, path, required=True, integer=True)
-    _duplicates(out, key, problems, path, key_col)
+    _duplicates(out, unique_key, problems, path, key_col)
     _finish(problems, df, headers)
     out["outlets"] = out["outlets"].astype("int64")
     if "year" in out:

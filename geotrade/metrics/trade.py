@@ -333,9 +333,9 @@ def split_aggregates(
 # -----------------------------------------------------------------------------------------
 
 
-def _hs_list(hs_codes: Iterable[str] | str) -> list[str]:
+def _hs_list(hs_codes: Iterable[object] | str | int) -> list[str]:
     if isinstance(hs_codes, (str, int)):
-        hs_codes = [hs_codes]  # type: ignore[list-item]
+        hs_codes = [hs_codes]
     return normalise_hs_filter([str(h) for h in hs_codes])
 
 

@@ -27,7 +27,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from geotrade.style.palettes import diverging_palette, palette
 from geotrade.style.spec import ClassStyle, LayerStyle
@@ -112,7 +112,7 @@ def dependence_style(
 
 def _ranges(
     breaks: list[float],
-    colors: list[str],
+    colors: Sequence[str],
     labels: list[str],
     counts: list[int] | None,
 ) -> tuple[ClassStyle, ...]:
