@@ -43,6 +43,7 @@ test: test-engine test-qgis
 
 test-engine: $(ENGINE_OK) $(SYSTEM_OK)
 	$(VENV)/bin/ruff check geotrade tests benchmarks scripts boundaries qgis_plugin
+	$(VENV)/bin/python -m mypy
 	$(VENV)/bin/python -m pytest --doctest-modules geotrade tests
 
 test-qgis: $(QGIS_OK) $(ENGINE_OK)

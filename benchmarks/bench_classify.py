@@ -26,7 +26,7 @@ import warnings
 
 import numpy as np
 
-from geotrade.classify import classify
+from geotrade.classification import classify
 
 K = 5
 SIZES = (10**3, 10**4, 10**5, 10**6)
@@ -97,7 +97,7 @@ def cold_compile_seconds() -> float:
     code = (
         "import time; t = time.perf_counter()\n"
         "import numpy as np\n"
-        "from geotrade.classify import classify\n"
+        "from geotrade.classification import classify\n"
         "classify(np.arange(50.0), k=3, backend='numba')\n"
         "print(time.perf_counter() - t)\n"
     )

@@ -58,7 +58,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -496,11 +496,11 @@ def _kind(adcode: str, name: str, province_adcode: str) -> PrefectureKind:
         return "省直辖县级"
     for suffix in ("自治州", "地区", "盟"):
         if name.endswith(suffix):
-            return suffix  # type: ignore[return-value]
+            return suffix
     return "地级市"
 
 
-def _index_rows() -> tuple[list[tuple[str, str, str, str]], dict[str, str], object]:
+def _index_rows() -> tuple[list[tuple[str, str, str, str]], dict[str, str], Any]:
     """Read the index.
 
     Returns prefecture rows ``(adcode, name, province, path)``, a map province name ->

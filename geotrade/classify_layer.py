@@ -2,7 +2,7 @@
 
 This is the engine behind ``geotrade classify`` and the QGIS plugin's "Classify a field"
 algorithm: read a layer (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, ...), classify one
-field with :func:`geotrade.classify.classify` (exact natural breaks by default), and write a
+field with :func:`geotrade.classification.classify` (exact natural breaks by default), and write a
 GeoPackage whose default QGIS style shows exactly those classes (plus an optional ``.qml``
 sidecar). Features whose value is missing are kept and drawn in a "No data" class; nothing
 is dropped.
@@ -26,13 +26,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from geotrade.classify import SCHEMES, Classification, Scheme, graduated_style
-from geotrade.classify import classify as _classify
+from geotrade.classification import MAX_ABS_VALUE, SCHEMES, Classification, Scheme
+from geotrade.classification import classify as _classify
 from geotrade.errors import (
     DataNotFoundError,
     InputFormatError,
@@ -40,6 +40,7 @@ from geotrade.errors import (
     Problem,
     ValidationError,
 )
+from geotrade.style.classed import graduated_style
 from geotrade.style.palettes import palette, palette_kind
 from geotrade.style.spec import LayerStyle
 
@@ -196,8 +197,6 @@ def _values(gdf: pd.DataFrame, column: str, path: Path, layer: str) -> np.ndarra
             problems.append(Problem(f"... {len(rows) - _MAX_LISTED} more", column=column))
         raise ValidationError(problems)
     out = values.to_numpy(dtype=float)
-    from geotrade.classify import MAX_ABS_VALUE
-
     with np.errstate(invalid="ignore"):
         huge = np.flatnonzero(~(np.abs(out) <= MAX_ABS_VALUE) & ~np.isnan(out))
     if len(huge):
@@ -260,7 +259,7 @@ def classify_layer(
     out_layer
         Layer name in ``out``; defaults to the input layer's name.
     k, scheme, bins
-        Passed to :func:`geotrade.classify.classify` (``bins`` for ``"user_defined"``).
+        Passed to :func:`geotrade.classification.classify` (``bins`` for ``"user_defined"``).
     palette_name
         Colour palette (see :mod:`geotrade.style.palettes`); default ``YlGnBu``, or ``RdBu``
         (reversed: blue low, red high) for the ``symmetric`` scheme.
@@ -343,9 +342,11 @@ def classify_layer(
     if qml is not None:
         qml_path = Path(qml)
         geom = str(gdf.geom_type.dropna().iloc[0]) if gdf.geom_type.notna().any() else ""
-        kind = "line" if "Line" in geom else "point" if "Point" in geom else "polygon"
+        geometry: Literal["line", "point", "polygon"] = (
+            "line" if "Line" in geom else "point" if "Point" in geom else "polygon"
+        )
         with atomic_path(qml_path) as tmp:
-            tmp.write_text(to_qml(style, geometry=kind), encoding="utf-8")
+            tmp.write_text(to_qml(style, geometry=geometry), encoding="utf-8")
     return ClassifiedLayer(
         out=target,
         qml=qml_path,

@@ -578,7 +578,7 @@ def load_aliases(source: str | PathLike[str] | Mapping[str, str]) -> Aliases:
             continue
         hits = []
         for lvl in ("province", "prefecture") if not level else (level,):
-            names = name_index(lvl).names  # type: ignore[arg-type]
+            names = name_index(lvl).names
             c = _MUNICIPAL[lvl].get(code, code) if code else None
             if c in names:
                 hits.append((lvl, c))
@@ -894,7 +894,7 @@ def _unknown_message(value: object, index: NameIndex, province: str | None) -> s
     code = _as_code(unicodedata.normalize("NFKC", str(value)).strip())
     if code is not None:
         other = "province" if index.level == "prefecture" else "prefecture"
-        oindex = name_index(other)  # type: ignore[arg-type]
+        oindex = name_index(other)
         hint = (
             f"; {code} is a {other} adcode ({oindex.names[code]})" if code in oindex.names else ""
         )
@@ -1011,6 +1011,7 @@ def detect_admin_columns(
         key_col = ranked[0]
     if level == "province":
         return key_col, None
+    prov_col: str | None
     if province_key is not None:
         prov_col = named(province_key, "--province-key")
         if prov_col == key_col:

@@ -32,6 +32,7 @@ import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import ModuleType
 from typing import Any, TextIO
 
 __all__ = ["SCHEMA_VERSION", "JsonReporter", "Reporter", "RichReporter", "strict_json"]
@@ -56,6 +57,7 @@ def strict_json(value: Any) -> Any:
         return [strict_json(v) for v in value]
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
+    np: ModuleType | None
     try:
         import numpy as np
     except ImportError:  # pragma: no cover - numpy is a dependency

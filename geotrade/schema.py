@@ -307,7 +307,7 @@ def _clean(codes: pd.Series) -> tuple[np.ndarray, pd.Series]:
 
 
 def _take(values: np.ndarray, mapped: pd.Series, index: pd.Index, missing: object) -> pd.Series:
-    arr = np.append(mapped.to_numpy(dtype=object), missing)
+    arr = np.append(mapped.to_numpy(dtype=object), np.array([missing], dtype=object))
     return pd.Series(arr[values], index=index, dtype=object)
 
 

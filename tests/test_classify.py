@@ -1,4 +1,4 @@
-"""Tests of geotrade.classify: exact Fisher–Jenks against ckwrap/jenkspy, other schemes
+"""Tests of geotrade.classification: exact Fisher–Jenks against ckwrap/jenkspy, other schemes
 against hand computation or mapclassify, labels, no-data handling and property tests."""
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geotrade._fisher_jenks import fisher_jenks_classes, numba_available
-from geotrade.classify import (
+from geotrade.classification import (
     SCHEMES,
     Classification,
     classify,
     classify_pooled,
-    graduated_style,
     pretty_breaks,
 )
 from geotrade.errors import ClassificationError
+from geotrade.style.classed import graduated_style
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -152,7 +152,7 @@ def test_numpy_fallback_when_numba_cannot_be_imported():
         "import sys; sys.modules['numba'] = None\n"
         "import numpy as np\n"
         "from geotrade._fisher_jenks import numba_available\n"
-        "from geotrade.classify import classify\n"
+        "from geotrade.classification import classify\n"
         "assert not numba_available()\n"
         "x = np.random.default_rng(1).lognormal(size=200_000)\n"
         "r = classify(x, k=5)\n"

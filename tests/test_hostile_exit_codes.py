@@ -225,7 +225,7 @@ def test_classify_values_near_the_float_limit_are_a_validation_error(tmp_path, c
         assert (code, last["code"]) == (5, "validation"), last
         assert "1e+150" in last["message"]
         assert str(layer) in last["message"]
-    from geotrade.classify import classify
+    from geotrade.classification import classify
     from geotrade.errors import ClassificationError
 
     with pytest.raises(ClassificationError, match="beyond"):

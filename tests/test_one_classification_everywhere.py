@@ -11,10 +11,10 @@ import pytest
 from shapely.geometry import box
 
 import geotrade
-from geotrade.classify import graduated_style
 from geotrade.io.geopackage import read_gpkg_style, write_gpkg
 from geotrade.maps.static import render_static_map
 from geotrade.maps.webmap import web_map
+from geotrade.style.classed import graduated_style
 from geotrade.style.palettes import palette
 from geotrade.style.qml import to_qml
 

@@ -169,7 +169,7 @@ def network_cmd(
             + ", ".join(f"{a}-{b}" for a, b in sorted(set(missing))[:10]),
             level="warning",
         )
-    record = {
+    record: dict[str, Any] = {
         "outputs": outputs,
         "layers": layer_names,
         "years": sorted({int(v) for v in pairs["year"]}),

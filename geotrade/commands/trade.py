@@ -6,6 +6,7 @@ reading a flow file, parsing year and HS lists, product selection and the synthe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -65,11 +66,12 @@ def load_flows(path: Path, *, unknown_codes: str = "error") -> pd.DataFrame:
     if not path.exists():
         msg = "flow file not found; check the path"
         raise DataNotFoundError(msg, path=path)
-    read_flows = None
+    read_flows: Callable[..., pd.DataFrame] | None = None
     try:
-        from geotrade import read_flows  # type: ignore[attr-defined, no-redef]
+        from geotrade import read_flows
     except ImportError:
         try:
+            # older fallback location: geotrade.io.canonical has no read_flows today
             from geotrade.io.canonical import read_flows  # type: ignore[attr-defined, no-redef]
         except ImportError:
             read_flows = None

@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -64,7 +64,11 @@ def _choose(source: Source, engine: Engine) -> Literal["duckdb", "pandas"]:
         raise ValueError(msg)
     if engine != "auto":
         return engine
-    if source.kind == "frame" and len(source.frame) < AUTO_PANDAS_MAX_ROWS:
+    if (
+        source.kind == "frame"
+        and source.frame is not None  # always, for a "frame" source
+        and len(source.frame) < AUTO_PANDAS_MAX_ROWS
+    ):
         return "pandas"
     return "duckdb"
 
@@ -156,6 +160,7 @@ def pair_interdependence(
             reporter=reporter,
         )
     flows = load_flows(src, years=years, hs_codes=hs_codes, flows=("export",))
+    network_pairs: Callable[..., pd.DataFrame] | None
     try:
         from geotrade.metrics.network import pair_interdependence as network_pairs
     except ImportError:

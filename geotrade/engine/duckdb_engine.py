@@ -98,7 +98,7 @@ def _hs_condition(column: str, hs: list[str], *, numeric: bool = False) -> str:
     return "(" + (" OR ".join(parts) if parts else "FALSE") + ")"
 
 
-def _in_list(values: Iterable[object], *, numeric: bool = False) -> str:
+def _in_list(values: Iterable[int | str], *, numeric: bool = False) -> str:
     vals = [str(int(v)) if numeric else _q(str(v)) for v in values]
     return "(" + (", ".join(vals) if vals else "NULL") + ")"
 
@@ -144,6 +144,7 @@ def connect(
     finally:
         con.close()
         if own:
+            assert tmp is not None  # made by mkdtemp above
             shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -271,10 +272,12 @@ def _year_range(path: str, col: str) -> tuple[int, int] | None:
             hi = int(st.max) if hi is None else max(hi, int(st.max))
     except (OSError, ValueError, TypeError):
         return None
-    return None if lo is None else (lo, hi)
+    return None if lo is None or hi is None else (lo, hi)  # both are set together
 
 
-def _chunks(con: Any, source: Source, years: list[int] | None) -> list[tuple[str, tuple, list]]:
+def _chunks(
+    con: Any, source: Source, years: list[int] | None
+) -> list[tuple[str, tuple[str, ...], list[int] | None]]:
     """Units of work: (label, paths, years) — per year for parquet, per file for CSV.
 
     For parquet, the row-group statistics of the year column tell which files hold which
@@ -296,7 +299,7 @@ def _chunks(con: Any, source: Source, years: list[int] | None) -> list[tuple[str
                 int(r[0])
                 for r in con.execute(f"SELECT DISTINCT {col} FROM {scan} ORDER BY 1").fetchall()
             ]
-    out = []
+    out: list[tuple[str, tuple[str, ...], list[int] | None]] = []
     for y in years:
         files = tuple(p for p, r in ranges.items() if r is None or r[0] <= y <= r[1])
         if files:

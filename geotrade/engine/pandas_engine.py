@@ -337,6 +337,7 @@ def load_flows(
     if source.layout == "baci":
         cols = ["t", "i", "j", "k", "v"]
         if source.kind == "frame":
+            assert source.frame is not None  # a "frame" source carries its frame
             raw = source.frame.loc[:, cols]
         elif source.kind == "parquet":
             import pyarrow.dataset as ds
@@ -388,6 +389,7 @@ def load_flows(
         )
     cols = ["year", "reporter_iso3", "partner_iso3", "flow", "hs_code", "value_usd"]
     if source.kind == "frame":
+        assert source.frame is not None  # a "frame" source carries its frame
         df = source.frame.loc[:, cols]
     elif source.kind == "parquet":
         import pyarrow.dataset as ds

@@ -34,7 +34,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import pandas as pd
 
@@ -56,7 +56,7 @@ BACI_COLUMNS: tuple[str, ...] = ("t", "i", "j", "k", "v")
 
 Kind = Literal["frame", "parquet", "csv"]
 Layout = Literal["canonical", "baci"]
-SourceLike = pd.DataFrame | str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+SourceLike: TypeAlias = pd.DataFrame | str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 import numpy as np
 import pandas as pd
@@ -254,10 +254,12 @@ def hs_level(codes: object) -> HSLevel | pd.Series:
         if c == "TOTAL":
             return "TOTAL"
         if c.isdigit() and len(c) in names:
-            return names[len(c)]  # type: ignore[return-value]
+            return names[len(c)]
         msg = f"not a normalised HS code (2, 4 or 6 digits, or TOTAL): {codes!r}"
         raise InputFormatError(msg)
-    s = as_str(codes if isinstance(codes, pd.Series) else pd.Series(list(codes), dtype=object))
+    if not isinstance(codes, pd.Series):
+        codes = pd.Series(list(cast("Iterable[object]", codes)), dtype=object)
+    s = as_str(codes)
     lv = s.str.len().map(names)
     lv = lv.where(s.str.fullmatch(r"\d+").fillna(False).astype(bool), np.nan)
     return lv.where(s.str.upper() != "TOTAL", "TOTAL").astype("str")

@@ -19,7 +19,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -504,7 +504,9 @@ def _inspect_flows(
                 (revisions, "hs_revision"),
             ):
                 counter.update(chunk[col].dropna().value_counts().to_dict())
-            levels.update(hs_level(chunk["hs_code"]).dropna().value_counts().to_dict())
+            levels.update(
+                cast("pd.Series", hs_level(chunk["hs_code"])).dropna().value_counts().to_dict()
+            )
             agg = chunk["is_aggregate"].to_numpy(dtype=bool)
             # totals = trade of economies with economies and unspecified areas (the total
             # with the World, as trade summary reports it); World/group rows repeat others

@@ -271,7 +271,7 @@ def _with_intent(
 
     doc = dict(metadata or {})
     if map_crs is not None and "map_crs" not in doc:
-        crs = map_crs
+        crs: str | None = map_crs
         if map_crs == "auto":
             bounds = _lonlat_bounds(layers)
             crs = None if bounds is None else map_crs_for_bounds(bounds)

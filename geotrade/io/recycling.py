@@ -82,6 +82,7 @@ __all__ = [
     "read_table",
     "read_unit_table",
     "read_whitelist",
+    "whitelist_by_province",
 ]
 
 Source = str | os.PathLike[str] | IO[bytes]
@@ -533,7 +534,7 @@ def _finish(
 
 
 def _names(codes: pd.Series, level: str) -> pd.Series:
-    names = name_index(level).names  # type: ignore[arg-type]
+    names = name_index(level).names
     return codes.map(lambda c: names.get(c) if isinstance(c, str) else None)
 
 
@@ -774,7 +775,7 @@ def read_whitelist(source: Source, *, sheet: str | int | None = None) -> pd.Data
         out["city"] = None
     if "batch" in df.columns:
         b = _numbers(df, "batch", problems, path, required=False, integer=True)
-        for i in np.flatnonzero(((b < 1) | (b > 20)).to_numpy()):
+        for i in np.flatnonzero(((b < 1) | (b > 20)).to_numpy()).tolist():
             problems.append(
                 Problem(
                     f"batch must be 1-20, got {df['batch'].iloc[i]!r}",
@@ -839,6 +840,69 @@ def _resolve_subset(
             problems.extend(e.problems)
             codes[idx] = None
     return pd.Series(codes, dtype=object)
+
+
+def whitelist_by_province(firms: pd.DataFrame) -> pd.DataFrame:
+    """Aggregate whitelist enterprises to provincial capacity and firm counts.
+
+    Parameters
+    ----------
+    firms
+        One row per firm with ``province_adcode``, ``capacity_t`` (NaN = unknown) and
+        optionally the booleans ``cascade`` (梯次利用) and ``regeneration`` (再生利用), as
+        returned by :func:`read_whitelist`. Also available as
+        ``geotrade.metrics.recycling.whitelist_by_province``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per province with at least one firm: ``province_adcode, province,
+        whitelist_firms, capacity_t`` (sum of the known capacities),
+        ``capacity_unknown_firms`` (firms whose capacity is not given), ``firms_cascade``,
+        ``firms_regeneration`` (a firm of both types counts in both), sorted by adcode.
+        Provinces without a firm are absent; joined to a province table they get 0 firms
+        and 0 capacity (the "no capacity" class).
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"province_adcode": ["360000", "360000", "430000"],
+    ...                       "capacity_t": [50_000, float("nan"), 20_000],
+    ...                       "cascade": [False, True, True],
+    ...                       "regeneration": [True, True, False]})
+    >>> agg = whitelist_by_province(firms)
+    >>> agg[["province_adcode", "whitelist_firms", "capacity_t"]]
+      province_adcode  whitelist_firms  capacity_t
+    0          360000                2     50000.0
+    1          430000                1     20000.0
+    >>> agg["capacity_unknown_firms"].tolist(), agg["firms_cascade"].tolist()
+    ([1, 0], [1, 1])
+    """
+    missing = [c for c in ("province_adcode", "capacity_t") if c not in firms.columns]
+    if missing:
+        msg = f"whitelist table is missing column(s) {missing}"
+        raise ValidationError([Problem(msg)])
+    f = firms.copy()
+    for c in ("cascade", "regeneration"):
+        if c not in f.columns:
+            f[c] = False
+    cap = pd.to_numeric(f["capacity_t"], errors="coerce")
+    f = f.assign(_cap=cap.fillna(0.0), _unknown=cap.isna().astype(int))
+    g = f.groupby("province_adcode", sort=True)
+    out = pd.DataFrame(
+        {
+            "whitelist_firms": g.size(),
+            "capacity_t": g["_cap"].sum(),
+            "capacity_unknown_firms": g["_unknown"].sum(),
+            "firms_cascade": g["cascade"].sum().astype(int),
+            "firms_regeneration": g["regeneration"].sum().astype(int),
+        }
+    ).reset_index()
+    if "province" in f.columns:
+        names = f.drop_duplicates("province_adcode").set_index("province_adcode")["province"]
+        out.insert(1, "province", out["province_adcode"].map(names))
+    else:
+        out.insert(1, "province", out["province_adcode"])
+    return out
 
 
 def read_capital(source: Source, *, sheet: str | int | None = None) -> pd.DataFrame:
@@ -964,13 +1028,13 @@ def read_prefectures(
     )
     if prov is not None:
         _check_provinces(codes, prov, df, key_col, path, problems)
-    key: tuple[str, ...] = ("adcode",)
+    unique_key: tuple[str, ...] = ("adcode",)
     if "year" in df.columns:
         out["year"] = _years(df, problems, path)
-        key = ("adcode", "year")
+        unique_key = ("adcode", "year")
     out["retired_t"] = _numbers(df, "retired_t", problems, path, required=True)
     out["outlets"] = _numbers(df, "outlets", problems, path, required=True, integer=True)
-    _duplicates(out, key, problems, path, key_col)
+    _duplicates(out, unique_key, problems, path, key_col)
     _finish(problems, df, headers)
     out["outlets"] = out["outlets"].astype("int64")
     if "year" in out:
@@ -992,9 +1056,9 @@ def read_province_table(
     """Assemble the province table used by the metrics from up to three files.
 
     ``capacity_t`` and ``whitelist_firms`` come from the whitelist when one is given
-    (aggregated with :func:`geotrade.metrics.recycling.whitelist_by_province`; provinces
-    without a listed firm get 0 and therefore the "no capacity" class), otherwise from the
-    volume table, which must then have a ``capacity_t`` column.
+    (aggregated with :func:`whitelist_by_province`; provinces without a listed firm get 0
+    and therefore the "no capacity" class), otherwise from the volume table, which must
+    then have a ``capacity_t`` column.
 
     Parameters
     ----------
@@ -1020,8 +1084,6 @@ def read_province_table(
     InputFormatError
         No capacity available.
     """
-    from geotrade.metrics.recycling import whitelist_by_province
-
     prov = read_province_volumes(volumes, key=key, aliases=aliases)
     notes: dict[str, Any] = {"volumes": _label(volumes)}
     if whitelist is not None:

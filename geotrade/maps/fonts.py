@@ -139,7 +139,7 @@ def _register_known_files() -> None:
 def _find(families: tuple[str, ...]) -> str | None:
     from matplotlib import font_manager
 
-    entries = {}
+    entries: dict[str, font_manager.FontEntry] = {}
     for f in font_manager.fontManager.ttflist:
         entries.setdefault(f.name, f)
     for name in families:

@@ -59,7 +59,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -72,7 +72,9 @@ from geotrade.style.spec import ClassStyle, LayerStyle
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     from matplotlib.axes import Axes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "ALBERS_CHINA",
@@ -358,11 +360,11 @@ def render_static_map(
     proj = _resolve_projection(projection, data)
     crs = EQUAL_EARTH if proj == "equal_earth" else ALBERS_CHINA
 
-    classes = [style.class_for_value(None if _is_missing(v) else v) for v in data[style.field]]
+    found = [style.class_for_value(None if _is_missing(v) else v) for v in data[style.field]]
     entries_cls = list(style.all_classes())
-    if any(c is None for c in classes):  # no no-data class in the style: never drop silently
+    if any(c is None for c in found):  # no no-data class in the style: never drop silently
         entries_cls.append(_UNCLASSIFIED)
-    classes = [c if c is not None else _UNCLASSIFIED for c in classes]
+    classes = [c if c is not None else _UNCLASSIFIED for c in found]
     colors = [c.color for c in classes]
     n_by_class = {id(c): 0 for c in entries_cls}
     for c in classes:
@@ -381,7 +383,7 @@ def render_static_map(
         entries.append(LegendEntry(background_label, _BACKGROUND_FILL, None))
     legend_title = _bilingual(style.title_en, style.title_zh, lang_used)
 
-    rc = {
+    rc: dict[RcKeyType, Any] = {
         "font.family": families,
         "pdf.fonttype": 42,
         "svg.hashsalt": "geotrade",
@@ -490,7 +492,7 @@ def _nice_length(target_km: float) -> float:
 
 
 def _text_height_in(fig: Figure, artist) -> float:
-    renderer = fig.canvas.get_renderer()
+    renderer = cast("FigureCanvasAgg", fig.canvas).get_renderer()  # figures here draw with Agg
     return artist.get_window_extent(renderer).height / fig.dpi
 
 

@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from functools import cache, partial, wraps
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 
@@ -269,7 +269,7 @@ def web_map(
     ('cn.html', True)
     """
     import folium
-    from branca.element import Element, MacroElement
+    from branca.element import Element, Figure, MacroElement
     from jinja2 import Template
 
     _check_choice("lang", lang, _LANGS)
@@ -315,7 +315,7 @@ def web_map(
     m.default_js = []
     m.default_css = []
     js, css = _vendored_leaflet()
-    root = m.get_root()
+    root = cast(Figure, m.get_root())  # a Map's root is its Figure
     root.header.add_child(Element(f"<style>{css}</style>"), name="geotrade_leaflet_css")
     root.header.add_child(Element(f"<script>{js}</script>"), name="geotrade_leaflet_js")
     root.header.add_child(Element(f"<style>{_page_css()}</style>"), name="geotrade_css")
@@ -325,7 +325,7 @@ def web_map(
     )
 
     legends: list[WebLegend] = []
-    geo_layers: list[object] = []
+    geo_layers: list[MacroElement] = []
     geom_vars: dict[str, str] = {}
     for i, (name, gdf, style, original) in enumerate(prepared):
         geom_json = _geometry_json(gdf)

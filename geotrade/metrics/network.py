@@ -83,7 +83,7 @@ def pair_interdependence(
     flows: pd.DataFrame,
     *,
     years: Iterable[int] | None = None,
-    hs_codes: Iterable[str] | None = None,
+    hs_codes: Iterable[object] | None = None,
     high: float = 0.2,
     low: float = 0.5,
 ) -> pd.DataFrame:

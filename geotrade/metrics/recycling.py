@@ -64,6 +64,7 @@ import numpy as np
 import pandas as pd
 
 from geotrade.errors import Problem, ValidationError
+from geotrade.io.recycling import whitelist_by_province
 from geotrade.reference import city_cluster_members
 
 __all__ = [
@@ -92,7 +93,7 @@ ClusterName = Literal["yrd", "prd", "jjj", "cy"]
 #: 《京津冀协同发展规划纲要》 (2015); Chengdu-Chongqing = 重庆 (500000, listed whole) and 15
 #: cities of 四川, 《成渝城市群发展规划》 (2016).
 CITY_CLUSTERS: dict[str, tuple[str, ...]] = {
-    key: tuple(city_cluster_members(key))  # type: ignore[arg-type]
+    key: tuple(city_cluster_members(key))
     for key in ("yrd", "prd", "jjj", "cy")
 }
 
@@ -672,68 +673,3 @@ def capital_whitelist_correlation(df: pd.DataFrame, *, year: int | None = None) 
             raise ValidationError([Problem(msg, column=name)])
     res = stats.pearsonr(x, y)
     return Correlation(r=float(res.statistic), p=float(res.pvalue), n=len(work))
-
-
-# --------------------------------------------------------------------------- whitelist
-
-
-def whitelist_by_province(firms: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate whitelist enterprises to provincial capacity and firm counts.
-
-    Parameters
-    ----------
-    firms
-        One row per firm with ``province_adcode``, ``capacity_t`` (NaN = unknown) and
-        optionally the booleans ``cascade`` (梯次利用) and ``regeneration`` (再生利用), as
-        returned by :func:`geotrade.io.recycling.read_whitelist`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per province with at least one firm: ``province_adcode, province,
-        whitelist_firms, capacity_t`` (sum of the known capacities),
-        ``capacity_unknown_firms`` (firms whose capacity is not given), ``firms_cascade``,
-        ``firms_regeneration`` (a firm of both types counts in both), sorted by adcode.
-        Provinces without a firm are absent; joined to a province table they get 0 firms
-        and 0 capacity (the "no capacity" class).
-
-    Examples
-    --------
-    >>> firms = pd.DataFrame({"province_adcode": ["360000", "360000", "430000"],
-    ...                       "capacity_t": [50_000, float("nan"), 20_000],
-    ...                       "cascade": [False, True, True],
-    ...                       "regeneration": [True, True, False]})
-    >>> agg = whitelist_by_province(firms)
-    >>> agg[["province_adcode", "whitelist_firms", "capacity_t"]]
-      province_adcode  whitelist_firms  capacity_t
-    0          360000                2     50000.0
-    1          430000                1     20000.0
-    >>> agg["capacity_unknown_firms"].tolist(), agg["firms_cascade"].tolist()
-    ([1, 0], [1, 1])
-    """
-    missing = [c for c in ("province_adcode", "capacity_t") if c not in firms.columns]
-    if missing:
-        msg = f"whitelist table is missing column(s) {missing}"
-        raise ValidationError([Problem(msg)])
-    f = firms.copy()
-    for c in ("cascade", "regeneration"):
-        if c not in f.columns:
-            f[c] = False
-    cap = pd.to_numeric(f["capacity_t"], errors="coerce")
-    f = f.assign(_cap=cap.fillna(0.0), _unknown=cap.isna().astype(int))
-    g = f.groupby("province_adcode", sort=True)
-    out = pd.DataFrame(
-        {
-            "whitelist_firms": g.size(),
-            "capacity_t": g["_cap"].sum(),
-            "capacity_unknown_firms": g["_unknown"].sum(),
-            "firms_cascade": g["cascade"].sum().astype(int),
-            "firms_regeneration": g["regeneration"].sum().astype(int),
-        }
-    ).reset_index()
-    if "province" in f.columns:
-        names = f.drop_duplicates("province_adcode").set_index("province_adcode")["province"]
-        out.insert(1, "province", out["province_adcode"].map(names))
-    else:
-        out.insert(1, "province", out["province_adcode"])
-    return out

@@ -19,7 +19,7 @@ still pool (``year=None``) for models without partner effects.
 
 The residual layer is joined to :func:`geotrade.boundaries.world_countries` with
 :func:`geotrade.join.join_to_geometry` (unmatched keys reported), classed with breaks
-symmetric around zero (:func:`geotrade.classify.classify`, ``scheme="symmetric"``, even
+symmetric around zero (:func:`geotrade.classification.classify`, ``scheme="symmetric"``, even
 ``k`` so that 0 is a break) and coloured red (less trade than predicted) to blue (more).
 
 Examples
@@ -114,7 +114,7 @@ def residual_style(
     >>> s.classes[0].color != s.classes[-1].color
     True
     """
-    from geotrade.classify import classify
+    from geotrade.classification import classify
     from geotrade.style.palettes import diverging_palette
 
     v = np.asarray(values, dtype=float)

@@ -27,10 +27,11 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from geotrade.style.palettes import diverging_palette, palette
 from geotrade.style.spec import ClassStyle, LayerStyle
+from geotrade.typology import class_label
 
 __all__ = [
     "capacity_ratio_style",
@@ -68,8 +69,6 @@ def dependence_style(
     >>> dependence_style(focal_name_en="Korea", focal_name_zh="韩国").classes[0].label_zh
     '单向依存韩国'
     """
-    from geotrade.metrics.trade import class_label
-
     counts = counts or {}
     cols = diverging_palette(4, 4, name="RdBu", neutral="#f7f7f7")
     reds, neutral, blues = cols[:4], cols[4], cols[5:]
@@ -113,7 +112,7 @@ def dependence_style(
 
 def _ranges(
     breaks: list[float],
-    colors: list[str],
+    colors: Sequence[str],
     labels: list[str],
     counts: list[int] | None,
 ) -> tuple[ClassStyle, ...]:

@@ -1,8 +1,9 @@
-"""Data-driven graduated styles shared by the demo and the recycling commands.
+"""Graduated styles from classifications, shared by the CLI, the demo and the recycling commands.
 
-Each function classifies values and returns the :class:`~geotrade.style.spec.LayerStyle`
-(with class counts and a no-data class) plus a JSON-able description of the classification
-for the GeoPackage metadata.
+:func:`graduated_style` turns a :class:`~geotrade.classification.Classification` into a
+:class:`~geotrade.style.spec.LayerStyle`. The other functions classify values and return the
+style (with class counts and a no-data class) plus a JSON-able description of the
+classification for the GeoPackage metadata.
 
 Examples
 --------
@@ -14,12 +15,106 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from geotrade.style.spec import LayerStyle
+from geotrade.errors import ClassificationError
+from geotrade.style.spec import ClassStyle, LayerStyle
 
-__all__ = ["capacity_ratio_classes", "natural_breaks_style"]
+if TYPE_CHECKING:
+    from geotrade.classification import Classification
+
+__all__ = ["capacity_ratio_classes", "graduated_style", "natural_breaks_style"]
+
+
+def graduated_style(
+    result: Classification,
+    *,
+    field: str,
+    colors: Sequence[str],
+    title_en: str,
+    title_zh: str,
+    fmt: str = "{:.2f}",
+    unit: str = "",
+    nodata_color: str = "#d9d9d9",
+    include_nodata: bool | None = None,
+) -> LayerStyle:
+    """Turn a classification into a graduated :class:`~geotrade.style.spec.LayerStyle`.
+
+    Parameters
+    ----------
+    result
+        Output of :func:`geotrade.classification.classify` or
+        :func:`~geotrade.classification.classify_pooled`.
+    field
+        Attribute holding the classified values.
+    colors
+        One colour per class (``result.k``), lowest class first.
+    title_en, title_zh
+        Legend titles.
+    fmt, unit
+        Passed to :meth:`~geotrade.classification.Classification.labels`.
+    nodata_color
+        Fill of the no-data class.
+    include_nodata
+        Add the no-data class; by default only when ``result.nodata_count > 0``.
+
+    Returns
+    -------
+    LayerStyle
+        ``kind="graduated"`` with the same bounds, counts and closure as ``result``.
+
+    Examples
+    --------
+    >>> from geotrade.classification import classify
+    >>> r = classify([1.0, 2.0, 9.0, float("nan")], k=2)
+    >>> s = graduated_style(r, field="v", colors=["#fee0d2", "#de2d26"],
+    ...                     title_en="Value", title_zh="数值")
+    >>> [c.label_en for c in s.all_classes()]
+    ['1.00 – 2.00', '>2.00 – 9.00', 'No data']
+    >>> s.class_for_value(9.0).color
+    '#de2d26'
+    """
+    from geotrade.classification import NODATA_LABELS
+
+    if len(colors) != result.k:
+        msg = f"colors must hold one colour per class ({result.k}); got {len(colors)}."
+        raise ClassificationError(msg)
+    en = result.labels(fmt=fmt, unit=unit, lang="en")
+    zh = result.labels(fmt=fmt, unit=unit, lang="zh")
+    classes = tuple(
+        ClassStyle(
+            label_en=en[i],
+            label_zh=zh[i],
+            color=str(colors[i]),
+            lower=float(result.lower_bounds[i]),
+            upper=float(result.bins[i]),
+            count=int(result.counts[i]),
+        )
+        for i in range(result.k)
+    )
+    want = result.nodata_count > 0 if include_nodata is None else include_nodata
+    nodata = (
+        ClassStyle(
+            label_en=NODATA_LABELS["en"],
+            label_zh=NODATA_LABELS["zh"],
+            color=nodata_color,
+            count=result.nodata_count,
+        )
+        if want
+        else None
+    )
+    return LayerStyle(
+        kind="graduated",
+        field=field,
+        classes=classes,
+        title_en=title_en,
+        title_zh=title_zh,
+        nodata=nodata,
+        closed=result.closed,
+        extra={"scheme": result.scheme, "gvf": result.gvf, "tai": result.tai},
+    )
 
 
 def natural_breaks_style(
@@ -35,9 +130,8 @@ def natural_breaks_style(
     """Exact Fisher-Jenks classes of ``values`` as a graduated style with a no-data class."""
     import numpy as np
 
-    from geotrade.classify import classify, graduated_style
+    from geotrade.classification import classify
     from geotrade.style.palettes import palette
-    from geotrade.style.spec import ClassStyle
 
     v = np.asarray(values, dtype=float)
     res = classify(v, k=k, scheme="fisher_jenks")
@@ -65,7 +159,7 @@ def capacity_ratio_classes(values: Any, *, year: int) -> tuple[LayerStyle, dict[
     """Capacity-ratio style (fixed class bounds of seed 004) with counts of ``values``."""
     import numpy as np
 
-    from geotrade.classify import classify
+    from geotrade.classification import classify
     from geotrade.style.canonical import capacity_ratio_style
 
     v = np.asarray(values, dtype=float)

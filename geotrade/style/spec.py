@@ -30,8 +30,9 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 __all__ = ["ClassStyle", "LayerStyle"]
@@ -73,7 +74,8 @@ class LayerStyle:
     closed: Literal["right", "left"] = "right"
     outline_color: str = "#636363"
     outline_width_mm: float = 0.15
-    extra: dict[str, object] = field(default_factory=dict)
+    # dataclasses.field: the attribute ``field`` shadows the name inside the class body
+    extra: dict[str, object] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.kind == "graduated":

@@ -574,10 +574,11 @@ def write_demo(out: str | Path) -> list[Path]:
     pref = make_prefectures(prov)
     summ = _summary(prov, pref)
     written: list[Path] = []
-    for kind, name, df in (
+    tables: tuple[tuple[Literal["provinces", "prefectures"], str, pd.DataFrame], ...] = (
         ("provinces", PROVINCE_FILE, prov),
         ("prefectures", PREFECTURE_FILE, pref),
-    ):
+    )
+    for kind, name, df in tables:
         csv = out / name
         meta = out / f"{name}.meta.json"
         try:

@@ -732,7 +732,7 @@ def achieved_summary(flows: pd.DataFrame) -> dict[str, Any]:
     out["top10_shares_pct"] = {}
     out["top10_sum_pct"] = {}
     for flow in ("export", "import"):
-        sh = partner_shares(flows, focal=FOCAL, flow=flow)  # type: ignore[arg-type]
+        sh = partner_shares(flows, focal=FOCAL, flow=flow)
         out["partners"][flow] = {str(y): int((sh["year"] == y).sum()) for y in ANCHOR_YEARS}
         for y in ANCHOR_YEARS:
             top = sh[(sh["year"] == y) & (sh["rank"] <= 10)]

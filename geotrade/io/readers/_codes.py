@@ -65,7 +65,7 @@ def _norm_unique(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
 
 
 def _take(codes: np.ndarray, uniques: pd.Series, index: pd.Index) -> pd.Series:
-    arr = np.append(uniques.to_numpy(dtype=object, na_value=None), None)
+    arr = np.append(uniques.to_numpy(dtype=object, na_value=None), np.array([None], dtype=object))
     return pd.Series(arr[codes], index=index, dtype=object).astype("str")
 
 

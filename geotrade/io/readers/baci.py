@@ -226,7 +226,8 @@ def _convert(
             "hs_revision": info["hs_revision"] or np.nan,
             "value_usd": value_out.to_numpy(),
             "quantity": quantity,
-            "quantity_unit": np.where(np.isnan(quantity), None, "kg"),
+            # numpy's stubs reject None, a valid (object) scalar here
+            "quantity_unit": np.where(np.isnan(quantity), None, "kg"),  # type: ignore[call-overload]
             "valuation": "FOB",
             "source": "baci",
             "source_release": info["source_release"] or np.nan,
@@ -280,7 +281,7 @@ def raw_chunks(
         info0 = {**info0, **{k: v for k, v in baci_file_info(p.name).items() if v}}
     if country_codes is not None:
         codes = read_baci_country_codes(country_codes)
-        codes_src = str(country_codes)
+        codes_src: str | None = str(country_codes)
     else:
         found = _find_sibling(p, r"^country_codes.*\.csv$", info0["source_release"])
         codes = read_baci_country_codes(found[0], member=found[1]) if found else None

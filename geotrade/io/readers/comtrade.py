@@ -267,6 +267,7 @@ def comtrade_raw(
     valuation = np.where(is_import, np.where(cif.notna() | fob.isna(), "CIF", "FOB"), "FOB")
     # a missing value with a value column present is reported by check_flows (value_usd)
     value_src = prim_s if prim_s is not None else (cif_s if cif_s is not None else fob_s)
+    assert value_src is not None  # one of the three exists (checked above)
     value_out = pd.Series(value, dtype="float64")
     value_out = value_out.where(value_out.notna(), as_str(value_src).reset_index(drop=True))
 

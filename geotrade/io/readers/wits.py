@@ -175,7 +175,8 @@ def _convert(
             "hs_revision": revision.to_numpy(dtype=object),
             "value_usd": value.to_numpy(),
             "quantity": quantity,
-            "quantity_unit": np.where(np.isnan(quantity), None, "kg"),
+            # numpy's stubs reject None, a valid (object) scalar here
+            "quantity_unit": np.where(np.isnan(quantity), None, "kg"),  # type: ignore[call-overload]
             "source": "wits",
             "source_release": np.nan,
             "reporter_code": as_str(table[cols["ReporterISO3"]]).str.upper().to_numpy(),

@@ -39,7 +39,7 @@ Adjustments (a reduced ``k``, dropped breaks) are recorded as strings in
 Examples
 --------
 >>> import numpy as np
->>> from geotrade.classify import classify
+>>> from geotrade.classification import classify
 >>> r = classify([1.0, 2.0, 2.5, 10.0, 11.0, 30.0, np.nan], k=3)
 >>> r.bins.tolist(), r.yb.tolist(), r.counts.tolist(), r.nodata_count
 ([2.5, 11.0, 30.0], [0, 0, 0, 1, 1, 2, -1], [3, 2, 1], 1)
@@ -53,27 +53,25 @@ from __future__ import annotations
 
 import math
 import numbers
-import sys
-import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from geotrade._fisher_jenks import Backend, fisher_jenks_classes
 from geotrade.errors import ClassificationError
-from geotrade.style.spec import ClassStyle, LayerStyle
 
 __all__ = [
+    "MAX_ABS_VALUE",
+    "NODATA_LABELS",
     "SCHEMES",
     "Classification",
     "Closed",
     "Scheme",
     "classify",
     "classify_pooled",
-    "graduated_style",
     "pretty_breaks",
 ]
 
@@ -97,6 +95,9 @@ Lang = Literal["en", "zh", "both"]
 LabelStyle = Literal["range", "interval"]
 Spread = Literal["equal", "quantiles"]
 StdAnchor = Literal["midpoint", "break"]
+#: Class breaks while they are computed (float64 at run time; numpy types some results as
+#: floating[Any]); :class:`Classification` stores them as float64.
+_Breaks: TypeAlias = NDArray[np.floating[Any]]
 
 SCHEMES: tuple[str, ...] = (
     "fisher_jenks",
@@ -123,7 +124,8 @@ _ALIASES = {
     "manual": "user_defined",
     "userdefined": "user_defined",
 }
-_NODATA = {"en": "No data", "zh": "无数据", "both": "No data / 无数据"}
+#: Label of the no-data class (missing values), by language.
+NODATA_LABELS = {"en": "No data", "zh": "无数据", "both": "No data / 无数据"}
 _NO_SPACE_UNITS = ("%", "‰", "°")
 
 
@@ -347,7 +349,7 @@ class Classification:
                 text += unit if unit in _NO_SPACE_UNITS else f" {unit}"
             out.append(text)
         if nodata:
-            out.append(_NODATA[lang])
+            out.append(NODATA_LABELS[lang])
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -464,15 +466,15 @@ def _check_k(k: object) -> int:
     return int(k)
 
 
-def _assign(x: NDArray[np.float64], bins: NDArray[np.float64], closed: str) -> NDArray[np.int64]:
+def _assign(x: NDArray[np.float64], bins: _Breaks, closed: str) -> NDArray[np.int64]:
     side: Literal["left", "right"] = "left" if closed == "right" else "right"
     idx = np.searchsorted(bins, x, side=side)
     return np.minimum(idx, bins.size - 1).astype(np.int64)
 
 
 def _dedupe(
-    bins: NDArray[np.float64], lower: float, closed: str, notes: list[str], scheme: str
-) -> NDArray[np.float64]:
+    bins: _Breaks, lower: float, closed: str, notes: list[str], scheme: str
+) -> _Breaks:
     """Make bins strictly ascending and drop classes that cannot hold any value."""
     b = np.unique(bins)
     if closed == "left" and b.size > 1 and b[0] <= lower:
@@ -514,7 +516,7 @@ def _fit_stats(
 
 def _build(
     x: NDArray[np.float64],
-    bins: NDArray[np.float64],
+    bins: _Breaks,
     lower: float,
     closed: Closed,
     scheme: str,
@@ -586,7 +588,7 @@ def pretty_breaks(lo: float, hi: float, n: int = 5) -> NDArray[np.float64]:
         cell = max(abs(lo), abs(hi))
         u = 1 + (1 / (1 + h) if h5 >= 1.5 * h + 0.5 else 1.5 / (1 + h5))
         u *= max(1, ndiv) * eps
-        i_small = dx < cell * u * 3
+        i_small = bool(dx < cell * u * 3)
     if i_small:
         if cell > 10:
             cell = 9 + cell / 10
@@ -641,7 +643,7 @@ def _breaks(
     opts: dict[str, Any],
     notes: list[str],
     params: dict[str, Any],
-) -> tuple[NDArray[np.float64], float]:
+) -> tuple[_Breaks, float]:
     """Return ``(bins, lower)`` for finite values ``x`` (non-empty)."""
     xmin, xmax = float(x.min()), float(x.max())
     if scheme == "fisher_jenks":
@@ -684,18 +686,18 @@ def _breaks(
         params.update(mean=mean, std=sd, multiples=mult[keep].tolist())
         return np.append(cuts[keep], xmax), xmin
     if scheme == "head_tail_breaks":
-        cuts: list[float] = []
+        means: list[float] = []
         v = x
         while True:
             m = float(np.mean(v))
-            if cuts and cuts[-1] == m:
+            if means and means[-1] == m:
                 break
-            cuts.append(m)
+            means.append(m)
             if v.min() < v.max():
                 v = v[v > m]
             else:
                 break
-        b = np.array(cuts)
+        b = np.array(means)
         b[-1] = xmax
         return _dedupe(b, xmin, closed, notes, scheme), xmin
     if scheme == "box_plot":
@@ -705,11 +707,11 @@ def _breaks(
         lf, uf = q1 - hinge * iqr, q3 + hinge * iqr
         low = xmin <= lf if closed == "right" else xmin < lf
         high = xmax > uf if closed == "right" else xmax >= uf
-        b = ([lf] if low else []) + [q1, q2, q3] + ([uf] if high else []) + [xmax]
+        edges = ([lf] if low else []) + [q1, q2, q3] + ([uf] if high else []) + [xmax]
         params.update(
             hinge=hinge, fences=[lf, uf], low_outlier_class=bool(low), high_outlier_class=bool(high)
         )
-        return _dedupe(np.array(b), xmin, closed, notes, scheme), xmin
+        return _dedupe(np.array(edges), xmin, closed, notes, scheme), xmin
     if scheme == "pretty":
         p = pretty_breaks(xmin, xmax, k)
         inner = p[(p > xmin) & (p < xmax)]
@@ -984,7 +986,8 @@ def classify_pooled(
     if not ok.any():
         msg = "all layers are empty or all-NaN; nothing to classify."
         raise ClassificationError(msg)
-    pw = None if weights is None else np.concatenate(ws)[ok]  # type: ignore[arg-type]
+    # weights given: each layer has an ArrayLike entry, for which _check_weights returns an array
+    pw = None if weights is None else np.concatenate(cast("list[NDArray[np.float64]]", ws))[ok]
     notes: list[str] = []
     params: dict[str, Any] = {
         "k_requested": kk,
@@ -993,101 +996,3 @@ def classify_pooled(
     }
     b, lower = _breaks(name, pooled[ok], kk, cl, pw, opts, notes, params)
     return [_build(x, b, lower, cl, name, w, notes, params) for x, w in zip(xs, ws, strict=True)]
-
-
-def graduated_style(
-    result: Classification,
-    *,
-    field: str,
-    colors: Sequence[str],
-    title_en: str,
-    title_zh: str,
-    fmt: str = "{:.2f}",
-    unit: str = "",
-    nodata_color: str = "#d9d9d9",
-    include_nodata: bool | None = None,
-) -> LayerStyle:
-    """Turn a classification into a graduated :class:`~geotrade.style.spec.LayerStyle`.
-
-    Parameters
-    ----------
-    result
-        Output of :func:`classify` or :func:`classify_pooled`.
-    field
-        Attribute holding the classified values.
-    colors
-        One colour per class (``result.k``), lowest class first.
-    title_en, title_zh
-        Legend titles.
-    fmt, unit
-        Passed to :meth:`Classification.labels`.
-    nodata_color
-        Fill of the no-data class.
-    include_nodata
-        Add the no-data class; by default only when ``result.nodata_count > 0``.
-
-    Returns
-    -------
-    LayerStyle
-        ``kind="graduated"`` with the same bounds, counts and closure as ``result``.
-
-    Examples
-    --------
-    >>> r = classify([1.0, 2.0, 9.0, float("nan")], k=2)
-    >>> s = graduated_style(r, field="v", colors=["#fee0d2", "#de2d26"],
-    ...                     title_en="Value", title_zh="数值")
-    >>> [c.label_en for c in s.all_classes()]
-    ['1.00 – 2.00', '>2.00 – 9.00', 'No data']
-    >>> s.class_for_value(9.0).color
-    '#de2d26'
-    """
-    if len(colors) != result.k:
-        msg = f"colors must hold one colour per class ({result.k}); got {len(colors)}."
-        raise ClassificationError(msg)
-    en = result.labels(fmt=fmt, unit=unit, lang="en")
-    zh = result.labels(fmt=fmt, unit=unit, lang="zh")
-    classes = tuple(
-        ClassStyle(
-            label_en=en[i],
-            label_zh=zh[i],
-            color=str(colors[i]),
-            lower=float(result.lower_bounds[i]),
-            upper=float(result.bins[i]),
-            count=int(result.counts[i]),
-        )
-        for i in range(result.k)
-    )
-    want = result.nodata_count > 0 if include_nodata is None else include_nodata
-    nodata = (
-        ClassStyle(
-            label_en=_NODATA["en"],
-            label_zh=_NODATA["zh"],
-            color=nodata_color,
-            count=result.nodata_count,
-        )
-        if want
-        else None
-    )
-    return LayerStyle(
-        kind="graduated",
-        field=field,
-        classes=classes,
-        title_en=title_en,
-        title_zh=title_zh,
-        nodata=nodata,
-        closed=result.closed,
-        extra={"scheme": result.scheme, "gvf": result.gvf, "tai": result.tai},
-    )
-
-
-class _CallableModule(types.ModuleType):
-    """Let ``geotrade.classify(values, k=5, ...)`` call :func:`classify` (mapclassify style).
-
-    The module stays a normal module (``from geotrade.classify import classify_pooled``).
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Classification:
-        return classify(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
