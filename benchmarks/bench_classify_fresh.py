@@ -7,7 +7,7 @@ first) this benchmark runs, as **whole processes timed from the parent**:
 
 * ``python``: start the interpreter, import numpy, load the .npy (the floor of every row);
 * ``ckwrap``: the above + ``ckwrap.ckmeans(x, 5)``;
-* ``geotrade``: the above + ``geotrade.classify.classify(x, k=5)`` (backend ``auto``);
+* ``geotrade``: the above + ``geotrade.classification.classify(x, k=5)`` (backend ``auto``);
 * ``geotrade, prewarm``: ``geotrade._fisher_jenks.prewarm()`` first, then load the input and
   classify (what ``geotrade classify`` does: numba loads while the input is read);
 * ``geotrade numpy fallback``: ``GEOTRADE_DISABLE_NUMBA=1`` (no numba at all).
@@ -54,20 +54,21 @@ CODE = {
     + f"x = np.load(sys.argv[1])\nimport ckwrap\nlab = ckwrap.ckmeans(x, {K}).labels\n"
     + _MAXIMA,
     "geotrade": _PRE
-    + "x = np.load(sys.argv[1])\nfrom geotrade.classify import classify\n"
+    + "x = np.load(sys.argv[1])\nfrom geotrade.classification import classify\n"
     + f"lab = classify(x, k={K}).yb\n"
     + _MAXIMA,
     "geotrade, prewarm": _PRE
     + "from geotrade._fisher_jenks import prewarm\nprewarm()\n"
-    + "x = np.load(sys.argv[1])\nfrom geotrade.classify import classify\n"
+    + "x = np.load(sys.argv[1])\nfrom geotrade.classification import classify\n"
     + f"lab = classify(x, k={K}).yb\n"
     + _MAXIMA,
 }
 CODE["geotrade numpy fallback"] = CODE["geotrade"]
 WARM = {
     "ckwrap": f"import ckwrap\nf = lambda x: ckwrap.ckmeans(x, {K}).labels\n",
-    "geotrade": f"from geotrade.classify import classify\nf = lambda x: classify(x, k={K}).yb\n",
-    "geotrade numpy fallback": "from geotrade.classify import classify\n"
+    "geotrade": "from geotrade.classification import classify\n"
+    f"f = lambda x: classify(x, k={K}).yb\n",
+    "geotrade numpy fallback": "from geotrade.classification import classify\n"
     f"f = lambda x: classify(x, k={K}, backend='numpy').yb\n",
 }
 WARM_CODE = (

@@ -684,7 +684,8 @@ def _breaks(
                 f"the data range [{xmin:.6g}, {xmax:.6g}] and were dropped."
             )
         params.update(mean=mean, std=sd, multiples=mult[keep].tolist())
-        return np.append(cuts[keep], xmax), xmin
+        # sd * multiple can underflow (subnormal spreads): equal cuts are merged
+        return _dedupe(np.append(cuts[keep], xmax), xmin, closed, notes, scheme), xmin
     if scheme == "head_tail_breaks":
         means: list[float] = []
         v = x

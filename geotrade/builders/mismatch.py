@@ -17,7 +17,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -42,7 +42,7 @@ def build_mismatch(
     permutations: int = 999,
     seed: int = 20241,
     alpha: float = 0.05,
-    correction: str = "fdr",
+    correction: Literal["fdr", "none"] = "fdr",
     synthetic: bool = False,
     source_files: list[str] | None = None,
     note: str = "",

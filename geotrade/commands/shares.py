@@ -100,7 +100,7 @@ def shares_cmd(
         is_synthetic,
         md_table,
         write_csv,
-        write_text,  # type: ignore[attr-defined]
+        write_text,
     )
 
     focal = parse_focal(focal)

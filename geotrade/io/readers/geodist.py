@@ -295,7 +295,7 @@ def geodist_pairs(
             rows.append((iso, np.nan, np.nan, np.nan, np.nan, False))
         else:
             v = src.loc[iso, cols]
-            rows.append((iso, *(float(x) for x in v), True))
+            rows.append((iso, *(float(x) for x in v), True))  # type: ignore[arg-type]
     return pd.DataFrame(
         rows, columns=["iso3", "dist_km", "contig", "comlang_off", "colony", "in_geodist"]
     )

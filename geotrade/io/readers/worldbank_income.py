@@ -262,8 +262,8 @@ def read_income_history(path: str | os.PathLike[str]) -> pd.DataFrame:
     header_i = None
     fy_cols: dict[int, int] = {}
     for i, r in enumerate(rows[:40]):
-        found = {j: _FY.match(_text(v)) for j, v in enumerate(r)}
-        found = {j: m for j, m in found.items() if m}
+        matches = {j: _FY.match(_text(v)) for j, v in enumerate(r)}
+        found = {j: m for j, m in matches.items() if m is not None}
         if len(found) >= 2:
             header_i = i
             fy_cols = {j: _fy_year(m.group(1)) for j, m in found.items()}
@@ -276,10 +276,10 @@ def read_income_history(path: str | os.PathLike[str]) -> pd.DataFrame:
         raise InputFormatError(msg, path=p)
     _check_fy_sequence(p, rows[header_i], header_i, fy_cols)
     first_fy = min(fy_cols)
-    code_j, name_j = (0, 1) if first_fy >= 2 else (None, None)
-    if code_j is None:
+    if first_fy < 2:
         msg = "expected the economy code and name in the two columns before the first FY column"
         raise InputFormatError(msg, path=p, row=header_i + 1, column=_text(rows[header_i][0]))
+    code_j, name_j = 0, 1
     gni: dict[int, int] = {}
     problems: list[Problem] = []
     records: list[tuple[str, int, str, bool, str]] = []
