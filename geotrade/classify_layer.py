@@ -296,13 +296,13 @@ def classify_layer(
     from geotrade.style.qml import to_qml
 
     path = Path(src)
+    check_outputs(out, qml)  # both writable before the GeoPackage is written
     if Path(out).suffix.lower() != ".gpkg":
         msg = (
             f"the output must be a .gpkg file (classify writes a styled GeoPackage; "
             f"got {Path(out).name!r}); name it *.gpkg (convert it in QGIS for another format)"
         )
         raise InputFormatError(msg, path=out)
-    check_outputs(out, qml)  # both writable before the GeoPackage is written
     gdf, layer = _read(path, layer)
     notes = _check_geometry(gdf, path, layer)
     values = _values(gdf, field, path, layer)
