@@ -42,6 +42,11 @@ both, e.g. ``梯次利用/再生利用``; English ``cascade``/``second-life``/``
 city names and is checked), optional ``year``, ``retired_t`` (退役量, >= 0), ``outlets``
 (回收网点, 网点数, integer >= 0).
 
+When a table has both an adcode key and a name column (``adcode`` and ``city``,
+``province_adcode`` and ``province``), the names are checked against the codes: rows whose
+name is another unit are an error when they are at least a quarter of the rows (and two or
+more: a shifted column), else a warning listing them (the adcode is used).
+
 Every reader returns a table keyed by adcodes (``province_adcode`` or ``adcode``, 6-char
 strings) with the reference name in ``province`` / ``name``, the original spelling in
 ``name_input`` where it differed, and the row number in ``source_row``.
