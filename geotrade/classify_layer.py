@@ -156,6 +156,16 @@ def _check_geometry(gdf: Any, path: Path, layer: str) -> list[str]:
                 "right CRS in the source file"
             )
             raise InputFormatError(msg, path=path)
+    elif gdf.crs.is_projected:  # degrees labelled as metres (e.g. EPSG:3857 on lon/lat data)
+        xmin, ymin, xmax, ymax = geom[present].total_bounds
+        if max(abs(xmin), abs(xmax)) <= 180 and max(abs(ymin), abs(ymax)) <= 90 and xmax - xmin > 1:
+            msg = (
+                f"layer {layer!r} declares the projected CRS {gdf.crs.to_string()} (units: "
+                f"{gdf.crs.axis_info[0].unit_name}) but its coordinates span x {xmin:.1f}.."
+                f"{xmax:.1f}, y {ymin:.1f}..{ymax:.1f}, which look like degrees: the CRS is "
+                "wrong (probably EPSG:4326); assign the right CRS in the source file"
+            )
+            raise InputFormatError(msg, path=path)
     missing = np.flatnonzero(~present.to_numpy())
     if len(missing):
         fids = ", ".join(str(gdf.index[i]) for i in missing[:_MAX_LISTED])
@@ -286,6 +296,12 @@ def classify_layer(
 
     path = Path(src)
     check_outputs(out, qml)  # both writable before the GeoPackage is written
+    if Path(out).suffix.lower() != ".gpkg":
+        msg = (
+            f"the output must be a .gpkg file (classify writes a styled GeoPackage; "
+            f"got {Path(out).name!r}); name it *.gpkg (convert it in QGIS for another format)"
+        )
+        raise InputFormatError(msg, path=out)
     gdf, layer = _read(path, layer)
     notes = _check_geometry(gdf, path, layer)
     values = _values(gdf, field, path, layer)

@@ -368,11 +368,14 @@ def design(
     from geotrade.io.atomic import atomic_path
 
     if distance not in ("capital", "cepii"):
-        msg = f"--distance must be capital or cepii; got {distance!r}"
-        raise InputFormatError(msg)
+        msg = f"expected capital or cepii, got {distance!r}"
+        raise typer.BadParameter(msg, param_hint="'--distance'")
     if geodist_column not in ("distcap", "dist", "distw", "distwces"):
-        msg = f"--geodist-column must be distcap, dist, distw or distwces; got {geodist_column!r}"
-        raise InputFormatError(msg)
+        msg = f"expected distcap, dist, distw or distwces, got {geodist_column!r}"
+        raise typer.BadParameter(msg, param_hint="'--geodist-column'")
+    if zeros not in ("missing", "log1p", "error"):
+        msg = f"expected missing, log1p or error, got {zeros!r}"
+        raise typer.BadParameter(msg, param_hint="'--zeros'")
     if distance == "cepii" and (geodist is None or distance_to is None):
         msg = "--distance cepii needs --geodist FILE (CEPII dist_cepii) and --distance-to ISO3"
         raise InputFormatError(msg)

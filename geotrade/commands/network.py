@@ -88,6 +88,9 @@ def network_cmd(
     if (group_a is None) != (group_b is None):
         msg = "give both --group-a and --group-b"
         raise typer.BadParameter(msg, param_hint="--group-a/--group-b")
+    for opt, text in (("--group-a", group_a), ("--group-b", group_b)):
+        if text is not None:
+            _group_codes(text, opt)  # shape only; codes unknown to the data are checked later
     if engine not in ("pandas", "duckdb"):
         msg = f"expected pandas or duckdb, got {engine!r}"
         raise typer.BadParameter(msg, param_hint="--engine")
@@ -126,6 +129,10 @@ def network_cmd(
         if pairs.empty:
             msg = "no bilateral export rows for the selected years/products"
             raise ValidationError([Problem(msg, path=str(flows_path), column="flow")])
+        ga = gb = None
+        if group_a and group_b:
+            ga = _group_codes(group_a, "--group-a", pairs, rep)
+            gb = _group_codes(group_b, "--group-b", pairs, rep)
         outputs["edges"] = str(write_csv(pairs, edges))
         task.advance(message="network metrics")
         summ = network_summary(pairs)
@@ -133,9 +140,7 @@ def network_cmd(
         if nodes is not None:
             outputs["nodes"] = str(write_csv(node_tab, nodes))
         comparison: list[dict[str, Any]] = []
-        if group_a and group_b:
-            ga = [s for s in group_a.split(",") if s.strip()]
-            gb = [s for s in group_b.split(",") if s.strip()]
+        if ga and gb:
             cmp_ = group_interdependence(
                 pairs, ga, gb, name_a="group_a", name_b="group_b", high=high, low=low
             )
@@ -272,3 +277,36 @@ def _synthetic_source(path: Path) -> bool:
 def register(app: typer.Typer) -> None:
     """Add ``network`` to the main app."""
     app.command("network")(network_cmd)
+
+
+def _group_codes(text: str, option: str, pairs: Any = None, rep: Any = None) -> list[str]:
+    """Parse a ``--group-a``/``--group-b`` list of ISO3 codes (comma-separated).
+
+    A code must be 3 letters or digits; with ``pairs`` given, a code that is neither an
+    ISO3 code of :func:`geotrade.reference.countries` nor an economy of the data is a
+    usage error naming the codes, and a known code absent from the data is logged.
+    """
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    bad = [c for c in codes if len(c) != 3 or not c.isalnum()]
+    if not codes or bad:
+        got = ", ".join(repr(c) for c in bad) if bad else repr(text)
+        msg = f"expected a comma-separated list of ISO3 codes (e.g. CHN,KOR), got {got}"
+        raise typer.BadParameter(msg, param_hint=f"'{option}'")
+    if pairs is None:
+        return codes
+    from geotrade.errors import UsageError
+    from geotrade.reference import countries
+
+    in_data = set(pairs["iso3"].astype(str)) | set(pairs["partner_iso3"].astype(str))
+    known = set(countries()["iso3"].astype(str))
+    unknown = [c for c in codes if c not in known and c not in in_data]
+    if unknown:
+        msg = (
+            f"{option}: unknown code(s) {', '.join(unknown)}: neither an ISO3 code of "
+            "geotrade.reference.countries() nor an economy in the data; check the spelling"
+        )
+        raise UsageError(msg)
+    absent = [c for c in codes if c not in in_data]
+    if absent and rep is not None:
+        rep.log(f"{option}: {', '.join(absent)} not in the selected trade data", level="warning")
+    return codes

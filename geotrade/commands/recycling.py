@@ -12,6 +12,8 @@ sidecar saying so) make every output say "SYNTHETIC".
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,6 +35,18 @@ SYNTHETIC_NOTE = (
 
 
 # --------------------------------------------------------------------------- shared helpers
+
+
+@contextmanager
+def _reader_warnings(rep: Any) -> Iterator[None]:
+    """Show the readers' warnings (e.g. names that disagree with adcodes) as warning logs."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        rep.log(str(w.message), level="warning")
 
 
 def is_synthetic(path: Path, df: pd.DataFrame) -> bool:
@@ -129,13 +143,14 @@ def build_provinces(
                 "table the province column is the key"
             )
             raise InputFormatError(msg, path=str(table))
-        prov, notes = read_province_table(
-            table,
-            whitelist=whitelist,
-            capital=capital,
-            key=key or province_key,
-            aliases=user_aliases(aliases),
-        )
+        with _reader_warnings(rep):
+            prov, notes = read_province_table(
+                table,
+                whitelist=whitelist,
+                capital=capital,
+                key=key or province_key,
+                aliases=user_aliases(aliases),
+            )
         synthetic = is_synthetic(table, prov)
         want = years or sorted(int(y) for y in prov["year"].unique())
         ratios = province_capacity_ratio(prov, years=want)
@@ -306,9 +321,10 @@ def build_cities(
     check_outputs(gpkg, report)  # before anything is written: no mixed output set
     rep = reporter()
     with rep.task("recycling cities", 4, "reading") as task:
-        pref = read_prefectures(
-            table, key=key, province_key=province_key, aliases=user_aliases(aliases)
-        )
+        with _reader_warnings(rep):
+            pref = read_prefectures(
+                table, key=key, province_key=province_key, aliases=user_aliases(aliases)
+            )
         synthetic = is_synthetic(table, pref)
         if "year" in pref.columns:
             present = sorted(int(v) for v in pref["year"].unique())

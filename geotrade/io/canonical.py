@@ -371,11 +371,18 @@ def _is_missing(value: object) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
-def _as_bool(values: pd.Series) -> pd.Series:
+_TRUE = ("true", "1", "1.0", "yes", "t", "y")
+_FALSE = ("false", "0", "0.0", "no", "f", "n")
+
+
+def _as_bool(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Parse true/false, 1/0, yes/no flags (empty = false); also return the other values."""
     if values.dtype == bool:
-        return values
-    text = as_str(values).str.lower()
-    return text.isin(["true", "1", "yes", "t", "y"]).astype(bool)
+        return values, np.zeros(len(values), dtype=bool)
+    text = as_str(values).str.strip().str.lower()
+    given = text.notna() & (text != "")
+    bad = (given & ~text.isin(_TRUE + _FALSE)).to_numpy(dtype=bool)
+    return text.isin(_TRUE).astype(bool), bad
 
 
 def check_flows(
@@ -534,7 +541,9 @@ def check_flows(
         index=df.index,
     )
     if "is_aggregate" in df.columns:
-        flagged = flagged | _as_bool(df["is_aggregate"])
+        flags, bad = _as_bool(df["is_aggregate"])
+        check("is_aggregate", bad, "true or false (or 1/0, yes/no, an empty cell)")
+        flagged = flagged | flags
     out["is_aggregate"] = flagged
     if "provenance" in df.columns:
         prov = as_str(df["provenance"]).str.lower()

@@ -42,6 +42,11 @@ both, e.g. ``梯次利用/再生利用``; English ``cascade``/``second-life``/``
 city names and is checked), optional ``year``, ``retired_t`` (退役量, >= 0), ``outlets``
 (回收网点, 网点数, integer >= 0).
 
+When a table has both an adcode key and a name column (``adcode`` and ``city``,
+``province_adcode`` and ``province``), the names are checked against the codes: rows whose
+name is another unit are an error when they are at least a quarter of the rows (and two or
+more: a shifted column), else a warning listing them (the adcode is used).
+
 Every reader returns a table keyed by adcodes (``province_adcode`` or ``adcode``, 6-char
 strings) with the reference name in ``province`` / ``name``, the original spelling in
 ``name_input`` where it differed, and the row number in ``source_row``.
@@ -71,6 +76,7 @@ import pandas as pd
 
 from geotrade.errors import DataNotFoundError, InputFormatError, Problem, ValidationError
 from geotrade.io.numbers import number_hint, parse_number
+from geotrade.io.readers._tabular import check_header
 from geotrade.names import Aliases, detect_admin_columns, name_index, resolve_admin_column
 
 __all__ = [
@@ -184,6 +190,7 @@ def read_table(source: Source, *, sheet: str | int | None = None) -> pd.DataFram
             raise InputFormatError(msg, path=label)
         first = text.split("\n", 1)[0]
         sep = max((",", ";", "\t"), key=first.count)
+        check_header(first.rstrip("\r"), sep, path=label)
         try:
             df = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, keep_default_na=False)
         except Exception as e:
@@ -373,6 +380,91 @@ def _check_provinces(
                     column="province",
                 )
             )
+
+
+#: A code table whose name column disagrees with its codes on at least this share of the
+#: compared rows (and on at least two rows) is an error (a shifted column); fewer is a warning.
+NAME_DISAGREEMENT_ERROR_SHARE = 0.25
+
+
+def _check_names(
+    df: pd.DataFrame,
+    key_col: str,
+    codes: pd.Series,
+    *,
+    level: Literal["province", "prefecture"],
+    path: str,
+    problems: list[Problem],
+    provinces: pd.Series | None = None,
+    aliases: Aliases | None = None,
+) -> None:
+    """Compare a name column with the adcode key (a shifted column: ``110100`` labelled 上海市).
+
+    Only when the key is an adcode column and the table also has a name column. Rows whose
+    name matches another unit than their adcode are listed; on at least
+    :data:`NAME_DISAGREEMENT_ERROR_SHARE` of the rows where both are given (and at least two
+    rows) they are errors, else a :class:`~geotrade.io.readers._tabular.ReaderWarning`
+    naming the rows (the adcode wins). Names that match no unit are not compared.
+    """
+    import warnings
+
+    from geotrade.io.readers._tabular import ReaderWarning
+    from geotrade.names import match_admin
+
+    alias_keys = ("city", "name") if level == "prefecture" else ("province",)
+    folded = {re.sub(r"\s+", "", a).lower() for k in alias_keys for a in _ALIASES[k]}
+    skip = {key_col, "province"} if level == "prefecture" else {key_col}
+    cols = [c for c in df.columns if c not in skip and re.sub(r"\s+", "", str(c)).lower() in folded]
+    if level == "prefecture" and "city" in df.columns and key_col != "city":
+        cols = ["city", *[c for c in cols if c != "city"]]
+    if not cols:
+        return
+    col = cols[0]
+    names = df[col].map(normalize_cell)
+    given = (names != "") & codes.map(lambda c: isinstance(c, str)).to_numpy()
+    if not given.any():
+        return
+    provs = None if provinces is None else provinces[given].tolist()
+    matched = match_admin(names[given].tolist(), level=level, provinces=provs, aliases=aliases)
+    index = name_index(level)
+    bad: list[tuple[int, str, str, str]] = []
+    for p_np, m in zip(np.flatnonzero(given.to_numpy()), matched, strict=True):
+        pos = int(p_np)
+        c = codes.iloc[pos]
+        if m is not None and m != c:
+            bad.append((int(pos), str(df[col].iloc[pos]), str(c), str(m)))
+    if not bad:
+        return
+    header = str(col)
+    lines = df.attrs.get("source_lines")
+
+    def line(pos: int) -> int:
+        return int(lines[pos]) if lines is not None and pos < len(lines) else pos + 2
+
+    if len(bad) >= 2 and len(bad) >= NAME_DISAGREEMENT_ERROR_SHARE * int(given.sum()):
+        for pos, name, c, m in bad:
+            problems.append(
+                Problem(
+                    f"name {name!r} is {index.names.get(m)} ({m}), but the adcode on this row is "
+                    f"{c} ({index.names.get(c)}): {len(bad)} of {int(given.sum())} rows disagree "
+                    "(a shifted column?); fix the names or the codes",
+                    path=path,
+                    row=int(pos) + 2,
+                    column=header,
+                )
+            )
+        return
+    listed = "; ".join(
+        f"row {line(pos)}: {name!r} is {index.names.get(m)} ({m}), "
+        f"adcode {c} is {index.names.get(c)}"
+        for pos, name, c, m in bad[:10]
+    )
+    more = f" (and {len(bad) - 10} more)" if len(bad) > 10 else ""
+    msg = (
+        f"{path}: column {header!r} names another unit than the adcode on {len(bad)} of "
+        f"{int(given.sum())} rows (the adcode is used): {listed}{more}"
+    )
+    warnings.warn(msg, ReaderWarning, stacklevel=3)
 
 
 def _require(df: pd.DataFrame, groups: Sequence[Sequence[str]], path: str, what: str) -> None:
@@ -604,6 +696,10 @@ def read_province_volumes(
     _require(df, [("year",), ("retired_t",)], path, "province")
     problems: list[Problem] = []
     codes = _resolve(df, key_col, level="province", path=path, problems=problems, aliases=aliases)
+    if key_col == "province_adcode":
+        _check_names(
+            df, key_col, codes, level="province", path=path, problems=problems, aliases=aliases
+        )
     out = pd.DataFrame(index=df.index)
     out["province_adcode"] = codes
     out["province"] = _names(codes, "province")
@@ -1028,6 +1124,17 @@ def read_prefectures(
     )
     if prov is not None:
         _check_provinces(codes, prov, df, key_col, path, problems)
+    if key_col == "adcode":
+        _check_names(
+            df,
+            key_col,
+            codes,
+            level="prefecture",
+            path=path,
+            problems=problems,
+            provinces=prov,
+            aliases=aliases,
+        )
     unique_key: tuple[str, ...] = ("adcode",)
     if "year" in df.columns:
         out["year"] = _years(df, problems, path)

@@ -32,6 +32,7 @@ __all__ = [
     "ENCODINGS",
     "Container",
     "ReaderWarning",
+    "check_header",
     "container",
     "head_text",
     "iter_table",
@@ -314,6 +315,40 @@ def head_text(
     return text.splitlines()[:lines]
 
 
+def check_header(header: str, sep: str, *, path: str | os.PathLike[str], row: int = 1) -> None:
+    """Raise :class:`InputFormatError` when a column name appears twice in the header line.
+
+    pandas would silently rename the second ``value_usd`` to ``value_usd.1`` and read only
+    the first. Names are compared after trimming spaces; empty names (a trailing delimiter)
+    are ignored.
+
+    Examples
+    --------
+    >>> check_header("a,b,c", ",", path="t.csv")
+    >>> check_header("year,value_usd, value_usd", ",", path="t.csv")
+    Traceback (most recent call last):
+    ...
+    geotrade.errors.InputFormatError: t.csv, row 1, column 'value_usd': the header names \
+the column 'value_usd' twice (columns 2 and 3); rename or delete one of them
+    """
+    try:
+        names = next(csv.reader([header], delimiter=sep))
+    except (csv.Error, StopIteration):
+        return
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(names, start=1):
+        name = raw.strip().lstrip("\ufeff")
+        if not name:
+            continue
+        if name in seen:
+            msg = (
+                f"the header names the column {name!r} twice (columns {seen[name]} and {i}); "
+                "rename or delete one of them"
+            )
+            raise InputFormatError(msg, path=path, row=row, column=name)
+        seen[name] = i
+
+
 def _sniff_sep(header: str) -> str:
     counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
     return max(counts, key=lambda s: counts[s]) if max(counts.values()) > 0 else ","
@@ -376,6 +411,7 @@ def _iter_csv(
         raise InputFormatError(msg, path=path, row=skiprows + 1 if lines else None)
     sep = _sniff_sep(lines[skiprows])
     header_line = skiprows + 1
+    check_header(lines[skiprows], sep, path=path, row=header_line)
     try:
         n, long = _long_rows(lines[skiprows:], sep, header_line)
     except csv.Error:  # e.g. an unterminated quote: let pandas say where

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from geotrade.errors import DataNotFoundError, InputFormatError, Problem, ValidationError
+from geotrade.io.readers._tabular import check_header
 from geotrade.schema import normalise_codes
 
 __all__ = [
@@ -84,6 +85,7 @@ def _load(p: Path) -> tuple[pd.DataFrame, int]:
             header = raw.splitlines()[0] if raw else ""
             counts = {s: header.count(s) for s in (",", ";", "\t", "|")}
             sep = max(counts, key=lambda s: counts[s])
+            check_header(header, sep, path=p)
             df = pd.read_csv(p, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
         if isinstance(exc, InputFormatError):

@@ -583,6 +583,66 @@ def _files() -> dict[str, Callable[[], bytes]]:
         "flows_imports_only.csv": lambda: canon([r for r in CANON_ROWS if ",import," in r]).encode(
             _U
         ),
+        # ---- issue #18 round 2: silent wrong results -----------------------------------------
+        # a name column shifted by one row against the adcodes
+        "prefectures_shifted_names.csv": lambda: (
+            "adcode,city,year,retired_t,outlets\n"
+            "110100,上海市,2025,900,30\n"
+            "310100,深圳市,2025,800,20\n"
+            "440300,长沙市,2025,100,5\n"
+            "430100,北京市,2025,300,8\n"
+        ).encode(_U),
+        # one typo among five rows: the adcode is used, the row is listed
+        "prefectures_name_code_typo.csv": lambda: (
+            "adcode,city,year,retired_t,outlets\n"
+            "110100,北京市,2025,900,30\n"
+            "310100,上海市,2025,800,20\n"
+            "440300,广州市,2025,100,5\n"
+            "430100,长沙市,2025,300,8\n"
+            "420100,武汉市,2025,200,6\n"
+        ).encode(_U),
+        "provinces_shifted_names.csv": lambda: (
+            "province_adcode,province,year,retired_t\n"
+            "110000,上海市,2025,900\n"
+            "310000,广东省,2025,800\n"
+            "440000,北京市,2025,100\n"
+        ).encode(_U),
+        "flows_is_aggregate_maybe.csv": lambda: canon(
+            [
+                f"{r},{f}"
+                for r, f in zip(CANON_ROWS, ["false", "false", "maybe", "", "0"], strict=True)
+            ],
+            header=CANON_HEADER + ",is_aggregate",
+        ).encode(_U),
+        "flows_is_aggregate_yes_no.csv": lambda: canon(
+            [f"{r},{f}" for r, f in zip(CANON_ROWS, ["no", "No", "0", "", "FALSE"], strict=True)],
+            header=CANON_HEADER + ",is_aggregate",
+        ).encode(_U),
+        "flows_duplicated_value_header.csv": lambda: canon(
+            [f"{r},{i}" for i, r in enumerate(CANON_ROWS)], header=CANON_HEADER + ",value_usd"
+        ).encode(_U),
+        "comtrade_duplicated_value_header.csv": lambda: (
+            comtrade(
+                [
+                    "C,A,2022,2022,156,CHN,X,842,USA,H6,850760,kg,1,250000000,10140436891,False,1",
+                    "C,A,2022,2022,156,CHN,X,410,KOR,H6,850760,kg,1,10,12345,False,2",
+                ]
+            )
+            .replace(",isAggregate\n", ",isAggregate, primaryValue\n", 1)
+            .encode(_U)
+        ),
+        "prefectures_duplicated_header.csv": lambda: (
+            "city,province,year,retired_t,retired_t,outlets\n"
+            "深圳,广东,2025,12000,1200,40\n长沙,湖南,2025,5000,500,12\n"
+        ).encode(_U),
+        "provinces_duplicated_header_semicolon.csv": lambda: (
+            "省份;年份;退役量;退役量\n广东;2025;82000;8200\n湖南;2025;31000;3100\n"
+        ).encode(_U),
+        # lon/lat coordinates labelled web mercator (metres)
+        "layer_degrees_as_3857.gpkg": lambda: _gpkg(
+            [(_shape(_square(100 + 2 * i, 25, 2)), float(i + 1)) for i in range(6)],
+            crs="EPSG:3857",
+        ),
     }
 
 
