@@ -65,6 +65,7 @@ import numpy as np
 import pandas as pd
 
 from geotrade.errors import Problem, ValidationError
+from geotrade.schema import CANONICAL_COLUMNS, DEFAULT_VALUATION, REQUIRED_COLUMNS
 
 __all__ = [
     "MirrorChoice",
@@ -82,23 +83,12 @@ MirrorPolicy = Literal["reporter", "partner", "max", "prefer-reporter"]
 MirrorChoice = Literal["auto", "reporter", "partner", "max", "prefer-reporter"]
 
 _KEY = ["year", "partner_iso3", "flow", "hs_code"]
-_REQUIRED = ("year", "reporter_iso3", "partner_iso3", "flow", "hs_code", "value_usd")
+_REQUIRED = REQUIRED_COLUMNS
 _MIRROR_FLOW = {"export": "import", "import": "export"}
-_DEFAULT_VALUATION = {"export": "FOB", "import": "CIF", "re-export": "FOB", "re-import": "CIF"}
+_DEFAULT_VALUATION = DEFAULT_VALUATION
 _CARRY = ("hs_revision", "quantity", "quantity_unit", "source", "source_release")
 _OUT_COLUMNS = [
-    "year",
-    "reporter_iso3",
-    "partner_iso3",
-    "flow",
-    "hs_code",
-    "hs_revision",
-    "value_usd",
-    "quantity",
-    "quantity_unit",
-    "valuation",
-    "source",
-    "source_release",
+    *CANONICAL_COLUMNS,
     "provenance",
     "reporter_value_usd",
     "mirror_value_usd",

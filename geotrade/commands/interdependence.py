@@ -24,7 +24,6 @@ from geotrade.options import (
     UnknownCodesOption,
     YearsOption,
     parse_mirror,
-    present_years,
 )
 
 if TYPE_CHECKING:
@@ -67,12 +66,7 @@ def interdependence_cmd(
     """
     from geotrade.commands.trade import (
         SYNTHETIC_NOTE,
-        is_synthetic,
-        load_flows,
         md_table,
-        parse_hs,
-        parse_years,
-        select_products,
         write_csv,
     )
     from geotrade.errors import Problem, ValidationError
@@ -109,21 +103,13 @@ def interdependence_cmd(
             flows = table.rename(columns={"partner_iso3": "partner"})
             task.advance(message="interdependence")
         else:
-            flows = load_flows(flows_path, unknown_codes=unknown_codes)
-            synthetic = is_synthetic(flows)
-            flows, codes, notes = select_products(
-                flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path
-            )
-            from geotrade.mirror import apply_mirror
+            from geotrade.commands.trade import focal_flows
 
-            flows, mirror, mirror_note = apply_mirror(flows, focal=focal, mirror=requested)  # type: ignore[arg-type]
-            notes.append(mirror_note)
-            rep.log(mirror_note, level="warning" if "empty" in mirror_note else "info")
+            flows, synthetic, codes, notes, mirror, _years = focal_flows(
+                flows_path, focal=focal, hs=hs, product_list=product_list, lumped=lumped,
+                mirror=requested, years=years, unknown_codes=unknown_codes,
+            )  # fmt: skip
             task.advance(message="interdependence")
-            _years, year_notes = present_years(parse_years(years), flows["year"], path=flows_path)
-            notes += year_notes
-            for n in year_notes:
-                rep.log(n, level="warning")
             table = interdependence(
                 flows, focal=focal, years=_years, hs_codes=codes, high=high, low=low
             )

@@ -52,6 +52,42 @@ SYNTHETIC_NOTE = (
 # ---------------------------------------------------------------------------------------------
 
 
+def focal_flows(
+    flows_path: Path,
+    *,
+    focal: str,
+    hs: str | None,
+    product_list: str | None,
+    lumped: bool,
+    mirror: str,
+    years: str | None,
+    unknown_codes: str,
+) -> tuple[pd.DataFrame, bool, list[str] | None, list[str], str, list[int] | None]:
+    """Read flows and apply the shared options of the focal-economy trade commands.
+
+    Reads with ``--unknown-codes``, selects ``--hs``/``--product-list`` (revision checks,
+    ``--lumped``), applies ``--mirror`` and checks ``--years`` against the data. Returns
+    ``(flows, synthetic, codes, notes, mirror policy applied, years)``; the notes are also
+    logged.
+    """
+    from geotrade.mirror import apply_mirror
+
+    rep = reporter()
+    flows = load_flows(flows_path, unknown_codes=unknown_codes)
+    synthetic = is_synthetic(flows)
+    flows, codes, notes = select_products(
+        flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path
+    )
+    flows, policy, mirror_note = apply_mirror(flows, focal=focal, mirror=mirror)  # type: ignore[arg-type]
+    notes.append(mirror_note)
+    rep.log(mirror_note, level="warning" if "empty" in mirror_note else "info")
+    want, year_notes = present_years(parse_years(years), flows["year"], path=flows_path)
+    notes += year_notes
+    for n in year_notes:
+        rep.log(n, level="warning")
+    return flows, synthetic, codes, notes, policy, want
+
+
 def load_flows(path: Path, *, unknown_codes: str = "error") -> pd.DataFrame:
     """Read a flow file into the canonical table (``geotrade.read_flows`` when available).
 
@@ -337,21 +373,11 @@ def summary(
     rep = reporter()
     focal = focal.strip().upper()
     with rep.task("trade summary", 3, "reading flows") as task:
-        flows = load_flows(flows_path, unknown_codes=unknown_codes)
-        synthetic = is_synthetic(flows)
-        flows, codes, notes = select_products(
-            flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path
-        )
-        from geotrade.mirror import apply_mirror
-
-        flows, _policy, mirror_note = apply_mirror(flows, focal=focal, mirror=mirror)  # type: ignore[arg-type]
-        notes.append(mirror_note)
-        rep.log(mirror_note, level="warning" if "empty" in mirror_note else "info")
+        flows, synthetic, codes, notes, _policy, _years = focal_flows(
+            flows_path, focal=focal, hs=hs, product_list=product_list, lumped=lumped,
+            mirror=mirror, years=years, unknown_codes=unknown_codes,
+        )  # fmt: skip
         task.advance(message="metrics")
-        _years, year_notes = present_years(parse_years(years), flows["year"], path=flows_path)
-        notes += year_notes
-        for n in year_notes:
-            rep.log(n, level="warning")
         t2 = table2(
             flows,
             focal=focal,

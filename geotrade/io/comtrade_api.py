@@ -70,6 +70,7 @@ from geotrade.errors import (
 )
 from geotrade.io.atomic import atomic_path
 from geotrade.reporting import Reporter
+from geotrade.schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
 
 __all__ = [
     "DATA_LIMIT",
@@ -533,24 +534,7 @@ _RAW_COLUMNS = [
     "valuation",
     "is_aggregate",
 ]
-_OUT_COLUMNS = [
-    "year",
-    "reporter_iso3",
-    "partner_iso3",
-    "flow",
-    "hs_code",
-    "hs_revision",
-    "value_usd",
-    "quantity",
-    "quantity_unit",
-    "valuation",
-    "source",
-    "source_release",
-    "reporter_code",
-    "partner_code",
-    "is_aggregate",
-    "provenance",
-]
+_OUT_COLUMNS = [*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS]
 
 
 # --- the client ------------------------------------------------------------------------
