@@ -698,6 +698,8 @@ def _breaks(
                 v = v[v > m]
             else:
                 break
+            if v.size == 0:  # the mean rounded to the maximum (subnormal spreads)
+                break
         b = np.array(means)
         b[-1] = xmax
         return _dedupe(b, xmin, closed, notes, scheme), xmin
