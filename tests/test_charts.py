@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
 from PIL import Image
@@ -46,3 +48,28 @@ def test_chart_inputs_are_checked(tmp_path, groups):
     with pytest.raises(ValidationError, match="empty"):
         balance_chart(groups.iloc[0:0], tmp_path / "x.png")
     assert not (tmp_path / "x.png").exists()
+
+
+def test_long_year_axes_do_not_overlap(tmp_path):
+    # 30 years (the IMF dashboard's 1994-2023): the year labels must not run into each other
+    years = list(range(1994, 2024))
+    t = pd.DataFrame({"year": years * 2, "group": ["CHN"] * 30 + ["High income"] * 30,
+                      "export_share_pct": [30.0] * 30 + [70.0] * 30,
+                      "import_share_pct": [40.0] * 30 + [60.0] * 30})  # fmt: skip
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    shares_chart(t, tmp_path / "long.png")
+    fig = plt.gcf() if plt.get_fignums() else None
+    assert fig is None  # the chart closes its figure
+    # redraw the same panel to measure the label boxes
+    from geotrade.maps import charts
+
+    fig, (ax,), _ = charts._figure("en", 1)
+    charts._stacked(ax, t, cat="group", value="export_share_pct", lang="en", order=["CHN"])
+    fig.canvas.draw()
+    boxes = [lbl.get_window_extent() for lbl in ax.get_xticklabels()]
+    assert all(a.x1 <= b.x0 + 0.5 for a, b in itertools.pairwise(boxes))
+    plt.close(fig)

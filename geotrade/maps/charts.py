@@ -134,6 +134,8 @@ def _stacked(ax, table: pd.DataFrame, *, cat: str, value: str, lang: Lang, order
                label=_group_label(str(col), lang), edgecolor="white", linewidth=0.5)  # fmt: skip
         bottom += vals
     ax.spines[["top", "right"]].set_visible(False)
+    if len(years) > 12:  # long panels (e.g. 1994-2023): vertical year labels, no overlap
+        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
     ax.set_xlabel(_label("year", lang))
 
 
