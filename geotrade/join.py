@@ -10,6 +10,28 @@ GeoDataFrame **and** a :class:`JoinReport` listing
 
 With ``strict=True`` any unmatched table key raises :class:`~geotrade.errors.JoinError`.
 
+Complete base geography
+-----------------------
+A product layer holds **every** unit of its boundary set (all countries, all 34
+provincial-level or 370 prefecture-level units of China), not only the units with data:
+:func:`complete_geography` (used by every builder in :mod:`geotrade.builders`) joins the
+table to all geometries and adds the field :data:`STATUS_FIELD` (``status``), one of
+:data:`STATUS_VALUES`:
+
+``data``
+    the unit has a row in the table (its mapped value may still be undefined, e.g. a
+    capacity ratio where the capacity is 0: the style's no-data class says why);
+``no data``
+    the unit is covered by the source's statistics but the table has no row for it;
+``not covered``
+    the source's statistics do not cover the unit at all: Taiwan (710000), Hong Kong
+    (810000) and Macao (820000) in mainland provincial and prefecture statistics
+    (:data:`CHINA_NOT_COVERED`), or a country outside the input file's reporter/partner
+    scope.
+
+Statistics (classification breaks, class counts, SMI, LISA) are computed on the ``data``
+units only; the added features carry missing values.
+
 Examples
 --------
 >>> import geopandas as gpd, pandas as pd
@@ -27,16 +49,45 @@ Examples
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geotrade.errors import JoinError
 
-__all__ = ["JoinReport", "join_to_geometry"]
+__all__ = [
+    "CHINA_NOT_COVERED",
+    "STATUS_DATA",
+    "STATUS_FIELD",
+    "STATUS_NODATA",
+    "STATUS_NOT_COVERED",
+    "STATUS_VALUES",
+    "JoinReport",
+    "Status",
+    "china_covered",
+    "complete_geography",
+    "join_to_geometry",
+]
+
+#: Field of every product layer saying whether a feature has data (see the module docstring).
+STATUS_FIELD = "status"
+#: The unit has a row in the table.
+STATUS_DATA = "data"
+#: The unit is covered by the source's statistics but has no row.
+STATUS_NODATA = "no data"
+#: The source's statistics do not cover the unit at all.
+STATUS_NOT_COVERED = "not covered"
+Status = Literal["data", "no data", "not covered"]
+#: The values of :data:`STATUS_FIELD`, in legend order.
+STATUS_VALUES: tuple[Status, ...] = ("data", "no data", "not covered")
+#: Units of the China boundary set outside mainland (provincial and prefecture) statistics:
+#: Taiwan 710000 台湾省, Hong Kong 810000 and Macao 820000 (the statistical yearbooks of
+#: the National Bureau of Statistics cover the 31 mainland provincial-level units).
+CHINA_NOT_COVERED: tuple[str, ...] = ("710000", "810000", "820000")
 
 
 @dataclass(frozen=True)
@@ -240,3 +291,93 @@ def join_to_geometry(
     merged = merged.drop(columns="_join_key")
     out = gpd.GeoDataFrame(merged, geometry=geometries.geometry.name, crs=geometries.crs)
     return out, report
+
+
+def china_covered(units: gpd.GeoDataFrame, *, key: str = "adcode") -> list[str]:
+    """Keys of China units covered by mainland statistics (all but :data:`CHINA_NOT_COVERED`).
+
+    Works for the province and the prefecture layer (Taiwan, Hong Kong and Macao have the
+    same adcode in both).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> units = gpd.GeoDataFrame({"adcode": ["110000", "710000", "810000"]}, geometry=[None] * 3)
+    >>> china_covered(units)
+    ['110000']
+    """
+    keys = units[key].astype(str)
+    return [k for k in keys if k not in CHINA_NOT_COVERED]
+
+
+def complete_geography(
+    table: pd.DataFrame,
+    geometries: gpd.GeoDataFrame,
+    *,
+    left_on: str,
+    right_on: str,
+    covered: Iterable[str] | None,
+    name_column: str | None = None,
+    historical: bool = True,
+) -> tuple[gpd.GeoDataFrame, JoinReport]:
+    """Join a table to **every** geometry and add the :data:`STATUS_FIELD` of each feature.
+
+    The one function every product builder uses to make a layer: all units of the
+    boundary set are features, in the boundary set's order (historical economies of the
+    table appended, as in :func:`join_to_geometry`); units without a row get missing values.
+
+    Parameters
+    ----------
+    table
+        Metric table, at most one row per ``left_on`` key.
+    geometries
+        The boundary set, keyed by ``right_on``.
+    left_on, right_on
+        Key columns.
+    covered
+        Keys of the units the source's statistics cover (e.g. :func:`china_covered`, or
+        the reporters and partners of a trade file). A unit without a row is
+        ``"no data"`` if its key is in ``covered``, ``"not covered"`` otherwise. ``None``:
+        every unit of the boundary set is covered. Keys of the table are always covered.
+    name_column, historical
+        As for :func:`join_to_geometry`.
+
+    Returns
+    -------
+    (GeoDataFrame, JoinReport)
+        The layer with ``status`` as its last attribute column and the join report
+        (unmatched table keys are reported, never dropped silently).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import box
+    >>> geoms = gpd.GeoDataFrame({"k": ["A", "B", "C"]}, geometry=[box(0, 0, 1, 1),
+    ...     box(1, 0, 2, 1), box(2, 0, 3, 1)], crs="EPSG:4326")
+    >>> t = pd.DataFrame({"k": ["A", "Z"], "v": [float("nan"), 2.0]})
+    >>> gdf, rep = complete_geography(t, geoms, left_on="k", right_on="k", covered=["B"])
+    >>> gdf[["k", "v", "status"]].values.tolist()
+    [['A', nan, 'data'], ['B', nan, 'no data'], ['C', nan, 'not covered']]
+    >>> rep.unmatched_table
+    ('Z',)
+    """
+    gdf, report = join_to_geometry(
+        table.assign(_has_row=True),
+        geometries,
+        left_on=left_on,
+        right_on=right_on,
+        how="geometry",
+        name_column=name_column,
+        historical=historical,
+    )
+    has_row = gdf["_has_row"].eq(True).to_numpy()
+    keys = gdf[right_on].astype("string")
+    if covered is None:
+        in_scope = np.ones(len(gdf), dtype=bool)
+    else:
+        scope = {str(k) for k in covered}
+        in_scope = keys.isin(scope).fillna(False).to_numpy(dtype=bool)
+    status = np.where(has_row, STATUS_DATA, np.where(in_scope, STATUS_NODATA, STATUS_NOT_COVERED))
+    gdf = gdf.drop(columns="_has_row")
+    gdf[STATUS_FIELD] = pd.Series(status, index=gdf.index, dtype=object)
+    return gdf, report

