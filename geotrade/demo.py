@@ -117,6 +117,7 @@ def _trade_product(flows: pd.DataFrame, world: gpd.GeoDataFrame, rep: Reporter) 
             "source_release": "geotrade synthetic demo v1 (geotrade/synthetic/trade.py)",
         },
         note=SYNTHETIC_NOTE,
+        covered={*flows["reporter_iso3"].astype(str), *flows["partner_iso3"].astype(str)},
     )
     for name, r in product.join_reports.items():
         rep.log(f"{name}: {r['n_matched']} of {r['n_table_keys']} partners matched")

@@ -142,7 +142,12 @@ def test_mismatch_demo(tmp_path: Path, capsys) -> None:
     assert len(rec["nan_units"]) == 11
     gdf = gpd.read_file(out, layer="mismatch_prefecture")
     assert set(gdf["lisa_cluster"].dropna()) <= {"HH", "LL", "LH", "HL", "ns"}
-    assert gdf["lisa_cluster"].isna().sum() == 11
+    # every unit of the boundary set; LISA on the 338 data units only
+    assert len(gdf) == 370
+    assert gdf["status"].value_counts().to_dict() == {"data": 338, "no data": 29, "not covered": 3}
+    data = gdf[gdf["status"] == "data"]
+    assert data["lisa_cluster"].isna().sum() == 11
+    assert gdf.loc[gdf["status"] != "data", "lisa_cluster"].isna().all()
     assert "High-High" in _styles(str(out))["mismatch_prefecture"]
 
 
@@ -244,8 +249,11 @@ def test_mismatch_key_on_real_english_table(tmp_path: Path, capsys) -> None:
     import geopandas as gpd
 
     gdf = gpd.read_file(tmp_path / "m.gpkg", layer="mismatch_prefecture")
-    assert len(gdf) == 36
-    assert {"320500", "341300", "321200", "331000", "230700", "360900"} <= set(gdf["adcode"])
+    assert len(gdf) == 370  # every unit; the table's 36 are the data units
+    data = gdf[gdf["status"] == "data"]
+    assert len(data) == 36
+    assert {"320500", "341300", "321200", "331000", "230700", "360900"} <= set(data["adcode"])
+    assert set(gdf.loc[gdf["status"] == "not covered", "adcode"]) == {"710000", "810000", "820000"}
 
 
 def test_cities_key_and_province_key(tmp_path: Path, capsys) -> None:

@@ -2,7 +2,11 @@
 
 One layer per year, ``dependence_<year>``: every country of the boundary set (Natural
 Earth) plus the historical economies in the data (drawn from their successors), joined to
-:func:`geotrade.metrics.trade.interdependence`. Used by ``geotrade interdependence``, the
+:func:`geotrade.metrics.trade.interdependence` by :func:`geotrade.join.complete_geography`.
+``status``: ``data`` (a partner of the focal economy that year, and the focal economy),
+``no data`` (in the input's scope — a reporter or partner of the input file — but no trade
+with the focal economy that year: drawn as "No trade"), ``not covered`` (never in the
+input file: the file says nothing about it). Used by ``geotrade interdependence``, the
 demo and the QGIS ``interdependence`` algorithm.
 
 Layer schema (:data:`SCHEMA`, in this order, then ``geometry``)
@@ -24,6 +28,7 @@ field               type      meaning
 ``class_label_zh``  str       class label, Chinese
 ``zone_label``      str       zone label in the chosen language
 ``year``            int       year of the layer
+``status``          str       ``data``, ``no data`` or ``not covered``
 ``synthetic``       bool      true when the input data are synthetic
 ==================  ========  ==============================================================
 
@@ -35,6 +40,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +70,7 @@ SCHEMA: tuple[str, ...] = (
     "class_label_zh",
     "zone_label",
     "year",
+    "status",
     "synthetic",
 )
 
@@ -104,6 +111,7 @@ def dependence_layers(
     title_en: str | None = None,
     title_zh: str | None = None,
     lang: str = "zh",
+    covered: Iterable[str] | None = None,
 ) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, LayerStyle], dict[str, dict[str, Any]]]:
     """Build one styled country layer per year from an interdependence table.
 
@@ -121,6 +129,10 @@ def dependence_layers(
         Legend titles (default: the canonical dependence style's).
     lang
         Language of ``zone_label``.
+    covered
+        Codes in the input's scope (e.g. every reporter and partner of the input file);
+        countries outside it are ``not covered``. Default: the focal economy and every
+        partner of ``table`` in any year.
 
     Returns
     -------
@@ -129,7 +141,7 @@ def dependence_layers(
         country; no data where no trade), its
         :func:`~geotrade.style.canonical.dependence_style` and join report (dict).
     """
-    from geotrade.join import join_to_geometry
+    from geotrade.join import STATUS_DATA, STATUS_FIELD, STATUS_NOT_COVERED, complete_geography
     from geotrade.metrics.trade import focal_names
     from geotrade.style.canonical import dependence_style
 
@@ -144,14 +156,19 @@ def dependence_layers(
     styles: dict[str, LayerStyle] = {}
     reports: dict[str, dict[str, Any]] = {}
     labelled = label_table(table, focal=focal, lang=lang)
+    scope = {focal, *table["partner_iso3"].astype(str)}
+    if covered is not None:
+        scope |= {str(c).strip().upper() for c in covered}
     for year in sorted({int(y) for y in table["year"]}):
         t = labelled[labelled["year"] == year].drop(columns=["year", "class_label"])
         t = t.rename(columns={"exports": "exports_usd", "imports": "imports_usd"})
-        gdf, report = join_to_geometry(
-            t, base, left_on="partner_iso3", right_on="iso_a3", name_column="name"
-        )
+        gdf, report = complete_geography(
+            t, base, left_on="partner_iso3", right_on="iso_a3", covered=scope,
+            name_column="name",
+        )  # fmt: skip
         gdf = gdf.drop(columns=["partner_iso3"], errors="ignore")
         is_focal = gdf["iso_a3"] == focal
+        gdf.loc[is_focal, STATUS_FIELD] = STATUS_DATA
         gdf.loc[is_focal, "dependence_class"] = "focal"
         gdf.loc[is_focal, "class_label_en"] = f"{name_en} (focal country)"
         gdf.loc[is_focal, "class_label_zh"] = f"{name_zh}（焦点国）"
@@ -162,9 +179,13 @@ def dependence_layers(
                 gdf[col] = None
         gdf = gdf[[*SCHEMA, gdf.geometry.name]]
         counts = gdf["dependence_class"].value_counts().to_dict()
-        counts["_nodata"] = int(gdf["dependence_class"].isna().sum())
+        outside = gdf[STATUS_FIELD] == STATUS_NOT_COVERED
+        counts["_nodata"] = int((gdf["dependence_class"].isna() & ~outside).sum())
         name = f"dependence_{year}"
         style = dependence_style(counts=counts, focal_name_en=name_en, focal_name_zh=name_zh)
+        # "no data" (in scope, no trade) is the style's own "No trade" class
+        style = style.with_status_classes(counts={STATUS_NOT_COVERED: int(outside.sum())},
+                                          missing=False)  # fmt: skip
         if title_en or title_zh:
             style = replace(
                 style, title_en=title_en or style.title_en, title_zh=title_zh or style.title_zh
@@ -187,6 +208,7 @@ def build_dependence(
     options: dict[str, Any] | None = None,
     notes: list[str] | None = None,
     note: str = "",
+    covered: Iterable[str] | None = None,
 ) -> ProductResult:
     """Build the ``dependence`` product from an interdependence table.
 
@@ -195,7 +217,7 @@ def build_dependence(
     table
         Output of :func:`geotrade.metrics.trade.interdependence` (its ``attrs["excluded"]``
         goes into the metadata).
-    focal, synthetic, world, title_en, title_zh, lang
+    focal, synthetic, world, title_en, title_zh, lang, covered
         As for :func:`dependence_layers`.
     source, source_files, options, notes, note
         Provenance for :class:`~geotrade.builders.result.ProductMetadata` (``note``: e.g.
@@ -211,7 +233,7 @@ def build_dependence(
 
     layers, styles, reports = dependence_layers(
         table, focal=focal, world=world, synthetic=synthetic, title_en=title_en,
-        title_zh=title_zh, lang=lang,
+        title_zh=title_zh, lang=lang, covered=covered,
     )  # fmt: skip
     name_en, name_zh = focal_names(focal)
     excluded = table.attrs.get("excluded")

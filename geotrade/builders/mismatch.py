@@ -1,9 +1,11 @@
 """Product ``mismatch``: spatial mismatch of a demand and a supply across units (seed 004).
 
-One layer ``mismatch_<level>`` (province or prefecture): the unit table joined to the China
-boundaries with ``demand_share``, ``supply_share``, ``share_difference``, ``ratio``
-(demand share / supply share), ``region``, the local Moran statistics of the ratio
-(``local_i``, ``p_sim``, ``lisa_cluster``, ``bv_cluster``, ``is_island``) and ``synthetic``.
+One layer ``mismatch_<level>`` (province or prefecture): every unit of the China boundary
+set (:func:`geotrade.join.complete_geography`: ``status`` is ``data``, ``no data`` or
+``not covered``; the statistics use the ``data`` units only) with ``demand_share``,
+``supply_share``, ``share_difference``, ``ratio`` (demand share / supply share),
+``region``, the local Moran statistics of the ratio (``local_i``, ``p_sim``,
+``lisa_cluster``, ``bv_cluster``, ``is_island``) and ``synthetic``.
 Statistics (SMI with permutation and bootstrap intervals and regional contributions, Theil
 with its between/within decomposition, Gini, Moran's I) go into the metadata
 (``statistics``) and ``ProductResult.statistics``.
@@ -73,7 +75,7 @@ def build_mismatch(
     -------
     ProductResult
     """
-    from geotrade.join import join_to_geometry
+    from geotrade.join import STATUS_DATA, STATUS_FIELD, china_covered, complete_geography
     from geotrade.mismatch import gini, lisa, smi, theil
     from geotrade.style.canonical import lisa_style
 
@@ -99,17 +101,18 @@ def build_mismatch(
     excluded = t.loc[~pos, "adcode"].tolist()
     th = theil(b[pos] / a[pos], weights=a[pos], groups=regions[pos].tolist())
     gi = gini(b[pos] / a[pos], weights=a[pos])
-    geoms = geometries
-    gdf, jr = join_to_geometry(
+    gdf, jr = complete_geography(
         t.drop(columns=["name"]),
-        geoms,
+        geometries,
         left_on="adcode",
         right_on="adcode",
+        covered=china_covered(geometries),
         name_column="name",
-        how="inner",
     )
+    # the statistics see the data units only (in the boundary set's order, as before)
+    is_data = (gdf[STATUS_FIELD] == STATUS_DATA).to_numpy()
     lr = lisa(
-        gdf,
+        gdf.loc[is_data].reset_index(drop=True),
         "ratio",
         id_column="adcode",
         bivariate_with=("demand_share", "supply_share"),
@@ -126,8 +129,9 @@ def build_mismatch(
     gdf["is_island"] = gdf["adcode"].isin(lr.islands)
     gdf["synthetic"] = synthetic
     name = f"mismatch_{level}"
-    counts = gdf["lisa_cluster"].value_counts().to_dict()
-    style = lisa_style()
+    counts = gdf.loc[is_data, "lisa_cluster"].value_counts().to_dict()
+    status_counts = {str(k): int(v) for k, v in gdf[STATUS_FIELD].value_counts().items()}
+    style = lisa_style().with_status_classes(counts=status_counts)
 
     style = replace(
         style,

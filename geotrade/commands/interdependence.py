@@ -149,6 +149,7 @@ def interdependence_cmd(
                          "thresholds": [high, low]},
                 notes=notes,
                 note=SYNTHETIC_NOTE if synthetic else "",
+                covered=_scope(flows),
             )  # fmt: skip
             layer_names = list(product.layers)
             reports = product.join_reports
@@ -261,6 +262,12 @@ def _excluded_records(table: Any) -> list[dict[str, Any]]:
         }
         for r in excluded.to_dict("records")
     ]
+
+
+def _scope(flows: Any) -> set[str]:
+    """Return the reporters and partners of the flows (countries outside: "not covered")."""
+    cols = [c for c in ("reporter_iso3", "partner_iso3", "partner") if c in flows.columns]
+    return {str(v) for c in cols for v in flows[c].dropna().unique()}
 
 
 def register(app: typer.Typer) -> None:

@@ -148,7 +148,8 @@ def build_mismatch(
                     md_table(s.regions.reset_index()),
                     "",
                 ]
-            cc = gdf["lisa_cluster"].fillna("no data").value_counts()
+            data_units = gdf["status"] == "data"  # not the added no-data/not-covered units
+            cc = gdf.loc[data_units, "lisa_cluster"].fillna("no data").value_counts()
             lines += [
                 f"## LISA clusters (p <= {alpha:g}"
                 + (", Benjamini-Hochberg FDR)" if correction == "fdr" else ", no correction)"),

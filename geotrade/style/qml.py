@@ -49,6 +49,16 @@ graduated with a no-data class, ``graduated_nodata="omit"`` (``graduatedSymbol``
     does not draw features with NULL values. Alternatively classify into a categorical
     class column and use a categorized style.
 
+Status classes (``LayerStyle.missing`` for ``status = 'no data'``, ``LayerStyle.not_covered``
+for ``status = 'not covered'``; see :func:`geotrade.join.complete_geography`) are chosen by
+the feature's status, not its value. Categorized: the renderer's attribute is the expression
+``CASE WHEN "status" = 'not covered' THEN 'not covered' ... ELSE "field" END`` and each
+status class is the category of its status value. Graduated (sentinel): the expression maps
+each status to its own sentinel below the no-data sentinel (``S - 1``, ``S - 2``) with its
+own one-value range. Rules: one rule per status class (``"status" = 'not covered'``) before
+the ``ELSE`` rule. The "not covered" class is drawn hatched: a ``SimpleFill`` under a
+``LinePatternFill`` of thin diagonal lines (:data:`HATCH_DISTANCE_MM` apart).
+
 The classification method written for graduated renderers is ``Custom``, not ``Jenks``:
 QGIS's own Jenks differs from the engine's exact Fisher-Jenks, and a ``Jenks`` hint would
 let *Classify* silently replace the engine's breaks.
@@ -102,6 +112,10 @@ LINE_WIDTH_MM = 0.6
 """Stroke width of line symbols (the class colour is the line colour)."""
 POINT_SIZE_MM = 2.6
 """Diameter of point symbols (circles filled with the class colour)."""
+HATCH_DISTANCE_MM = 1.2
+"""Spacing of the diagonal hatch lines of hatched classes ("not covered")."""
+HATCH_WIDTH_MM = 0.25
+"""Width of the hatch lines."""
 
 _GEOMETRY_CODE = {"point": "0", "line": "1", "polygon": "2"}
 _SYMBOL_TYPE = {"point": "marker", "line": "line", "polygon": "fill"}
@@ -164,7 +178,7 @@ def qgis_renderer_type(
     _check_choice("graduated_nodata", graduated_nodata, ("sentinel", "rules", "omit"))
     if style.kind == "categorized":
         return "categorizedSymbol"
-    if style.nodata is not None and graduated_nodata == "rules":
+    if (style.nodata is not None or style.status_classes()) and graduated_nodata == "rules":
         return "RuleRenderer"
     return "graduatedSymbol"
 
@@ -232,14 +246,15 @@ def to_qml(
     if renderer_type == "categorizedSymbol":
         renderer, symbol_classes = _categorized(style, lang)
     elif renderer_type == "graduatedSymbol":
-        sentinel = style.nodata is not None and graduated_nodata == "sentinel"
+        has_extra = style.nodata is not None or bool(style.status_classes())
+        sentinel = has_extra and graduated_nodata == "sentinel"
         renderer, symbol_classes = _graduated(style, lang, sentinel=sentinel)
     else:
         renderer, symbol_classes = _rules(style, lang)
     root.append(renderer)
     symbols = ET.SubElement(renderer, "symbols")
     for i, cls in enumerate(symbol_classes):
-        symbols.append(_symbol(str(i), cls.color, style, geometry))
+        symbols.append(_symbol(str(i), cls.color, style, geometry, hatch=cls.hatch))
     ET.SubElement(root, "blendMode").text = "0"
     ET.SubElement(root, "featureBlendMode").text = "0"
     ET.SubElement(root, "layerGeometryType").text = _GEOMETRY_CODE[geometry]
@@ -265,8 +280,27 @@ def _renderer_element(renderer_type: str, **attrs: str) -> ET.Element:
     )
 
 
+def _status_cases(style: LayerStyle, then: dict[int, str]) -> str:
+    """``WHEN "status" = '...' THEN ...`` clauses of the status classes, in order."""
+    status = _quote_field(style.status_field)
+    return " ".join(
+        f"WHEN {status} = {_quote_string(str(cls.value))} THEN {then[id(cls)]}"
+        for cls in style.status_classes()
+    )
+
+
+def _quote_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _categorized(style: LayerStyle, lang: Lang) -> tuple[ET.Element, list[ClassStyle]]:
-    renderer = _renderer_element("categorizedSymbol", attr=style.field)
+    attr = style.field
+    if style.status_classes():
+        cases = _status_cases(
+            style, {id(c): _quote_string(str(c.value)) for c in style.status_classes()}
+        )
+        attr = f"CASE {cases} ELSE {_quote_field(style.field)} END"
+    renderer = _renderer_element("categorizedSymbol", attr=attr)
     categories = ET.SubElement(renderer, "categories")
     classes = list(style.all_classes())
     for i, cls in enumerate(classes):
@@ -342,13 +376,19 @@ def _graduated(
     classes = list(style.classes)
     attr = style.field
     if sentinel:
-        if style.nodata is None:  # pragma: no cover - only called with a no-data class
-            msg = "a no-data sentinel range is only written for styles with a no-data class"
-            raise ValueError(msg)
         s = nodata_sentinel(style)
-        attr = f"coalesce({_quote_field(style.field)}, {_expr_num(s)})"
-        bounds.append((s, s))
-        classes.append(style.nodata)
+        attr = _quote_field(style.field)
+        if style.nodata is not None:
+            attr = f"coalesce({attr}, {_expr_num(s)})"
+            bounds.append((s, s))
+            classes.append(style.nodata)
+        then: dict[int, str] = {}
+        for j, cls in enumerate(style.status_classes(), start=1):
+            bounds.append((s - j, s - j))
+            classes.append(cls)
+            then[id(cls)] = _expr_num(s - j)
+        if then:
+            attr = f"CASE {_status_cases(style, then)} ELSE {attr} END"
     renderer = _renderer_element("graduatedSymbol", attr=attr, graduatedMethod="GraduatedColor")
     ranges = ET.SubElement(renderer, "ranges")
     for i, (cls, (lo, hi)) in enumerate(zip(classes, bounds, strict=True)):
@@ -405,20 +445,32 @@ def _rules(style: LayerStyle, lang: Lang) -> tuple[ET.Element, list[ClassStyle]]
                 "label": cls.label(lang),
             },
         )
-    if style.nodata is None:  # pragma: no cover - only called with a no-data class
-        msg = "a rule-based renderer is only written for styles with a no-data class"
-        raise ValueError(msg)
+    extra = list(style.status_classes())
+    status = _quote_field(style.status_field)
+    for j, cls in enumerate(extra):
+        ET.SubElement(
+            rules,
+            "rule",
+            {
+                "key": _rule_key(style, f"status:{cls.value}"),
+                "filter": f"{status} = {_quote_string(str(cls.value))}",
+                "symbol": str(len(bounds) + j),
+                "label": cls.label(lang),
+            },
+        )
+    if style.nodata is None:
+        return renderer, [*style.classes, *extra]
     ET.SubElement(
         rules,
         "rule",
         {
             "key": _rule_key(style, "nodata"),
             "filter": "ELSE",
-            "symbol": str(len(bounds)),
+            "symbol": str(len(bounds) + len(extra)),
             "label": style.nodata.label(lang),
         },
     )
-    return renderer, [*style.classes, style.nodata]
+    return renderer, [*style.classes, *extra, style.nodata]
 
 
 def _rule_key(style: LayerStyle, part: str) -> str:
@@ -439,7 +491,9 @@ def _mm(x: float) -> str:
     return f"{float(x):g}"
 
 
-def _symbol(name: str, color: str, style: LayerStyle, geometry: Geometry) -> ET.Element:
+def _symbol(
+    name: str, color: str, style: LayerStyle, geometry: Geometry, *, hatch: str | None = None
+) -> ET.Element:
     fill = hex_to_qgis_color(color)
     outline = hex_to_qgis_color(style.outline_color)
     width = _mm(style.outline_width_mm)
@@ -468,6 +522,8 @@ def _symbol(name: str, color: str, style: LayerStyle, geometry: Geometry) -> ET.
                 ("style", "solid"),
             ],
         )
+        if hatch is not None:
+            symbol.append(_hatch_layer(name, hatch))
     elif geometry == "line":
         layer = ET.SubElement(symbol, "layer", {"class": "SimpleLine", **layer_attrs})
         _options(
@@ -497,6 +553,49 @@ def _symbol(name: str, color: str, style: LayerStyle, geometry: Geometry) -> ET.
             ],
         )
     return symbol
+
+
+def _hatch_layer(symbol_name: str, color: str) -> ET.Element:
+    """Return a ``LinePatternFill`` of thin 45° lines (the hatch of "not covered")."""
+    attrs = {"class": "LinePatternFill", "enabled": "1", "locked": "0", "pass": "0"}
+    layer = ET.Element("layer", attrs)
+    _options(
+        layer,
+        [
+            ("angle", "45"),
+            ("color", hex_to_qgis_color(color)),
+            ("distance", _mm(HATCH_DISTANCE_MM)),
+            ("distance_unit", "MM"),
+            ("line_width", _mm(HATCH_WIDTH_MM)),
+            ("line_width_unit", "MM"),
+            ("offset", "0"),
+            ("offset_unit", "MM"),
+        ],
+    )
+    sub = ET.SubElement(
+        layer,
+        "symbol",
+        {
+            "type": "line",
+            "name": f"@{symbol_name}@1",
+            "alpha": "1",
+            "clip_to_extent": "1",
+            "force_rhr": "0",
+        },
+    )
+    line = ET.SubElement(sub, "layer", {**attrs, "class": "SimpleLine"})
+    _options(
+        line,
+        [
+            ("capstyle", "square"),
+            ("joinstyle", "bevel"),
+            ("line_color", hex_to_qgis_color(color)),
+            ("line_style", "solid"),
+            ("line_width", _mm(HATCH_WIDTH_MM)),
+            ("line_width_unit", "MM"),
+        ],
+    )
+    return layer
 
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:

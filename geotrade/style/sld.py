@@ -16,6 +16,10 @@ graduated, ``closed="right"``
 graduated, ``closed="left"``
     ``lower <= x < upper`` (``ogc:PropertyIsLessThan``), the last class includes its upper
     bound.
+status classes ("no data", "not covered")
+    ``ogc:PropertyIsEqualTo`` on the status field (``status = 'not covered'``), before the
+    no-data rule; "not covered" adds a second ``se:PolygonSymbolizer`` whose
+    ``se:GraphicFill`` is QGIS's ``horline`` mark rotated 45° (diagonal hatch).
 no-data class
     ``se:ElseFilter``: drawn for every feature no other rule matched (missing values and
     values outside all classes), as in :meth:`LayerStyle.class_for_value`.
@@ -43,7 +47,13 @@ import xml.etree.ElementTree as ET
 from typing import Literal
 
 from geotrade.io.textsafe import xml_text
-from geotrade.style.qml import LINE_WIDTH_MM, POINT_SIZE_MM, hex_to_qgis_color
+from geotrade.style.qml import (
+    HATCH_DISTANCE_MM,
+    HATCH_WIDTH_MM,
+    LINE_WIDTH_MM,
+    POINT_SIZE_MM,
+    hex_to_qgis_color,
+)
 from geotrade.style.spec import ClassStyle, LayerStyle
 
 __all__ = ["OGC_PIXEL_MM", "to_sld"]
@@ -157,6 +167,11 @@ def to_sld(
             _comparison(both, lower_op, style.field, repr(lo))
             _comparison(both, upper_op, style.field, repr(hi))
         _symbolizer(rule, cls.color, style, geometry)
+    for cls in style.status_classes():  # by status ("not covered", "no data"), not by value
+        rule = _rule(fts, cls, lang)
+        filt = ET.SubElement(rule, _q(_OGC, "Filter"))
+        _comparison(filt, "PropertyIsEqualTo", style.status_field, str(cls.value))
+        _symbolizer(rule, cls.color, style, geometry, hatch=cls.hatch)
     if style.nodata is not None:
         rule = _rule(fts, style.nodata, lang)
         ET.SubElement(rule, _q(_SE, "ElseFilter"))
@@ -215,11 +230,22 @@ def _fill(parent: ET.Element, color: str) -> None:
         _param(fill, "fill-opacity", opacity)
 
 
-def _symbolizer(rule: ET.Element, color: str, style: LayerStyle, geometry: str) -> None:
+def _symbolizer(
+    rule: ET.Element, color: str, style: LayerStyle, geometry: str, *, hatch: str | None = None
+) -> None:
     if geometry == "polygon":
         sym = ET.SubElement(rule, _q(_SE, "PolygonSymbolizer"))
         _fill(sym, color)
         _stroke(sym, style.outline_color, style.outline_width_mm)
+        if hatch is not None:  # diagonal lines as QGIS writes a LinePatternFill
+            hsym = ET.SubElement(rule, _q(_SE, "PolygonSymbolizer"))
+            fill = ET.SubElement(hsym, _q(_SE, "Fill"))
+            graphic = ET.SubElement(ET.SubElement(fill, _q(_SE, "GraphicFill")), _q(_SE, "Graphic"))
+            mark = ET.SubElement(graphic, _q(_SE, "Mark"))
+            ET.SubElement(mark, _q(_SE, "WellKnownName")).text = "horline"
+            _stroke(mark, hatch, HATCH_WIDTH_MM)
+            ET.SubElement(graphic, _q(_SE, "Size")).text = _px(HATCH_DISTANCE_MM)
+            ET.SubElement(graphic, _q(_SE, "Rotation")).text = "45"
     elif geometry == "line":
         sym = ET.SubElement(rule, _q(_SE, "LineSymbolizer"))
         _stroke(sym, color, LINE_WIDTH_MM)
