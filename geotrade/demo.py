@@ -490,18 +490,8 @@ def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor
         }
         jobs = []
         for n, g in r_layers.items():
-            bg = provinces if n.startswith("province") else prefectures
-            jobs.append(
-                (
-                    g,
-                    r_styles[n],
-                    out / f"{n}.png",
-                    *titles[n],
-                    "albers_china",
-                    bg,
-                    "Not covered by the data / 数据未覆盖",
-                )
-            )
+            # the layers hold every unit: "not covered" is a class of the layer itself
+            jobs.append((g, r_styles[n], out / f"{n}.png", *titles[n], "albers_china", None, None))
         pending += [_submit(pool, job) for job in jobs]
         result.join_reports = {**t_reports, **r_reports}
 

@@ -128,8 +128,13 @@ def class_indices(gdf: gpd.GeoDataFrame, style: LayerStyle, *, nodata_index: int
     # classes are frozen dataclasses and may compare equal; map by identity
     position = {id(c): i for i, c in enumerate(classes)}
     out = np.empty(len(gdf), dtype=np.uint8)
-    for k, v in enumerate(gdf[style.field].tolist()):
-        cls = style.class_for_value(None if _is_missing(v) else v)
+    statuses = (
+        gdf[style.status_field].tolist()
+        if style.status_field in gdf.columns
+        else [None] * len(gdf)
+    )
+    for k, (v, st) in enumerate(zip(gdf[style.field].tolist(), statuses, strict=True)):
+        cls = style.class_for_feature(None if _is_missing(v) else v, st)
         out[k] = nodata_index if cls is None else position[id(cls)]
     return out
 
@@ -372,6 +377,8 @@ def _class_tags(
         tags[f"CLASS_{i}_COLOR"] = c.color
         if style.nodata is not None and i == len(style.classes):
             tags[f"CLASS_{i}_NODATA"] = "YES"
+        elif any(c is s for s in style.status_classes()):
+            tags[f"CLASS_{i}_STATUS"] = str(c.value)
         elif style.kind == "graduated":
             tags[f"CLASS_{i}_LOWER"] = _num(c.lower)
             tags[f"CLASS_{i}_UPPER"] = _num(c.upper)

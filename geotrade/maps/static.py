@@ -107,6 +107,7 @@ _MUTED = "#555555"
 _OCEAN = "#f2f5f8"
 _BACKGROUND_FILL = "#ececec"
 _BACKGROUND_EDGE = "#ffffff"
+_HATCH = "//////"  # diagonal lines of hatched classes ("not covered")
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ class LegendEntry:
     label: str
     color: str
     count: int | None
+    #: Colour of diagonal hatch lines over the fill ("not covered"), ``None`` for solid.
+    hatch: str | None = None
 
 
 @dataclass
@@ -360,7 +363,15 @@ def render_static_map(
     proj = _resolve_projection(projection, data)
     crs = EQUAL_EARTH if proj == "equal_earth" else ALBERS_CHINA
 
-    found = [style.class_for_value(None if _is_missing(v) else v) for v in data[style.field]]
+    statuses = (
+        data[style.status_field].tolist()
+        if style.status_field in data.columns
+        else [None] * len(data)
+    )
+    found = [
+        style.class_for_feature(None if _is_missing(v) else v, st)
+        for v, st in zip(data[style.field], statuses, strict=True)
+    ]
     entries_cls = list(style.all_classes())
     if any(c is None for c in found):  # no no-data class in the style: never drop silently
         entries_cls.append(_UNCLASSIFIED)
@@ -378,7 +389,7 @@ def render_static_map(
             n = c.count
         else:
             n = None
-        entries.append(LegendEntry(c.label(lang_used), c.color, n))  # type: ignore[arg-type]
+        entries.append(LegendEntry(c.label(lang_used), c.color, n, c.hatch))  # type: ignore[arg-type]
     if background is not None and background_label:
         entries.append(LegendEntry(background_label, _BACKGROUND_FILL, None))
     legend_title = _bilingual(style.title_en, style.title_zh, lang_used)
@@ -395,7 +406,7 @@ def render_static_map(
         fig = plt.figure(figsize=(width_in or (10.0 if proj == "equal_earth" else 8.0), 6.0))
         result = _draw(
             fig,
-            data=data.assign(_color=colors),
+            data=data.assign(_color=colors, _hatch=[c.hatch for c in classes]),
             bg=bg,
             style=style,
             proj=proj,
@@ -586,7 +597,13 @@ def _draw(
         else None
     )
     handles = [
-        Patch(facecolor=e.color, edgecolor=style.outline_color, linewidth=0.6) for e in entries
+        Patch(
+            facecolor=e.color,
+            edgecolor=e.hatch or style.outline_color,
+            linewidth=0.6,
+            hatch=_HATCH if e.hatch else None,
+        )
+        for e in entries
     ]
     labels = [e.label if e.count is None else f"{e.label}  (n = {e.count})" for e in entries]
     longest = max(len(s) + sum(1 for ch in s if ord(ch) > 0x2E80) for s in labels)
@@ -742,6 +759,19 @@ def _draw_layers(
             linewidth=lw,
             zorder=2,
         )
+        hatched = data_p[data_p["_hatch"].notna()] if "_hatch" in data_p.columns else data_p[:0]
+        for hatch_color, part in hatched.groupby("_hatch"):
+            part.plot(
+                ax=ax,
+                facecolor="none",
+                edgecolor=str(hatch_color),
+                hatch=_HATCH,
+                linewidth=0,
+                zorder=2.5,
+            )
+            part.plot(
+                ax=ax, facecolor="none", edgecolor=style.outline_color, linewidth=lw, zorder=2.6
+            )
     ax.set_xlabel("")
     ax.set_ylabel("")
 

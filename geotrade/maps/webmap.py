@@ -88,6 +88,8 @@ class WebLegend:
     layer: str
     title: str
     rows: tuple[tuple[str, str, int | None], ...]
+    #: Hatch colour of each row (``None``: solid swatch), same order as ``rows``.
+    hatches: tuple[str | None, ...] = ()
 
 
 # --------------------------------------------------------------------------------------
@@ -346,12 +348,17 @@ def web_map(
         layer.add_to(m)
         geo_layers.append(layer)
         rows = tuple(legend_entries(original, style, lang=lang, counts=counts))
-        legends.append(WebLegend(name, _title_of(style, lang), rows))
+        hatch_of = {(c.label(lang), c.color): c.hatch for c in style.all_classes()}
+        hatches = tuple(hatch_of.get((label, color)) for label, color, _ in rows)
+        legends.append(WebLegend(name, _title_of(style, lang), rows, hatches))
 
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
 
     root.html.add_child(Element(_overlay_html(title, note, legends)), name="geotrade_overlay")
+    defs = _hatch_defs([p[2] for p in prepared])
+    if defs:  # SVG patterns for hatched classes ("not covered"), referenced as url(#id)
+        root.html.add_child(Element(defs), name="geotrade_hatch_defs")
 
     pairs = ", ".join(
         f"[{g.get_name()}, {json.dumps(f'gt-legend-{i}')}]" for i, g in enumerate(geo_layers)
@@ -494,11 +501,58 @@ def _title_of(style: LayerStyle, lang: str) -> str:
 
 
 def _classes_of(gdf: gpd.GeoDataFrame, style: LayerStyle) -> list[ClassStyle]:
+    """Class of each feature, from its value and (if the layer has one) its status."""
     out = []
-    for v in gdf[style.field]:
-        c = style.class_for_value(None if _is_missing(v) else v)
+    statuses = (
+        gdf[style.status_field].tolist()
+        if style.status_field in gdf.columns
+        else [None] * len(gdf)
+    )
+    for v, st in zip(gdf[style.field], statuses, strict=True):
+        c = style.class_for_feature(None if _is_missing(v) else v, st)
         out.append(c if c is not None else _UNCLASSIFIED)
     return out
+
+
+def _hatch_id(cls: ClassStyle) -> str:
+    """Id of the SVG pattern of a hatched class (one per fill/hatch colour pair)."""
+    return f"gt-hatch-{cls.color.lstrip('#')}-{str(cls.hatch).lstrip('#')}"
+
+
+def _fill_of(cls: ClassStyle) -> str:
+    """SVG fill of a class: its colour, or its hatch pattern (``url(#...)``)."""
+    return f"url(#{_hatch_id(cls)})" if cls.hatch else cls.color
+
+
+def _swatch_css(cls_color: str, hatch: str | None) -> str:
+    """CSS background of a legend swatch (diagonal stripes for hatched classes)."""
+    if not hatch:
+        return f"background:{cls_color}"
+    return (
+        f"background:repeating-linear-gradient(45deg,{hatch} 0 1px,{cls_color} 1px 4px),"
+        f"{cls_color}"
+    )
+
+
+def _hatch_defs(styles: Sequence[LayerStyle]) -> str:
+    """Hidden ``<svg>`` with one diagonal-line ``<pattern>`` per hatched class."""
+    pats: dict[str, ClassStyle] = {}
+    for st in styles:
+        for c in st.all_classes():
+            if c.hatch:
+                pats.setdefault(_hatch_id(c), c)
+    if not pats:
+        return ""
+    body = "".join(
+        f'<pattern id="{pid}" patternUnits="userSpaceOnUse" width="6" height="6"'
+        f' patternTransform="rotate(45)"><rect width="6" height="6" fill="{c.color}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{c.hatch}" stroke-width="1.6"/></pattern>'
+        for pid, c in pats.items()
+    )
+    return (
+        '<svg width="0" height="0" style="position:absolute" aria-hidden="true">'
+        f"<defs>{body}</defs></svg>"
+    )
 
 
 def _is_missing(v: object) -> bool:
@@ -636,7 +690,7 @@ def _feature_props(
             + "".join(f"<tr><th>{esc(str(k))}</th><td>{esc(v)}</td></tr>" for k, v in rows)
             + "</table>"
         )
-        out.append([cls.color, html])
+        out.append([_fill_of(cls), html])
     return out
 
 
@@ -674,12 +728,13 @@ def _overlay_html(title: str, note: str | None, legends: Sequence[WebLegend]) ->
     parts = [f'<div id="gt-title">{esc(title)}</div>']
     blocks = []
     for i, lg in enumerate(legends):
+        hatches = lg.hatches or (None,) * len(lg.rows)
         rows = "".join(
-            f'<div class="gt-row"><span class="gt-swatch" style="background:{esc(color)}">'
+            f'<div class="gt-row"><span class="gt-swatch" style="{esc(_swatch_css(color, h))}">'
             f'</span><span class="gt-label">{esc(label)}</span>'
             + (f'<span class="gt-count">n = {n}</span>' if n is not None else "")
             + "</div>"
-            for label, color, n in lg.rows
+            for (label, color, n), h in zip(lg.rows, hatches, strict=True)
         )
         blocks.append(
             f'<div class="gt-legend" id="gt-legend-{i}" data-layer="{esc(lg.layer)}">'

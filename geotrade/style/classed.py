@@ -25,7 +25,12 @@ from geotrade.style.spec import ClassStyle, LayerStyle
 if TYPE_CHECKING:
     from geotrade.classification import Classification
 
-__all__ = ["capacity_ratio_classes", "graduated_style", "natural_breaks_style"]
+__all__ = [
+    "capacity_ratio_classes",
+    "graduated_style",
+    "natural_breaks_colors",
+    "natural_breaks_style",
+]
 
 
 def graduated_style(
@@ -117,6 +122,31 @@ def graduated_style(
     )
 
 
+def natural_breaks_colors(k: int) -> tuple[str, ...]:
+    """Colours of ``k`` natural-breaks classes: ColorBrewer YlGnBu without its lightest step.
+
+    Natural breaks are not centred on any value, so a sequential ramp (light = low) is used
+    rather than a diverging one; the near-white first step of YlGnBu is dropped so that no
+    data class looks like the grey "no data" or the hatched light grey "not covered" class
+    (the former PuOr ramp had a near-white middle class).
+
+    Examples
+    --------
+    >>> natural_breaks_colors(5)
+    ('#c7e9b4', '#7fcdbb', '#41b6c4', '#2c7fb8', '#253494')
+    """
+    from geotrade.style.palettes import palette
+
+    if k < 1:
+        msg = f"k must be at least 1, got {k}"
+        raise ClassificationError(msg)
+    n = min(max(k + 1, 3), 9)
+    if k > n:
+        msg = f"at most {n} natural-breaks colours are available, got k={k}"
+        raise ClassificationError(msg)
+    return palette("YlGnBu", n)[n - k :]
+
+
 def natural_breaks_style(
     values: Any,
     *,
@@ -131,11 +161,10 @@ def natural_breaks_style(
     import numpy as np
 
     from geotrade.classification import classify
-    from geotrade.style.palettes import palette
 
     v = np.asarray(values, dtype=float)
     res = classify(v, k=k, scheme="fisher_jenks")
-    colors = palette("PuOr", res.k, reverse=True) if res.k >= 3 else palette("PuOr", 3)[: res.k]
+    colors = natural_breaks_colors(res.k)
     style = graduated_style(
         res, field=field, colors=colors, title_en=title_en, title_zh=title_zh, include_nodata=True
     )
