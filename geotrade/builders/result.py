@@ -29,7 +29,15 @@ if TYPE_CHECKING:
 
     from geotrade.style.spec import LayerStyle
 
-__all__ = ["CHINA_CRS", "WORLD_CRS", "ProductMetadata", "ProductResult", "write_product"]
+__all__ = [
+    "CHINA_CRS",
+    "WORLD_CRS",
+    "ProductMetadata",
+    "ProductResult",
+    "add_china_companions",
+    "companion_styles",
+    "write_product",
+]
 
 #: Map CRS of world products: Equal Earth (EPSG:8857), as in the static maps.
 WORLD_CRS = EQUAL_EARTH
@@ -118,14 +126,104 @@ class ProductResult:
 
     def merged(self, other: ProductResult, *, metadata: ProductMetadata) -> ProductResult:
         """Both products' layers in one result (e.g. one GeoPackage of the demo)."""
+        from geotrade.boundaries import COMPANION_LAYERS
+
+        layers = {**self.layers, **other.layers}
+        # thematic layers first, the companion layers of China maps last (drawn on top)
+        layers = {
+            **{n: g for n, g in layers.items() if n not in COMPANION_LAYERS},
+            **{n: layers[n] for n in COMPANION_LAYERS if n in layers},
+        }
         return ProductResult(
             metadata=metadata,
-            layers={**self.layers, **other.layers},
+            layers=layers,
             styles={**self.styles, **other.styles},
             join_reports={**self.join_reports, **other.join_reports},
             tables={**self.tables, **other.tables},
             tooltip_fields=list(dict.fromkeys([*self.tooltip_fields, *other.tooltip_fields])),
         )
+
+
+def companion_styles() -> dict[str, LayerStyle]:
+    """Styles of the China companion layers (:data:`geotrade.boundaries.COMPANION_LAYERS`).
+
+    ``south_china_sea``: outline only (dark grey, no fill), so the islands' own colour in
+    the thematic layer below stays visible; ``china_boundary_line``: a dark grey line.
+
+    Examples
+    --------
+    >>> sorted(companion_styles())
+    ['china_boundary_line', 'south_china_sea']
+    """
+    from geotrade.style.spec import ClassStyle, LayerStyle
+
+    ink = "#4d4d4d"
+    return {
+        "south_china_sea": LayerStyle(
+            kind="categorized",
+            field="feature",
+            classes=(
+                ClassStyle(
+                    label_en="South China Sea Islands",
+                    label_zh="南海诸岛",
+                    color="#ffffff00",
+                    value="south_china_sea_islands",
+                ),
+            ),
+            title_en="South China Sea Islands",
+            title_zh="南海诸岛",
+            outline_color=ink,
+            outline_width_mm=0.2,
+        ),
+        "china_boundary_line": LayerStyle(
+            kind="categorized",
+            field="feature",
+            classes=(
+                ClassStyle(
+                    label_en="Maritime boundary line",
+                    label_zh="海上边界线",
+                    color=ink,
+                    value="maritime_boundary",
+                ),
+            ),
+            title_en="Boundary line of the standard map",
+            title_zh="标准地图边界线",
+            outline_color=ink,
+        ),
+    }
+
+
+def add_china_companions(
+    result: ProductResult, companions: Mapping[str, gpd.GeoDataFrame] | None = None
+) -> ProductResult:
+    """Add the companion layers of a China map to ``result`` (in place; returned).
+
+    Parameters
+    ----------
+    result
+        A China product.
+    companions
+        ``{"south_china_sea": ..., "china_boundary_line": ...}``; default
+        :func:`geotrade.boundaries.china_companions` (cached with the China boundaries).
+
+    Returns
+    -------
+    ProductResult
+        ``result`` with the two layers, their styles (:func:`companion_styles`) and their
+        sources in ``metadata.extra["companion_layers"]``.
+    """
+    from geotrade.boundaries import COMPANION_LAYERS, china_companions
+
+    layers = dict(companions) if companions is not None else china_companions()
+    styles = companion_styles()
+    sources: dict[str, str] = {}
+    for name in COMPANION_LAYERS:
+        gdf = layers[name]
+        result.layers[name] = gdf
+        result.styles[name] = styles[name]
+        sources[name] = str(gdf["source"].iloc[0]) if "source" in gdf.columns else ""
+    result.metadata.extra["companion_layers"] = sources
+    return result
 
 
 def write_product(
@@ -151,12 +249,15 @@ def write_product(
         outputs["gpkg"] = str(write_gpkg(gpkg, result.layers, styles=result.styles,
                                          metadata=record))  # fmt: skip
     if html is not None:
+        from geotrade.boundaries import COMPANION_LAYERS
         from geotrade.maps.webmap import web_map
 
         labels = dict(layer_labels or {})
+        # the web map switches between thematic layers; companion layers are for GIS/print
+        shown = {n: g for n, g in result.layers.items() if n not in COMPANION_LAYERS}
         outputs["html"] = str(
             web_map(
-                [(labels.get(n, n), g, result.styles[n]) for n, g in result.layers.items()],
+                [(labels.get(n, n), g, result.styles[n]) for n, g in shown.items()],
                 html,
                 title=meta.bilingual_title,
                 note=meta.note or None,

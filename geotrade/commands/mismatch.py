@@ -102,7 +102,9 @@ def build_mismatch(
             note=SYNTHETIC_NOTE if synthetic else "",
             year=year,
         )
-        (name,) = product.layers
+        from geotrade.boundaries import COMPANION_LAYERS
+
+        (name,) = (n for n in product.layers if n not in COMPANION_LAYERS)
         gdf = product.layers[name]
         jr = product.join_reports[name]
         summary = product.metadata.extra["statistics"]
@@ -163,7 +165,8 @@ def build_mismatch(
             write_text(report, "\n".join(lines))
             outputs["report"] = str(report)
     del pd
-    return {"outputs": outputs, "layers": [name], "synthetic": synthetic, **summary}
+    layers = list(product.layers)  # the mismatch layer, then the companion layers
+    return {"outputs": outputs, "layers": layers, "synthetic": synthetic, **summary}
 
 
 def mismatch(

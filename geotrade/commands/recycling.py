@@ -353,7 +353,9 @@ def build_cities(
             source_files=[str(table)],
             note=SYNTHETIC_NOTE if synthetic else "",
         )
-        (name,) = product.layers
+        from geotrade.boundaries import COMPANION_LAYERS
+
+        (name,) = (n for n in product.layers if n not in COMPANION_LAYERS)
         jr = product.join_reports[name]
         info = product.metadata.classification[name]
         task.advance(message="writing")
@@ -400,7 +402,7 @@ def build_cities(
             outputs["report"] = str(report)
     return {
         "outputs": outputs,
-        "layers": [name],
+        "layers": [name, *COMPANION_LAYERS],
         "synthetic": synthetic,
         "year": label,
         "n_units": len(match),
