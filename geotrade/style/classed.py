@@ -123,24 +123,25 @@ def graduated_style(
 
 
 def natural_breaks_colors(k: int) -> tuple[str, ...]:
-    """Colours of ``k`` natural-breaks classes: ColorBrewer YlGnBu without its lightest step.
+    """Colours of ``k`` natural-breaks classes: ColorBrewer YlGnBu without its lightest steps.
 
     Natural breaks are not centred on any value, so a sequential ramp (light = low) is used
-    rather than a diverging one; the near-white first step of YlGnBu is dropped so that no
-    data class looks like the grey "no data" or the hatched light grey "not covered" class
-    (the former PuOr ramp had a near-white middle class).
+    rather than a diverging one; the two palest steps of YlGnBu-(k+2) (near-white yellow,
+    pale green as light as the "no data" grey) are dropped so that no data class looks like
+    a grey "no data" class or the hatched light grey "not covered" class (the former PuOr
+    ramp had a near-white middle class). For k > 7 fewer steps can be dropped.
 
     Examples
     --------
     >>> natural_breaks_colors(5)
-    ('#c7e9b4', '#7fcdbb', '#41b6c4', '#2c7fb8', '#253494')
+    ('#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#0c2c84')
     """
     from geotrade.style.palettes import palette
 
     if k < 1:
         msg = f"k must be at least 1, got {k}"
         raise ClassificationError(msg)
-    n = min(max(k + 1, 3), 9)
+    n = min(max(k + 2, 3), 9)
     if k > n:
         msg = f"at most {n} natural-breaks colours are available, got k={k}"
         raise ClassificationError(msg)
