@@ -56,7 +56,9 @@ the feature's status, not its value. Categorized: the renderer's attribute is th
 status class is the category of its status value. Graduated (sentinel): the expression maps
 each status to its own sentinel below the no-data sentinel (``S - 1``, ``S - 2``) with its
 own one-value range. Rules: one rule per status class (``"status" = 'not covered'``) before
-the ``ELSE`` rule. The "not covered" class is drawn hatched: a ``SimpleFill`` under a
+the ``ELSE`` rule, and the value rules exclude those statuses (QGIS draws every matching
+rule), so the status wins everywhere, as in :meth:`LayerStyle.class_for_feature`.
+The "not covered" class is drawn hatched: a ``SimpleFill`` under a
 ``LinePatternFill`` of thin diagonal lines (:data:`HATCH_DISTANCE_MM` apart).
 
 The classification method written for graduated renderers is ``Custom``, not ``Jenks``:
@@ -435,6 +437,9 @@ def _rules(style: LayerStyle, lang: Lang) -> tuple[ET.Element, list[ClassStyle]]
             if i < last:
                 hi = float(cls.upper)  # type: ignore[arg-type]  # exact break with "<"
         expr = f"{field} {lower_op} {_num(lo)} AND {field} {upper_op} {_num(hi)}"
+        if style.status_classes():  # a feature's status wins over its value (as CASE does)
+            chosen = ", ".join(_quote_string(str(c.value)) for c in style.status_classes())
+            expr += f" AND coalesce({_quote_field(style.status_field)}, '') NOT IN ({chosen})"
         ET.SubElement(
             rules,
             "rule",

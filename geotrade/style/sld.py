@@ -150,6 +150,13 @@ def to_sld(
     for i, cls in enumerate(style.classes):
         rule = _rule(fts, cls, lang)
         filt = ET.SubElement(rule, _q(_OGC, "Filter"))
+        if style.status_classes():  # the status wins over the value (every match is drawn)
+            filt = ET.SubElement(filt, _q(_OGC, "And"))
+            neither = ET.SubElement(filt, _q(_OGC, "Not"))
+            if len(style.status_classes()) > 1:  # ogc:Or needs two or more operands
+                neither = ET.SubElement(neither, _q(_OGC, "Or"))
+            for sc in style.status_classes():
+                _comparison(neither, "PropertyIsEqualTo", style.status_field, str(sc.value))
         if style.kind == "categorized":
             _comparison(filt, "PropertyIsEqualTo", style.field, str(cls.value))
         else:

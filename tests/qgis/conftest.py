@@ -119,6 +119,30 @@ cases = {
                      None),
 }
 
+# Status classes (complete base geography): the class is chosen by the "status" field, and
+# the status wins over the value (LayerStyle.class_for_feature). Solid colours here (the
+# hatch of "not covered" is checked on the demo layers), so every probe has one colour.
+from dataclasses import replace as _replace
+from geotrade.style.spec import missing_class, not_covered_class
+
+
+def with_status(style):
+    return _replace(style, missing=_replace(missing_class(), color="#e7298a"),
+                    not_covered=_replace(not_covered_class(), color="#66a61e", hatch=None))
+
+
+status_values = [0.05, None, None, None, 0.5, 2.0, "x"]
+status_of = ["data", "data", "no data", "not covered", "not covered", "data", None]
+status_cases = {
+    "status_graduated": (with_status(graduated("share", breaks, nodata=NODATA)), "polygon",
+                         status_values[:-1], None),
+    "status_rules": (with_status(graduated("share", breaks, nodata=NODATA)), "polygon",
+                     status_values[:-1], "rules"),
+    "status_categorized": (with_status(categorized), "polygon",
+                           ["one_way", None, None, None, "same", "not_a_class"], None),
+}
+cases.update(status_cases)
+
 
 # The colour QGIS must draw (None: not drawn), from LayerStyle.class_for_value.
 # Categorized and rule-based renderers draw exactly class_for_value (no-data colour for
@@ -126,7 +150,10 @@ cases = {
 # "sentinel" mode NULL is mapped to the sentinel and its range has the no-data colour,
 # which a value equal to the sentinel also matches; other out-of-range values are not
 # drawn, and in "omit" mode (or without a no-data class) NULL is not drawn either.
-def drawn_color(style, renderer, sentinel, value):
+def drawn_color(style, renderer, sentinel, value, status=None):
+    chosen = style.class_for_feature(value, status)
+    if chosen is not None and chosen in style.status_classes():
+        return chosen.color  # every renderer draws the status classes (CASE / rules)
     cls = style.class_for_value(value)
     if renderer != "graduatedSymbol" or style.nodata is None or cls is not style.nodata:
         return None if cls is None else cls.color
@@ -147,8 +174,11 @@ def geometry(kind, i):
 layers, styles, expected = {}, {}, {"layers": {}}
 for name, (style, kind, values, mode) in cases.items():
     geoms, probes = zip(*(geometry(kind, i) for i in range(len(values))))
-    layers[name] = gpd.GeoDataFrame({style.field: values}, geometry=list(geoms),
-                                    crs="EPSG:3857")
+    statuses = status_of[: len(values)] if name in status_cases else [None] * len(values)
+    columns = {style.field: values}
+    if name in status_cases:
+        columns["status"] = statuses
+    layers[name] = gpd.GeoDataFrame(columns, geometry=list(geoms), crs="EPSG:3857")
     styles[name] = style
     options = {} if mode is None else {"graduated_nodata": mode}
     renderer = qgis_renderer_type(style, **options)
@@ -180,10 +210,12 @@ for name, (style, kind, values, mode) in cases.items():
         "outline_color": style.outline_color,
         "outline_width_mm": style.outline_width_mm,
         "features": [
-            {"value": v, "x": p[0], "y": p[1],
+            {"value": v, "status": st, "x": p[0], "y": p[1],
              "color": None if c is None else c.color,
-             "drawn": drawn_color(style, renderer, sentinel, v)}
-            for v, p, c in zip(values, probes, (style.class_for_value(v) for v in values))
+             "drawn": drawn_color(style, renderer, sentinel, v, st)}
+            for v, st, p, c in zip(values, statuses, probes,
+                                   (style.class_for_feature(v, st)
+                                    for v, st in zip(values, statuses)))
         ],
         "qml": qml,
         "gpkg_qml": to_qml(style, geometry=kind),

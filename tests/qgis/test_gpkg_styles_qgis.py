@@ -44,6 +44,8 @@ LAYERS = [
     "share_points",
 ]
 SENTINEL_LAYERS = ["share_nodata", "share_left_nodata", "share_points"]
+# complete base geography: classes chosen by the "status" field (conftest.py status_cases)
+STATUS_LAYERS = ["status_graduated", "status_rules", "status_categorized"]
 
 
 def open_layer(path, name: str) -> QgsVectorLayer:
@@ -279,7 +281,7 @@ def test_graduated_with_nodata_rules_mode_is_rule_based(gpkg, expected, name):
         assert f'"{exp["field"]}"' in rule.filterExpression()
 
 
-@pytest.mark.parametrize("name", LAYERS)
+@pytest.mark.parametrize("name", LAYERS + STATUS_LAYERS)
 def test_rendered_colours_follow_class_for_value(gpkg, expected, name):
     """What QGIS draws = LayerStyle.class_for_value, feature by feature.
 
@@ -297,7 +299,14 @@ def test_rendered_colours_follow_class_for_value(gpkg, expected, name):
     want = {
         i: None if f["drawn"] is None else qcolor(f["drawn"]) for i, f in enumerate(exp["features"])
     }
-    assert drawn == want, [(f["value"], drawn[i], want[i]) for i, f in enumerate(exp["features"])]
+    assert drawn == want, [
+        (f["value"], f.get("status"), drawn[i], want[i]) for i, f in enumerate(exp["features"])
+    ]
+    if name in STATUS_LAYERS:  # the status classes are really drawn, in their own colours
+        statuses = [f["status"] for f in exp["features"]]
+        assert {"no data", "not covered"} <= set(statuses)
+        assert {want[i] for i, st in enumerate(statuses) if st == "not covered"} == {"#66a61e"}
+        assert {want[i] for i, st in enumerate(statuses) if st == "no data"} == {"#e7298a"}
 
 
 def test_expected_colours_cover_nodata_and_bounds(expected):
@@ -332,7 +341,7 @@ def test_layer_styles_row_is_what_qgis_lists(gpkg, expected):
     assert names[:count] == ["dep_class"]
     # QGIS 3.22.16 repeats the "other" styles once per extra row (7 rows -> 37 names);
     # the table itself holds exactly one row per styled layer (tests/test_geopackage.py)
-    assert set(names) == set(LAYERS)
+    assert set(names) == set(LAYERS + STATUS_LAYERS)
     qml = layer.getStyleFromDatabase(ids[0])
     if isinstance(qml, tuple):  # PyQt returns (qml, error message)
         qml = qml[0]
