@@ -188,7 +188,7 @@ def _recycling_product(
 def _render_png(job: tuple[Any, ...]) -> list[str]:
     from geotrade.maps.static import static_map
 
-    gdf, style, path, title, subtitle, projection, background, background_label = job
+    gdf, style, path, title, subtitle, projection, background, background_label, lines = job
     paths = static_map(
         gdf,
         style,
@@ -200,6 +200,7 @@ def _render_png(job: tuple[Any, ...]) -> list[str]:
         formats=("png",),
         background=background,
         background_label=background_label,
+        lines=lines,
     )
     return [str(p) for p in paths]
 
@@ -467,6 +468,7 @@ def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor
                     "equal_earth",
                     None,
                     None,
+                    None,
                 )
             )
         pending = [_submit(pool, job) for job in jobs]
@@ -498,7 +500,10 @@ def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor
             if n in COMPANION_LAYERS:  # drawn with the thematic layers, not as maps of their own
                 continue
             # the layers hold every unit: "not covered" is a class of the layer itself
-            jobs.append((g, r_styles[n], out / f"{n}.png", *titles[n], "albers_china", None, None))
+            line = r_layers["china_boundary_line"]  # the standard map's boundary line
+            jobs.append(
+                (g, r_styles[n], out / f"{n}.png", *titles[n], "albers_china", None, None, line)
+            )
         pending += [_submit(pool, job) for job in jobs]
         result.join_reports = {**t_reports, **r_reports}
 

@@ -6,6 +6,12 @@ dependence class; plus the tables ``network_summary`` (per year: nodes, edges, d
 reciprocity, communities) and ``nodes`` (centralities, communities), written as attribute
 tables of the same GeoPackage.
 
+Complete base geography (:func:`geotrade.join.complete_geography`) does not apply to the
+flow lines: a feature is a line between a trading pair, and a pair without a flow (or a
+country without trade) has no line to draw, so no "no data"/"not covered" features are
+added; pairs left out for lack of capital coordinates are listed in the metadata
+(``missing_coordinates``), never dropped silently.
+
 Examples
 --------
 >>> from geotrade.builders.network import TABLE_LAYERS

@@ -107,6 +107,7 @@ _MUTED = "#555555"
 _OCEAN = "#f2f5f8"
 _BACKGROUND_FILL = "#ececec"
 _BACKGROUND_EDGE = "#ffffff"
+_LINE_INK = "#4d4d4d"  # boundary lines drawn over the map (the standard map's line)
 _HATCH = "//////"  # diagonal lines of hatched classes ("not covered")
 
 
@@ -205,6 +206,7 @@ def static_map(
     north_arrow: bool | None = None,
     scs_inset: bool | None = None,
     width_in: float | None = None,
+    lines: gpd.GeoDataFrame | None = None,
 ) -> list[Path]:
     """Draw a choropleth of ``gdf`` classed by ``style`` and save it as PNG/PDF/SVG.
 
@@ -247,6 +249,10 @@ def static_map(
         in the South China Sea.
     width_in : float, optional
         Figure width in inches (default 10 for world maps, 8 for China maps).
+    lines : geopandas.GeoDataFrame, optional
+        Boundary lines drawn on top of the map and the inset in dark grey, e.g. the
+        ``china_boundary_line`` companion layer (:func:`geotrade.boundaries.
+        china_companions`); no legend entry.
 
     Returns
     -------
@@ -291,6 +297,7 @@ def static_map(
         north_arrow=north_arrow,
         scs_inset=scs_inset,
         width_in=width_in,
+        lines=lines,
     )
     try:
         return rendered.save(path, formats=formats, dpi=dpi)
@@ -314,6 +321,7 @@ def render_static_map(
     north_arrow: bool | None = None,
     scs_inset: bool | None = None,
     width_in: float | None = None,
+    lines: gpd.GeoDataFrame | None = None,
 ) -> StaticMap:
     """Render the map of :func:`static_map` without saving it.
 
@@ -360,6 +368,7 @@ def render_static_map(
 
     data = gdf.to_crs(4326)
     bg = background.to_crs(4326) if background is not None else None
+    extra_lines = lines.to_crs(4326) if lines is not None and not lines.empty else None
     proj = _resolve_projection(projection, data)
     crs = EQUAL_EARTH if proj == "equal_earth" else ALBERS_CHINA
 
@@ -420,6 +429,7 @@ def render_static_map(
             source=source,
             north_arrow=(proj == "albers_china") if north_arrow is None else north_arrow,
             scs_inset=scs_inset,
+            lines=extra_lines,
         )
     scale_note, inset = result
     return StaticMap(
@@ -540,6 +550,7 @@ def _draw(
     source: str | None,
     north_arrow: bool,
     scs_inset: bool | None,
+    lines: gpd.GeoDataFrame | None = None,
 ) -> tuple[str, bool]:
     import geopandas as gpd
     from matplotlib.patches import Patch
@@ -570,6 +581,7 @@ def _draw(
         inset = bool(scs_inset)
     data_p = data.to_crs(crs)
     bg_p = bg.to_crs(crs) if bg is not None and not bg.empty else None
+    lines_p = lines.to_crs(crs) if lines is not None else None
     padx, pady = 0.03 * (xmax - xmin), 0.03 * (ymax - ymin)
     if not world:
         xmin, xmax, ymin, ymax = xmin - padx, xmax + padx, ymin - pady, ymax + pady
@@ -688,7 +700,7 @@ def _draw(
             side.set_visible(True)
             side.set_edgecolor("#9aa5b1")
             side.set_linewidth(0.6)
-    _draw_layers(ax, data_p, bg_p, style, lw)
+    _draw_layers(ax, data_p, bg_p, style, lw, lines_p)
 
     if world:
         ref_lon, ref_lat = 0.0, 0.0
@@ -705,7 +717,7 @@ def _draw(
     if north_arrow:
         _north_arrow(ax, crs)
     if inset:
-        _scs_inset(fig, ax, data_p, bg_p, style, lw, crs, lang)
+        _scs_inset(fig, ax, data_p, bg_p, style, lw, crs, lang, lines_p)
     return scale_note, inset
 
 
@@ -745,7 +757,12 @@ def _style_axes(ax: Axes) -> None:
 
 
 def _draw_layers(
-    ax: Axes, data_p: gpd.GeoDataFrame, bg_p: gpd.GeoDataFrame | None, style: LayerStyle, lw: float
+    ax: Axes,
+    data_p: gpd.GeoDataFrame,
+    bg_p: gpd.GeoDataFrame | None,
+    style: LayerStyle,
+    lw: float,
+    lines_p: gpd.GeoDataFrame | None = None,
 ) -> None:
     if bg_p is not None:
         bg_p.plot(
@@ -772,6 +789,8 @@ def _draw_layers(
             part.plot(
                 ax=ax, facecolor="none", edgecolor=style.outline_color, linewidth=lw, zorder=2.6
             )
+    if lines_p is not None:
+        lines_p.plot(ax=ax, color=_LINE_INK, linewidth=max(1.0, 4 * lw), zorder=3)
     ax.set_xlabel("")
     ax.set_ylabel("")
 
@@ -880,6 +899,7 @@ def _scs_inset(
     lw: float,
     crs: str,
     lang: str,
+    lines_p: gpd.GeoDataFrame | None = None,
 ) -> None:
     import geopandas as gpd
 
@@ -900,7 +920,7 @@ def _scs_inset(
         side.set_visible(True)
         side.set_edgecolor(_INK)
         side.set_linewidth(0.7)
-    _draw_layers(iax, data_p, bg_p, style, lw * 0.8)
+    _draw_layers(iax, data_p, bg_p, style, lw * 0.8, lines_p)
     label = {"en": "South China Sea\nIslands", "zh": "南海诸岛"}.get(lang, "南海诸岛\nSCS Islands")
     iax.text(
         0.04,
