@@ -5,7 +5,9 @@ algorithm: read a layer (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, ...), class
 field with :func:`geotrade.classification.classify` (exact natural breaks by default), and write a
 GeoPackage whose default QGIS style shows exactly those classes (plus an optional ``.qml``
 sidecar). Features whose value is missing are kept and drawn in a "No data" class; nothing
-is dropped.
+is dropped. A geotrade product layer (a ``status`` field with the values ``data``,
+``no data``, ``not covered``: :func:`geotrade.join.complete_geography`) is classified on
+its ``data`` units only, and its "no data" and "not covered" units keep their classes.
 
 Examples
 --------
@@ -227,6 +229,22 @@ def _values(gdf: pd.DataFrame, column: str, path: Path, layer: str) -> np.ndarra
     return out
 
 
+def _status(gdf: pd.DataFrame) -> np.ndarray | None:
+    """Return the ``status`` of a geotrade product layer (complete base geography), or None.
+
+    Only a column holding exactly the values of :data:`geotrade.join.STATUS_VALUES` counts,
+    so an unrelated ``status`` field of a user's layer is left alone.
+    """
+    from geotrade.join import STATUS_FIELD, STATUS_VALUES
+
+    if STATUS_FIELD not in gdf.columns:
+        return None
+    col = gdf[STATUS_FIELD]
+    if col.isna().any() or not set(col.astype(str)) <= set(STATUS_VALUES):
+        return None
+    return col.astype(str).to_numpy()
+
+
 def _colors(name: str, k: int, *, reverse: bool) -> tuple[str, ...]:
     """``k`` colours of a palette; 1 or 2 classes take the ends of its 3-class version."""
     try:
@@ -305,6 +323,9 @@ def classify_layer(
     gdf, layer = _read(path, layer)
     notes = _check_geometry(gdf, path, layer)
     values = _values(gdf, field, path, layer)
+    status = _status(gdf)
+    if status is not None:  # a geotrade product layer: classify its data units only
+        values = np.where(status == "data", values, np.nan)
     if scheme not in SCHEMES:
         msg = f"unknown scheme {scheme!r}; choose one of {', '.join(SCHEMES)}"
         raise InputFormatError(msg)
@@ -325,12 +346,19 @@ def classify_layer(
     style = graduated_style(
         result, field=field, colors=colors, title_en=label, title_zh=label, fmt=fmt
     )
+    if status is not None:  # "no data" / "not covered" units keep their own classes
+        counts = {str(k): int(v) for k, v in pd.Series(status).value_counts().items()}
+        style = style.with_status_classes(counts=counts)
     target = Path(out)
     if target.resolve() == path.resolve():
         msg = "the output must not overwrite the input file; choose another --out"
         raise OutputError(msg, path=target)
     name_out = out_layer or layer
-    nodata = int(np.isnan(values).sum())
+    nodata = (
+        int(np.isnan(values).sum())
+        if status is None
+        else int((np.isnan(values) & (status == "data")).sum())
+    )
     write_gpkg(
         target,
         {name_out: gdf},

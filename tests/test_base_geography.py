@@ -374,3 +374,31 @@ def test_no_data_class_looks_like_no_data_or_not_covered(layer) -> None:
         for g in greys:
             assert _distance(c.color, g) > 40, (c.label_en, c.color, g)
     assert len({c.color for c in style.all_classes()}) == len(style.all_classes())
+
+
+@pytest.mark.china
+def test_classify_command_on_a_product_layer_uses_data_units(demo_run, tmp_path) -> None:
+    """`geotrade classify` on a complete layer: breaks of the data units, status classes kept."""
+    from geotrade.classification import classify
+    from geotrade.classify_layer import classify_layer
+    from geotrade.demo import _read_recycling
+    from geotrade.metrics.recycling import prefecture_matching
+
+    out, _, _ = demo_run
+    res = classify_layer(
+        out / "recycling_mismatch.gpkg",
+        layer="prefecture_matching_2025",
+        field="share_ratio",
+        k=4,
+        scheme="quantiles",
+        out=tmp_path / "c.gpkg",
+    )
+    match = prefecture_matching(_read_recycling("prefectures"))
+    ref = classify(match["share_ratio"].to_numpy(float), k=4, scheme="quantiles")
+    assert [float(b) for b in res.classification.bins] == [float(b) for b in ref.bins]
+    assert res.nodata == 11  # data units without outlets, not the 32 added units
+    assert res.style.not_covered is not None
+    assert res.style.not_covered.count == 3
+    assert res.style.missing is not None
+    assert res.style.missing.count == 29
+    assert len(gpd.read_file(tmp_path / "c.gpkg")) == 370
