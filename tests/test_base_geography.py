@@ -407,4 +407,4 @@ def test_classify_command_on_a_product_layer_uses_data_units(demo_run, tmp_path)
     assert res.style.not_covered.count == 3
     assert res.style.missing is not None
     assert res.style.missing.count == 29
-    assert len(gpd.read_file(tmp_path / "c.gpkg")) == 370
+    assert len(gpd.read_file(tmp_path / "c.gpkg", layer="prefecture_matching_2025")) == 370
