@@ -165,6 +165,11 @@ def test_residual_gpkg_layers_and_symmetric_breaks(tmp_path, panel):
         assert len(layer) == 239
         assert set(layer["year"]) == {last}
         fit = fits[0] if "ols" in name else fits[1]
+        # complete base geography: countries never in the estimation panel are not covered
+        in_panel = set(fit.fitted[fit.id].astype(str))
+        outside = set(layer.loc[layer["status"] == "not covered", "iso_a3"])
+        assert outside == set(layer["iso_a3"]) - in_panel
+        assert layer.loc[layer["status"] == "not covered", "resid_log"].isna().all()
         t = residual_table(fit.fitted, method=fit.method, year=last).set_index("partner_iso3")
         got = layer.set_index("iso_a3").loc[t.index, "resid_log"]
         np.testing.assert_allclose(got.to_numpy(), t["resid_log"].to_numpy(), equal_nan=True)

@@ -18,7 +18,9 @@ still pool (``year=None``) for models without partner effects.
   the Poisson Pearson residual; in USD\ :sup:`1/2` so only comparable within one map.
 
 The residual layer is joined to :func:`geotrade.boundaries.world_countries` with
-:func:`geotrade.join.join_to_geometry` (unmatched keys reported), classed with breaks
+:func:`geotrade.join.complete_geography` (every country, with ``status``: ``not covered``
+when the country is never a partner of the estimation panel; unmatched keys reported),
+classed (on the covered countries) with breaks
 symmetric around zero (:func:`geotrade.classification.classify`, ``scheme="symmetric"``, even
 ``k`` so that 0 is a break) and coloured red (less trade than predicted) to blue (more).
 
@@ -194,7 +196,7 @@ def residual_layer(
         the classification and the join report.
     """
     from geotrade.boundaries import world_countries
-    from geotrade.join import join_to_geometry
+    from geotrade.join import STATUS_FIELD, STATUS_NOT_COVERED, complete_geography
 
     if field == "resid_pearson" and fit.method != "ppml":
         from geotrade.errors import InputFormatError
@@ -208,12 +210,18 @@ def residual_layer(
     table["partner_iso3"] = table["partner_iso3"].astype(str).str.upper()
     base = world_countries() if world is None else world
     base = base[["iso_a3", "name", "geometry"]].copy()
-    gdf, report = join_to_geometry(
-        table, base, left_on="partner_iso3", right_on="iso_a3", name_column="name"
-    )
+    # every country; "not covered": never a partner of the estimation panel (any year)
+    panel = {str(c).upper() for c in fit.fitted[fit.id].dropna()}
+    gdf, report = complete_geography(
+        table, base, left_on="partner_iso3", right_on="iso_a3", covered=panel,
+        name_column="name",
+    )  # fmt: skip
     gdf["model"] = f"{fit.method} {fit.y}"
     gdf["year"] = int(year)
-    style, info = residual_style(gdf[field], field=field, k=k)
+    in_scope = gdf[STATUS_FIELD] != STATUS_NOT_COVERED
+    style, info = residual_style(gdf.loc[in_scope, field], field=field, k=k)
+    counts = {str(k_): int(v) for k_, v in gdf[STATUS_FIELD].value_counts().items()}
+    style = style.with_status_classes(counts=counts, missing=False)
     info["join"] = report.to_dict()
     info["join_summary"] = report.summary()
     return gdf, style, info
