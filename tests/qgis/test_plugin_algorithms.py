@@ -110,6 +110,10 @@ def run(alg_id: str, params: dict):
     return results, context, feedback
 
 
+#: Companion layers of every China product (south China Sea islands, boundary line).
+COMPANIONS = ("south_china_sea", "china_boundary_line")
+
+
 def loaded_layers(context) -> dict[str, QgsVectorLayer]:
     """Load what the algorithm registered, as Processing does, and run its post-processor."""
     out = {}
@@ -324,12 +328,13 @@ def test_demo_loads_styled_layers_into_the_project(demo_project):
         "province_capacity_ratio_2025",
         "province_capacity_ratio_2030",
         "prefecture_matching_2025",
+        *COMPANIONS,
     ]
     for name in names:
         (layer,) = QgsProject.instance().mapLayersByName(name)
         gpkg = layer.source().split("|")[0]
         assert_styled(layer, gpkg)
-        assert layer.featureCount() > 30
+        assert layer.featureCount() == 1 if name in COMPANIONS else layer.featureCount() > 30
 
 
 def image_stats(path) -> tuple[int, float]:
@@ -464,11 +469,15 @@ def test_province_capacity_ratio(provider, tmp_path):
         },
     )
     layers = loaded_layers(context)
-    assert sorted(layers) == ["province_capacity_ratio_2025", "province_capacity_ratio_2030"]
-    for layer in layers.values():
+    assert sorted(layers) == sorted(
+        ["province_capacity_ratio_2025", "province_capacity_ratio_2030", *COMPANIONS]
+    )
+    for name, layer in layers.items():
         assert_styled(layer, gpkg)
+        if name in COMPANIONS:
+            continue
         assert layer.renderer().type() == "graduatedSymbol"
-        assert layer.featureCount() >= 31
+        assert layer.featureCount() == 34  # every provincial-level unit, 710000 included
     assert os.path.exists(results["OUTPUT_REPORT"])
 
 
@@ -568,8 +577,10 @@ def test_prefecture_matching(provider, tmp_path):
         {"INPUT": str(PREFECTURES), "YEAR": 2025, "K": 5, "OUTPUT_GPKG": str(gpkg)},
     )
     layers = loaded_layers(context)
-    assert list(layers) == ["prefecture_matching_2025"]
-    assert_styled(layers["prefecture_matching_2025"], gpkg)
+    assert sorted(layers) == sorted(["prefecture_matching_2025", *COMPANIONS])
+    for layer in layers.values():
+        assert_styled(layer, gpkg)
+    assert layers["prefecture_matching_2025"].featureCount() == 370
 
 
 def test_mismatch(provider, tmp_path):
@@ -590,8 +601,9 @@ def test_mismatch(provider, tmp_path):
         },
     )
     layers = loaded_layers(context)
-    assert list(layers) == ["mismatch_prefecture"]
-    assert_styled(layers["mismatch_prefecture"], gpkg)
+    assert sorted(layers) == sorted(["mismatch_prefecture", *COMPANIONS])
+    for layer in layers.values():
+        assert_styled(layer, gpkg)
     assert 0.0 <= results["GINI"] <= 1.0
     assert 0.0 <= results["MORAN_P"] <= 1.0
     assert os.path.getsize(results["OUTPUT_HTML"]) > 500
