@@ -18,6 +18,8 @@ option              meaning
                     directions, Comtrade-style data the reporters' own records),
                     ``reporter``, ``partner``, ``max``, ``prefer-reporter``
 ``--k``             number of classes, :data:`K_MIN`-:data:`K_MAX`
+``--qgz``           also write an editable QGIS project (``.qgz``) of the product
+                    GeoPackage: layers styled and grouped, the product's map CRS
 ==================  ==========================================================================
 
 Examples
@@ -33,6 +35,7 @@ True
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -51,11 +54,13 @@ __all__ = [
     "KOption",
     "MirrorOption",
     "ProductListOption",
+    "QgzOption",
     "RequiredHsOption",
     "RequiredYearsOption",
     "UnknownCodesOption",
     "YearsOption",
     "check_k",
+    "check_qgz",
     "parse_focal",
     "parse_hs",
     "parse_mirror",
@@ -341,3 +346,39 @@ EngineOption = Annotated[
 KOption = Annotated[
     int, typer.Option("--k", "-k", help=f"Number of classes ({K_MIN}-{K_MAX}).", callback=_k_cb)
 ]
+
+
+def _qgz_cb(value: object) -> object:
+    if value is not None and not str(value).lower().endswith(".qgz"):
+        msg = f"a QGIS project file must end in .qgz, got {str(value)!r}"
+        raise _bad(option="--qgz", message=msg)
+    return value
+
+
+#: ``--qgz`` (optional): an editable QGIS project of the product's GeoPackage.
+QgzOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--qgz",
+        help="Also write an editable QGIS project (.qgz) of the GeoPackage: every layer "
+        "styled and grouped, the product's map CRS; it opens the GeoPackage by a relative "
+        "path (keep them together).",
+        callback=_qgz_cb,
+    ),
+]
+
+
+def check_qgz(qgz: object, gpkg: object) -> None:
+    """Check that ``--gpkg`` is given with ``--qgz`` (the project opens the GeoPackage).
+
+    Examples
+    --------
+    >>> check_qgz(None, None)
+    >>> check_qgz("p.qgz", None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    typer._click.exceptions.BadParameter: a QGIS project opens the product GeoPackage: ...
+    """
+    if qgz is not None and gpkg is None:
+        msg = "a QGIS project opens the product GeoPackage: also give --gpkg"
+        raise _bad(option="--qgz", message=msg)

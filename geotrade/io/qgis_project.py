@@ -115,7 +115,8 @@ def read_layers(gpkg: str | os.PathLike[str]) -> tuple[list[ProjectLayer], dict[
 
     path = Path(gpkg)
     if not path.is_file():
-        raise DataNotFoundError("the GeoPackage does not exist", path=path)
+        msg = "the GeoPackage does not exist"
+        raise DataNotFoundError(msg, path=path)
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -133,7 +134,8 @@ def read_layers(gpkg: str | os.PathLike[str]) -> tuple[list[ProjectLayer], dict[
         msg = f"not a GeoPackage (no gpkg_contents/gpkg_geometry_columns): {exc}"
         raise InputFormatError(msg, path=path) from exc
     if not rows:
-        raise DataNotFoundError("the GeoPackage has no feature table", path=path)
+        msg = "the GeoPackage has no feature table"
+        raise DataNotFoundError(msg, path=path)
     meta = read_gpkg_metadata(path)
     titles = meta.get("layer_titles") or {}
     layers = []
@@ -221,7 +223,7 @@ def _extent(layers: Sequence[ProjectLayer], map_crs: str) -> tuple[float, ...] |
         tr = Transformer.from_crs(src, CRS.from_user_input(map_crs), always_xy=True)
         try:
             boxes.append(tr.transform_bounds(*lyr.bounds, densify_pts=21))
-        except Exception:  # noqa: BLE001 - pyproj raises ProjError; no extent is harmless
+        except Exception:
             continue
     finite = [b for b in boxes if all(abs(v) < 1e30 for v in b)]
     if not finite:
@@ -350,7 +352,11 @@ def project_xml(
         group = ET.SubElement(
             tree,
             "layer-tree-group",
-            {"name": name, "checked": "Qt::Checked" if i == 0 else "Qt::Unchecked", "expanded": "1"},
+            {
+                "name": name,
+                "checked": "Qt::Checked" if i == 0 else "Qt::Unchecked",
+                "expanded": "1",
+            },
         )
         ET.SubElement(group, "customproperties")
         first_polygon = True
@@ -452,7 +458,8 @@ def project_layers(path: str | os.PathLike[str]) -> dict[str, str]:
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if n.lower().endswith(".qgs")]
             if not names:
-                raise InputFormatError("the .qgz holds no .qgs project file", path=path)
+                msg = "the .qgz holds no .qgs project file"
+                raise InputFormatError(msg, path=path)
             root = ET.fromstring(zf.read(names[0]))
     except (zipfile.BadZipFile, ET.ParseError) as exc:
         raise InputFormatError(f"not a QGIS project archive: {exc}", path=path) from exc
