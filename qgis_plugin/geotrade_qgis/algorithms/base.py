@@ -37,6 +37,7 @@ MD_FILTER = "Markdown (*.md)"
 TEX_FILTER = "LaTeX (*.tex)"
 QML_FILTER = "QGIS style (*.qml)"
 LAYOUT_FILTER = "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)"
+PROJECT_FILTER = "QGIS project (*.qgz)"
 PAGE_SIZES = ["A4", "A3"]
 ORIENTATIONS = ["landscape", "portrait"]
 
@@ -215,8 +216,21 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
             createByDefault=False,
         )
         self.addParameter(param)
+        self.add_project_output()
         self.addOutput(QgsProcessingOutputString("LAYOUT_FILES", self.tr("Layout files")))
         self.addOutput(QgsProcessingOutputNumber("LAYOUT_PAGES", self.tr("Layout pages")))
+
+    def add_project_output(self) -> None:
+        """PROJECT_OUTPUT: an editable QGIS project (.qgz) with the layers and the layout."""
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                "PROJECT_OUTPUT",
+                self.tr("Editable QGIS project with the print layout (.qgz; optional)"),
+                PROJECT_FILTER,
+                optional=True,
+                createByDefault=False,
+            )
+        )
 
     def page_options(self, parameters, context) -> dict:
         """``export_layout`` keyword arguments from MAP_CRS, PAGE_SIZE and ORIENTATION."""
@@ -231,9 +245,15 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
         if self.parameterDefinition("MAP_CRS") is None:
             return None
         req = self.page_options(parameters, context)
-        req["layout"] = ""
+        req["layout"] = req["project"] = ""
         if self.parameterDefinition("LAYOUT_OUTPUT") is not None:
             req["layout"] = self.out_path(parameters, "LAYOUT_OUTPUT", context)
+        if self.parameterDefinition("PROJECT_OUTPUT") is not None:
+            req["project"] = self.out_path(parameters, "PROJECT_OUTPUT", context)
+            if req["project"] and not req["project"].lower().endswith(".qgz"):
+                raise QgsProcessingException(
+                    self.tr("The project output must end in .qgz: ") + req["project"]
+                )
         return req
 
     def postProcessAlgorithm(self, context, feedback):  # noqa: D102 - main thread
@@ -280,6 +300,24 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
                 LAYOUT_OUTPUT=req["layout"], LAYOUT_FILES=",".join(files), LAYOUT_PAGES=res["pages"]
             )
             feedback.pushInfo(self.tr("Print layout: ") + ", ".join(files))
+        if req["project"]:
+            from geotrade_qgis.project import save_project
+
+            try:
+                saved = save_project(
+                    req["project"],
+                    list(dict.fromkeys(gpkg for gpkg, _ in maps)),
+                    map_layers=[lyr.name() for lyr in layers],
+                    map_crs=req["map_crs"],
+                    page_size=req["page_size"],
+                    orientation=req["orientation"],
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise QgsProcessingException(str(exc)) from None
+            results["PROJECT_OUTPUT"] = saved["path"]
+            feedback.pushInfo(
+                self.tr("QGIS project (layers, styles, print layout): ") + saved["path"]
+            )
         return results
 
     @staticmethod
