@@ -124,8 +124,10 @@ def test_engine_project_opens_styled_in_the_map_crs(demo_qgz, tmp_path, name, cr
     assert project.read(str(demo_qgz / f"{name}.qgz"))
     # project CRS = the product's map_crs
     assert meta["map_crs"] == crs
-    want = QgsCoordinateReferenceSystem(crs) if crs.startswith("EPSG") else (
-        QgsCoordinateReferenceSystem.fromProj(crs)
+    want = (
+        QgsCoordinateReferenceSystem(crs)
+        if crs.startswith("EPSG")
+        else (QgsCoordinateReferenceSystem.fromProj(crs))
     )
     assert project.crs().isValid()
     assert project.crs() == want, project.crs().toProj()

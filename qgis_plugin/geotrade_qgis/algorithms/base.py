@@ -15,6 +15,8 @@ from qgis.core import (
     QgsProcessingParameterCrs,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsVectorLayer,
 )
@@ -38,6 +40,8 @@ TEX_FILTER = "LaTeX (*.tex)"
 QML_FILTER = "QGIS style (*.qml)"
 LAYOUT_FILTER = "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)"
 PROJECT_FILTER = "QGIS project (*.qgz)"
+#: Table formats the engine reads as they are; other layers are exported to CSV first.
+TABLE_EXTENSIONS = ["csv", "xlsx", "xls", "parquet"]
 PAGE_SIZES = ["A4", "A3"]
 ORIENTATIONS = ["landscape", "portrait"]
 
@@ -66,6 +70,8 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
     GROUP = ""
     GROUP_ID = ""
     HELP = ""
+    #: A worked example shown under the help (HTML allowed).
+    EXAMPLE = ""
     #: False for algorithms that only use QGIS (no engine needed).
     NEEDS_ENGINE = True
 
@@ -107,6 +113,8 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
 
     def shortHelpString(self):  # noqa: D102
         text = self.tr(self.HELP)
+        if self.EXAMPLE:
+            text += "<p><b>" + self.tr("Example") + "</b>: " + self.tr(self.EXAMPLE) + "</p>"
         if self.NEEDS_ENGINE:
             text += (
                 "<p>"
@@ -138,6 +146,68 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
         """Add ``param`` in the Advanced section of the dialog."""
         param.setFlags(param.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.addParameter(param)
+
+    def add_table_input(self, name: str, label: str) -> None:
+        """Add a table input: a file (CSV, XLSX, Parquet) or a table/vector layer of the project.
+
+        The dialog shows a layer picker with a file browser (a feature source of any
+        geometry, tables without geometry included); :meth:`table_path` turns the value
+        into a file the engine reads.
+        """
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(name, label, [QgsProcessing.SourceType.TypeVector])
+        )
+
+    def table_path(self, parameters, name: str, context, feedback) -> str:
+        """Return the file behind a :meth:`add_table_input` value.
+
+        A path to an existing file is passed as it is (the engine reads CSV, XLSX and
+        Parquet itself, also formats QGIS cannot open); a layer is passed by its file when
+        the engine reads that format, else exported to a temporary CSV (memory layers,
+        selections, database tables).
+        """
+        value = parameters.get(name)
+        if isinstance(value, str) and os.path.isfile(value):
+            return value
+        path = self.parameterAsCompatibleSourceLayerPath(
+            parameters, name, context, TABLE_EXTENSIONS, "csv", feedback
+        )
+        if not path:
+            raise QgsProcessingException(self.tr("Could not read the table: ") + str(value))
+        return path
+
+    def add_field(
+        self,
+        name: str,
+        label: str,
+        default: str,
+        *,
+        parent: str = "INPUT",
+        multiple: bool = False,
+        optional: bool = False,
+    ) -> None:
+        """Add a field picker on the table/layer ``parent``.
+
+        Any field type is offered: the columns of a CSV read by OGR are text.
+        """
+        self.addParameter(
+            QgsProcessingParameterField(
+                name,
+                label,
+                defaultValue=default,
+                parentLayerParameterName=parent,
+                type=QgsProcessingParameterField.DataType.Any,
+                allowMultiple=multiple,
+                optional=optional,
+            )
+        )
+
+    def fields_text(self, parameters, name: str, context) -> str:
+        """Comma-separated field names of a :meth:`add_field` value (list, ';' or ',')."""
+        names = []
+        for item in self.parameterAsFields(parameters, name, context):
+            names += [part.strip() for part in str(item).split(",") if part.strip()]
+        return ",".join(names)
 
     def add_choice(self, name: str, label: str, choices: list[str], *, advanced: bool = False):
         """Add an optional engine option with an '(engine default)' first entry."""

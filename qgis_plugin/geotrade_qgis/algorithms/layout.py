@@ -40,9 +40,13 @@ class PrintLayoutAlgorithm(GeotradeAlgorithm):
         "scale bar and a north arrow (never world maps); China maps get the South China Sea "
         "islands inset. When the layer is one year of a product (e.g. dependence_2022 next "
         "to dependence_2012 and dependence_2017), every year gets a page: one multi-page PDF, "
-        "or one PNG/SVG per page (map.png, map_2.png, ...). Example: INPUT = "
-        "recycling_mismatch.gpkg|layername=province_capacity_ratio_2030, ORIENTATION = "
-        "portrait, OUTPUT_PDF = capacity.pdf gives two portrait pages (2025, 2030)."
+        "or one PNG/SVG per page (map.png, map_2.png, ...). PROJECT_OUTPUT saves the "
+        "layout with the GeoPackage's layers in an editable QGIS project (.qgz)."
+    )
+    EXAMPLE = (
+        "INPUT = recycling_mismatch.gpkg|layername=province_capacity_ratio_2030, "
+        "ORIENTATION = portrait, OUTPUT_PDF = capacity.pdf gives two portrait pages (2025, "
+        "2030)."
     )
 
     def flags(self):  # noqa: D102 - layout rendering touches project layers: main thread
