@@ -18,8 +18,12 @@ from geotrade.commands._common import emit_result, reporter
 from geotrade.options import (
     EngineOption,
     FocalOption,
+    GpkgOption,
     HsOption,
+    HtmlOption,
     MirrorOption,
+    PdfOption,
+    PngOption,
     ProductListOption,
     UnknownCodesOption,
     YearsOption,
@@ -55,8 +59,10 @@ def interdependence_cmd(
     high: Annotated[float, typer.Option("--high", help="GL <= high: high dependence.")] = 0.2,
     low: Annotated[float, typer.Option("--low", help="GL >= low: low dependence.")] = 0.5,
     lang: Annotated[str, typer.Option("--lang", help="Labels: zh or en.")] = "zh",
-    gpkg: Annotated[Path | None, typer.Option("--gpkg", help="Output GeoPackage.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
+    gpkg: GpkgOption = None,
+    html: HtmlOption = None,
+    png: PngOption = None,
+    pdf: PdfOption = None,
 ) -> None:
     """Grubel-Lloyd interdependence and dependence class of every partner (seed 000 §2.1).
 
@@ -82,13 +88,14 @@ def interdependence_cmd(
         raise typer.BadParameter(msg, param_hint="--high/--low")
     from geotrade.io.atomic import check_outputs
 
-    check_outputs(csv, gpkg)  # before anything is written: no mixed output set
+    check_outputs(csv, gpkg, html, png, pdf)  # before anything is written
     focal = focal.strip().upper()
     rep = reporter()
-    if csv is None and gpkg is None and html is None:
-        msg = "give at least one output: --csv, --gpkg or --html"
-        raise typer.BadParameter(msg, param_hint="--csv/--gpkg/--html")
-    steps = 3 + (gpkg is not None or html is not None)
+    maps = any(o is not None for o in (gpkg, html, png, pdf))
+    if csv is None and not maps:
+        msg = "give at least one output: --csv, --gpkg, --html, --png or --pdf"
+        raise typer.BadParameter(msg, param_hint="--csv/--gpkg/--html/--png/--pdf")
+    steps = 3 + maps
     outputs: dict[str, str] = {}
     requested = mirror
     with rep.task("interdependence", steps, "reading flows") as task:
@@ -124,7 +131,7 @@ def interdependence_cmd(
         task.advance(message="layers")
         layer_names: list[str] = []
         reports: dict[str, Any] = {}
-        if gpkg is not None or html is not None:
+        if maps:
             from geotrade.builders import build_dependence, write_product
 
             product = build_dependence(
@@ -150,6 +157,8 @@ def interdependence_cmd(
                 product,
                 gpkg=gpkg,
                 html=html,
+                png=png,
+                pdf=pdf,
                 layer_labels={n: n.split("_")[-1] for n in layer_names},
             )
             outputs.update(written)

@@ -13,11 +13,17 @@ import typer
 
 from geotrade.commands._common import emit_result, reporter
 from geotrade.options import (
+    CsvOption,
     EngineOption,
     FocalOption,
+    GpkgOption,
     HsOption,
+    HtmlOption,
     KOption,
+    MdOption,
     MirrorOption,
+    PdfOption,
+    PngOption,
     ProductListOption,
     UnknownCodesOption,
     YearsOption,
@@ -328,22 +334,22 @@ def summary(
     ] = False,
     top: Annotated[int, typer.Option("--top", min=1, help="Number of leading partners.")] = 5,
     lang: Annotated[str, typer.Option("--lang", help="Partner names: zh or en.")] = "zh",
-    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
-    md: Annotated[Path | None, typer.Option("--md", help="Write a Markdown report.")] = None,
-    gpkg: Annotated[
-        Path | None,
-        typer.Option("--gpkg", help="Output GeoPackage: partner_shares_<year> layers, styled."),
-    ] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
+    csv: CsvOption = None,
+    md: MdOption = None,
+    gpkg: GpkgOption = None,
+    html: HtmlOption = None,
+    png: PngOption = None,
+    pdf: PdfOption = None,
     k: KOption = 5,
     mirror: MirrorOption = "auto",
     engine: EngineOption = "pandas",
 ) -> None:
-    """Trade pattern of a focal economy (seed 000 Table 2 shape).
+    """Trade pattern of a focal economy (seed 000 Table 2 shape), as tables and maps.
 
     Totals, YoY and compound growth, partner counts, top-N partner shares and their sum,
     HHI (0-1 and 0-10 000) and partners entering/exiting between the years, for exports,
-    imports and total trade.
+    imports and total trade (--csv, --md); maps of every partner's share of the focal
+    economy's trade, one layer per year (--gpkg, --html, --png, --pdf).
     """
     import pandas as pd
 
@@ -357,7 +363,7 @@ def summary(
     mirror = parse_mirror(mirror)
     from geotrade.io.atomic import check_outputs
 
-    check_outputs(csv, md, gpkg, html)  # before anything is written: no mixed output set
+    check_outputs(csv, md, gpkg, html, png, pdf)  # before anything is written
     rep = reporter()
     focal = focal.strip().upper()
     with rep.task("trade summary", 3, "reading flows") as task:
@@ -369,7 +375,7 @@ def summary(
         product = build_trade_pattern(
             flows, focal=focal, years=_years, hs_codes=codes, top=top,
             lang=lang,  # type: ignore[arg-type]
-            k=k, synthetic=synthetic, layers=gpkg is not None or html is not None,
+            k=k, synthetic=synthetic, layers=any(o is not None for o in (gpkg, html, png, pdf)),
             source=", ".join(sorted({str(v) for v in flows.get("source", [])})[:5]),
             source_files=[str(flows_path)], notes=notes,
             options={"hs_codes": codes or "all products in the file", "mirror": policy},
@@ -434,12 +440,12 @@ def summary(
             outputs["csv"] = str(write_csv(csv_frame, csv))
         if md is not None:
             outputs["md"] = str(write_text(md, "\n".join(text) + "\n"))
-        if gpkg is not None or html is not None:
+        if product.layers:
             from geotrade.builders import write_product
 
             outputs.update(
                 write_product(
-                    product, gpkg=gpkg, html=html,
+                    product, gpkg=gpkg, html=html, png=png, pdf=pdf,
                     layer_labels={n: n.split("_")[-1] for n in product.layers},
                 )
             )  # fmt: skip
