@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from pathlib import Path
@@ -70,7 +71,8 @@ def test_partner_share_layers_hold_every_country_and_hand_computed_shares(patter
     assert gi.loc["USA", "export_share_pct"] == pytest.approx(exp["USA"], rel=1e-9)
     assert gi.loc[exp.idxmax(), "export_rank"] == 1
     no_trade = gi["trade_usd"].isna()
-    assert no_trade.sum() > 0 and gi.loc[no_trade, "trade_share_pct"].isna().all()
+    assert no_trade.sum() > 0
+    assert gi.loc[no_trade, "trade_share_pct"].isna().all()
 
 
 def test_partner_share_style_counts_match_the_layer(pattern_gpkg):
@@ -80,15 +82,18 @@ def test_partner_share_style_counts_match_the_layer(pattern_gpkg):
             "SELECT styleQML, (SELECT metadata FROM gpkg_metadata LIMIT 1) FROM layer_styles "
             "WHERE f_table_name = 'partner_shares_2022'"
         ).fetchone()
-    assert "graduatedSymbol" in qml and "trade_share_pct" in qml
+    assert "graduatedSymbol" in qml
+    assert "trade_share_pct" in qml
     info = json.loads(meta)
     c = info["classification"]["partner_shares_2022"]
     v = g["trade_share_pct"].to_numpy(float)
     v = v[np.isfinite(v)]
     edges = [-np.inf, *c["breaks"]]
-    counts = [int(((v > lo) & (v <= hi)).sum()) for lo, hi in zip(edges, edges[1:])]
-    assert counts == c["counts"] and sum(counts) == len(v)
-    assert info["product"] == "trade_pattern" and info["map_crs"] == "EPSG:8857"
+    counts = [int(((v > lo) & (v <= hi)).sum()) for lo, hi in itertools.pairwise(edges)]
+    assert counts == c["counts"]
+    assert sum(counts) == len(v)
+    assert info["product"] == "trade_pattern"
+    assert info["map_crs"] == "EPSG:8857"
     assert info["synthetic"] is True
 
 
@@ -142,7 +147,8 @@ def test_trade_summary_engines_agree(capsys, tmp_path, kind):
     pd.testing.assert_frame_equal(recs["pandas"][1], recs["duckdb"][1])
     if kind == "baci":  # imports come from the partners' exports (mirror auto)
         s = {(r["year"], r["flow"]): r["total_usd"] for r in recs["duckdb"][0]}
-        assert s[(2022, "import")] == 800_000.0 and s[(2022, "export")] == 1_600_000.0
+        assert s[(2022, "import")] == 800_000.0
+        assert s[(2022, "export")] == 1_600_000.0
 
 
 def test_duckdb_engine_names_the_file_it_cannot_scan(capsys, tmp_path):
@@ -152,5 +158,27 @@ def test_duckdb_engine_names_the_file_it_cannot_scan(capsys, tmp_path):
     code, rec = run(capsys, ["trade", "summary", str(files[0]), "--focal", "SGP",
                              "--csv", str(tmp_path / "x.csv"), "--engine", "duckdb"])  # fmt: skip
     assert code not in (0, 9), rec
-    assert "duckdb engine" in rec["message"] and "--engine pandas" in rec["message"]
+    assert "duckdb engine" in rec["message"]
+    assert "--engine pandas" in rec["message"]
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_static_maps_one_page_per_layer(capsys, tmp_path):
+    png, pdf = tmp_path / "tp.png", tmp_path / "tp.pdf"
+    code, rec = run(capsys, ["trade", "summary", str(DEMO), "--focal", "CHN",
+                             "--years", "2012,2022", "--png", str(png),
+                             "--pdf", str(pdf)])  # fmt: skip
+    assert code == 0, rec
+    want = {f"{fmt}:partner_shares_{y}": str(tmp_path / f"tp_partner_shares_{y}.{fmt}")
+            for fmt in ("png", "pdf") for y in (2012, 2022)}  # fmt: skip
+    assert rec["outputs"] == want
+    from PIL import Image
+
+    for key, path in want.items():
+        assert Path(path).stat().st_size > 10_000, key
+        if key.startswith("png"):
+            with Image.open(path) as im:
+                assert im.size[0] >= 1500
+                assert "SYNTHETIC" in " ".join(str(v) for v in im.info.values())
+    assert not png.exists()
+    assert not pdf.exists()

@@ -94,7 +94,9 @@ def _partner_table(
     from geotrade.metrics.trade import partner_shares
 
     parts = []
-    for flow, prefix in (("export", "export"), ("import", "import")):
+    flow_names: tuple[Literal["export", "import"], ...] = ("export", "import")
+    for flow in flow_names:
+        prefix = flow
         s = partner_shares(flows, focal=focal, flow=flow, years=years, hs_codes=hs_codes)
         s.attrs = {}  # the excluded rows are reported by the summary table
         parts.append(
