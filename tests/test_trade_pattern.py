@@ -182,3 +182,21 @@ def test_static_maps_one_page_per_layer(capsys, tmp_path):
                 assert "SYNTHETIC" in " ".join(str(v) for v in im.info.values())
     assert not png.exists()
     assert not pdf.exists()
+
+
+def test_one_public_trade_api_engines_agree_on_a_file(tmp_path):
+    from geotrade import trade
+
+    pq = tmp_path / "d.parquet"
+    assert main(["--quiet", "convert", str(DEMO), str(pq)]) == 0
+    for fn, kw in ((trade.trade_summary, {"top": 5}), (trade.interdependence, {}),
+                   (trade.partner_shares, {"flow": "import"})):  # fmt: skip
+        a = fn(DEMO, focal="KOR", years=[2017, 2022], engine="pandas", **kw)
+        b = fn(pq, focal="KOR", years=[2017, 2022], engine="duckdb", **kw)
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
+                                      check_dtype=False)  # fmt: skip
+    t3 = trade.table3(pq, focal="KOR", years=[2022], engine="duckdb")
+    ref = trade.table3(geotrade.read_flows(DEMO), focal="KOR", years=[2022])
+    pd.testing.assert_frame_equal(t3, ref)
+    with pytest.raises(ValueError, match="engine"):
+        trade.trade_summary(DEMO, focal="KOR", engine="spark")  # type: ignore[arg-type]
