@@ -70,7 +70,7 @@ def test_the_shared_options_are_everywhere():
         assert {"years", "hs", "mirror"} <= commands[name], name
     for name in ("trade summary", "interdependence"):
         assert "focal" in commands[name]
-    for name in ("trade summary", "interdependence", "network"):
+    for name in ("trade summary", "interdependence", "network", "shares"):
         assert "engine" in commands[name], name
     assert "years" in commands["fetch comtrade"]
     assert "k" in commands["classify"]

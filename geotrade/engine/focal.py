@@ -46,7 +46,7 @@ def _codes_of(focal: str) -> list[str]:
 def focal_rows(
     path: str | os.PathLike[str],
     *,
-    focal: str,
+    focal: str | None,
     years: Iterable[int] | None = None,
     hs: str | Iterable[str] | None = None,
     unknown_codes: str = "error",
@@ -61,7 +61,9 @@ def focal_rows(
         A canonical parquet or CSV file (columns ``year, reporter_iso3, partner_iso3, flow,
         hs_code, value_usd`` …), or a BACI year file (``t, i, j, k, v, q``).
     focal
-        ISO3 of the economy (its code aliases, e.g. ``_490`` for TWN, are matched too).
+        ISO3 of the economy (its code aliases, e.g. ``_490`` for TWN, are matched too);
+        ``None``: every economy (the scan then selects by ``years`` and ``hs`` only, e.g.
+        the LCT basket of a BACI year for ``geotrade shares``).
     years, hs
         Optional filters applied in the scan (HS codes as for ``--hs``: 2, 4 or 6 digits).
     unknown_codes
@@ -100,32 +102,39 @@ def focal_rows(
             "; convert it first or use --engine pandas"
         )
         raise InputFormatError(msg, path=p) from exc
-    focal = focal.strip().upper()
+    focal = None if focal is None else focal.strip().upper()
     hs_list = None if hs is None else normalise_hs_filter(hs)
     yrs = None if years is None else [int(y) for y in years]
     scan = dde._scan(src, src.paths)
     if src.kind == "csv":  # every cell as text, as the pandas reader sees it
         scan = f"read_csv({dde._q(str(p))}, header = true, all_varchar = true)"
+    cond = ["TRUE"]
+    year_list = None if yrs is None else ", ".join(str(y) for y in yrs)
     if src.layout == "baci":
-        from geotrade.engine.sources import baci_code_table
+        if focal is not None:
+            from geotrade.engine.sources import baci_code_table
 
-        codes = baci_code_table(src)
-        mine = [int(c) for c, iso in zip(codes["code"], codes["iso3"], strict=True)
-                if str(iso).upper() in _codes_of(focal)]  # fmt: skip
-        if not mine:
-            msg = f"{focal} has no code in the BACI country table"
-            raise InputFormatError(msg, path=p, column="i")
-        inside = ", ".join(str(c) for c in mine)
-        cond = [f"(CAST(i AS INTEGER) IN ({inside}) OR CAST(j AS INTEGER) IN ({inside}))"]
-        if yrs is not None:
-            cond.append(f"CAST(t AS INTEGER) IN ({', '.join(str(y) for y in yrs)})")
+            codes = baci_code_table(src)
+            mine = [int(c) for c, iso in zip(codes["code"], codes["iso3"], strict=True)
+                    if str(iso).upper() in _codes_of(focal)]  # fmt: skip
+            if not mine:
+                msg = f"{focal} has no code in the BACI country table"
+                raise InputFormatError(msg, path=p, column="i")
+            inside = ", ".join(str(c) for c in mine)
+            cond.append(f"(CAST(i AS INTEGER) IN ({inside}) OR CAST(j AS INTEGER) IN ({inside}))")
+        if year_list is not None:
+            cond.append(f"CAST(t AS INTEGER) IN ({year_list})")
+        if hs_list is not None:  # a prefilter; the reader's own HS filter decides below
+            cond.append(dde._hs_condition("lpad(trim(CAST(k AS VARCHAR)), 6, '0')", hs_list))
     else:
-        alias = ", ".join(dde._q(c) for c in _codes_of(focal))
-        cond = [
-            f"(upper(trim(reporter_iso3)) IN ({alias}) OR upper(trim(partner_iso3)) IN ({alias}))"
-        ]
-        if yrs is not None:
-            cond.append(f"TRY_CAST(year AS BIGINT) IN ({', '.join(str(y) for y in yrs)})")
+        if focal is not None:
+            alias = ", ".join(dde._q(c) for c in _codes_of(focal))
+            cond.append(
+                f"(upper(trim(reporter_iso3)) IN ({alias}) OR upper(trim(partner_iso3)) IN "
+                f"({alias}))"
+            )
+        if year_list is not None:
+            cond.append(f"TRY_CAST(year AS BIGINT) IN ({year_list})")
     sql = (
         f"SELECT * FROM (SELECT *, row_number() OVER () + 1 AS {ROW} FROM {scan}) "
         f"WHERE {' AND '.join(cond)} ORDER BY {ROW}"
@@ -150,7 +159,7 @@ def focal_rows(
 
 
 def _baci_rows(
-    table: pd.DataFrame, *, path: Path, focal: str, hs: list[str] | None, unknown_codes: str
+    table: pd.DataFrame, *, path: Path, focal: str | None, hs: list[str] | None, unknown_codes: str
 ) -> pd.DataFrame:
     """Convert selected BACI rows as the BACI reader does with ``reporter=focal``."""
     from geotrade.io.readers import baci as _baci
@@ -164,7 +173,7 @@ def _baci_rows(
     raw, problems = _baci._convert(
         table, path=str(path), info=info, overrides=overrides,
         unknown_codes=unknown_codes,  # type: ignore[arg-type]
-        reporter=(focal,),
+        reporter=None if focal is None else (focal,),
     )  # fmt: skip
     out = collect(iter_checked([(raw, problems)], path=path, filters=Filters.make(None, hs)),
                   path=path, dedupe="error")  # fmt: skip
