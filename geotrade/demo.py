@@ -247,12 +247,13 @@ def _report(
     classinfo: dict[str, Any],
     join_reports: dict[str, Any],
 ) -> str:
+    from geotrade.builders.trade_pattern import build_trade_pattern
     from geotrade.metrics.recycling import (
         high_volume_low_outlet,
         prefecture_matching,
         ratio_summary,
     )
-    from geotrade.metrics.trade import class_counts, class_label, pattern_summary
+    from geotrade.metrics.trade import class_counts, class_label
 
     out = [
         "# geotrade demo report",
@@ -266,8 +267,11 @@ def _report(
         "## 1. China's Li-ion battery (HS 850760) trade pattern (seed 000, Table 2 shape)",
         "",
     ]
+    pattern = build_trade_pattern(
+        flows, focal="CHN", years=list(DEMO_YEARS), top=10, synthetic=True, layers=False
+    ).tables["summary"]
     for flow in ("import", "export"):
-        s = pattern_summary(flows, focal="CHN", years=list(DEMO_YEARS), flow=flow, top=10)
+        s = pattern[pattern["flow"] == flow]
         out += [f"### {flow.capitalize()} shares of the top 10 partners (%)", "", _table2(s), ""]
         totals = "; ".join(
             f"{r.year}: {r.total_usd / 1e8:.1f} 亿 USD, {r.n_partners} partners, "

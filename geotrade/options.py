@@ -48,11 +48,17 @@ __all__ = [
     "MIRROR_HELP",
     "YEAR_MAX",
     "YEAR_MIN",
+    "CsvOption",
     "EngineOption",
     "FocalOption",
+    "GpkgOption",
     "HsOption",
+    "HtmlOption",
     "KOption",
+    "MdOption",
     "MirrorOption",
+    "PdfOption",
+    "PngOption",
     "ProductListOption",
     "QgzOption",
     "RequiredHsOption",
@@ -66,6 +72,7 @@ __all__ = [
     "parse_mirror",
     "parse_years",
     "present_years",
+    "require_output",
 ]
 
 #: Earliest and latest year any command accepts.
@@ -337,8 +344,9 @@ EngineOption = Annotated[
     str,
     typer.Option(
         "--engine",
-        help="pandas (reads the whole file, every check) or duckdb (streams canonical or "
-        "BACI parquet/CSV year by year in bounded memory: for BACI-size panels).",
+        help="pandas (reads the whole file, every check) or duckdb (scans canonical or "
+        "BACI parquet/CSV out of core in bounded memory, for BACI-size files; on focal "
+        "commands only the focal economy's rows are read and checked).",
         callback=_engine_cb,
     ),
 ]
@@ -382,3 +390,54 @@ def check_qgz(qgz: object, gpkg: object) -> None:
     if qgz is not None and gpkg is None:
         msg = "a QGIS project opens the product GeoPackage: also give --gpkg"
         raise _bad(option="--qgz", message=msg)
+
+
+# ---------------------------------------------------------------------------------------------
+# outputs: the same names on every command (any subset, at least one where a command needs one)
+# ---------------------------------------------------------------------------------------------
+
+#: ``--gpkg``: the product's GeoPackage (layers with embedded QGIS styles and metadata).
+GpkgOption = Annotated[
+    Path | None,
+    typer.Option("--gpkg", help="Output GeoPackage (styled layers, metadata)."),
+]
+#: ``--html``: offline web map of every layer.
+HtmlOption = Annotated[Path | None, typer.Option("--html", help="Output web map (offline HTML).")]
+#: ``--png``: print-ready static map(s); several layers -> ``<stem>_<layer>.png``.
+PngOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--png", help="Output static map PNG (several layers: one file each, <stem>_<layer>.png)."
+    ),
+]
+#: ``--pdf``: the same static map(s) as vector PDF.
+PdfOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--pdf", help="Output static map PDF (several layers: one file each, <stem>_<layer>.pdf)."
+    ),
+]
+#: ``--csv``: the product's main table.
+CsvOption = Annotated[Path | None, typer.Option("--csv", help="Output CSV of the main table.")]
+#: ``--md``: Markdown report (``--report`` is the older name, kept as an alias).
+MdOption = Annotated[
+    Path | None, typer.Option("--md", "--report", help="Output Markdown report.")
+]
+
+
+def require_output(**outputs: object) -> None:
+    """Exit 2 unless at least one output option is given (names as ``--gpkg``...).
+
+    Examples
+    --------
+    >>> require_output(gpkg=None, md="r.md")
+    >>> try:
+    ...     require_output(gpkg=None, png=None)
+    ... except typer.BadParameter as e:
+    ...     print(e.message)
+    give at least one output: --gpkg, --png
+    """
+    if all(v is None for v in outputs.values()):
+        names = "/".join(f"--{n}" for n in outputs)
+        msg = f"give at least one output: {', '.join(names.split('/'))}"
+        raise _bad(option=names, message=msg)

@@ -29,7 +29,14 @@ if TYPE_CHECKING:
 
     from geotrade.style.spec import LayerStyle
 
-__all__ = ["CHINA_CRS", "WORLD_CRS", "ProductMetadata", "ProductResult", "write_product"]
+__all__ = [
+    "CHINA_CRS",
+    "WORLD_CRS",
+    "ProductMetadata",
+    "ProductResult",
+    "static_paths",
+    "write_product",
+]
 
 #: Map CRS of world products: Equal Earth (EPSG:8857), as in the static maps.
 WORLD_CRS = EQUAL_EARTH
@@ -133,18 +140,25 @@ def write_product(
     *,
     gpkg: str | Path | None = None,
     html: str | Path | None = None,
+    png: str | Path | None = None,
+    pdf: str | Path | None = None,
     layer_labels: Mapping[str, str] | None = None,
     tooltip_fields: Sequence[str] | None = None,
     qgz: str | Path | None = None,
+    dpi: int = 200,
 ) -> dict[str, str]:
-    """Write a product's GeoPackage, web map and/or QGIS project; return their paths.
+    """Write any of a product's GeoPackage, web map, QGIS project and static maps.
 
     The GeoPackage holds every layer with its embedded default QGIS style and the metadata
     (:meth:`ProductMetadata.to_dict` plus the join reports); the web map shows every layer
     (labelled by ``layer_labels``, default the layer names) with the same classes. The
     QGIS project (``qgz``, needs ``gpkg``) opens every layer of the GeoPackage styled and
-    grouped in the product's map CRS (:func:`geotrade.io.qgis_project.write_qgz`).
-    Returns ``{"gpkg": path, "html": path, "qgz": path}`` for the outputs written.
+    grouped in the product's map CRS (:func:`geotrade.io.qgis_project.write_qgz`). The
+    static maps (:func:`geotrade.maps.static.static_map`, in the product's map CRS: Equal
+    Earth or the China Albers) are one page per layer — at ``png``/``pdf`` itself for a
+    one-layer product, else at ``<stem>_<layer>.png`` beside it. Returns the paths written:
+    keys ``gpkg``, ``html``, ``qgz``, ``png``/``pdf`` (one layer) or ``png:<layer>``/
+    ``pdf:<layer>``.
     """
     if qgz is not None and gpkg is None:
         from geotrade.errors import OutputError
@@ -176,4 +190,63 @@ def write_product(
                 tooltip_fields=list(tooltip_fields or result.tooltip_fields),
             )
         )
+    for fmt, target in (("png", png), ("pdf", pdf)):
+        if target is None:
+            continue
+        for name, path in static_paths(result, target).items():
+            key = fmt if len(result.layers) == 1 else f"{fmt}:{name}"
+            outputs[key] = str(
+                _static(result, name, path, fmt=fmt, dpi=dpi, label=(layer_labels or {}).get(name))
+            )
     return outputs
+
+
+def static_paths(result: ProductResult, target: str | Path) -> dict[str, Path]:
+    """Where :func:`write_product` puts each layer's static map for ``target``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> empty = gpd.GeoDataFrame(geometry=[])
+    >>> r = ProductResult(ProductMetadata("p", "P", "P"), layers={"a_2012": empty,
+    ...     "a_2022": empty})
+    >>> {k: v.name for k, v in static_paths(r, "out/map.png").items()}
+    {'a_2012': 'map_a_2012.png', 'a_2022': 'map_a_2022.png'}
+    """
+    t = Path(target)
+    if len(result.layers) == 1:
+        return {next(iter(result.layers)): t}
+    return {n: t.with_name(f"{t.stem}_{n}{t.suffix}") for n in result.layers}
+
+
+def _static(
+    result: ProductResult, name: str, path: Path, *, fmt: str, dpi: int, label: str | None
+) -> Path:
+    from geotrade.maps.static import static_map
+
+    meta = result.metadata
+    gdf = result.layers[name]
+    projection = (
+        "equal_earth"
+        if meta.map_crs == WORLD_CRS
+        else "albers_china"
+        if meta.map_crs == CHINA_CRS
+        else "auto"
+    )
+    year = name.rsplit("_", 1)[-1]
+    part = label or (year if year.isdigit() else name)
+    title = f"{meta.title_en}, {part}" if part else meta.title_en
+    subtitle = " · ".join(x for x in (meta.title_zh, meta.subtitle) if x)
+    paths = static_map(
+        gdf,
+        result.styles[name],
+        path,
+        title=title + (" (SYNTHETIC)" if meta.synthetic else ""),
+        subtitle=subtitle or None,
+        note=meta.note or None,
+        source=meta.source or None,
+        projection=projection,  # type: ignore[arg-type]
+        formats=(fmt,),  # type: ignore[arg-type]
+        dpi=dpi,
+    )
+    return paths[0]
