@@ -5,6 +5,7 @@ from .data import DemoAlgorithm, SampleDataAlgorithm
 from .layout import PrintLayoutAlgorithm
 from .models import GravityModelAlgorithm, NegativeBinomialAlgorithm
 from .recycling import MismatchAlgorithm, PrefectureMatchingAlgorithm, ProvinceCapacityAlgorithm
+from .shares import SharesAlgorithm
 from .trade import InterdependenceAlgorithm, TradeSummaryAlgorithm
 
 __all__ = ["ALGORITHMS"]
@@ -12,6 +13,7 @@ __all__ = ["ALGORITHMS"]
 ALGORITHMS = (
     InterdependenceAlgorithm,
     TradeSummaryAlgorithm,
+    SharesAlgorithm,
     ProvinceCapacityAlgorithm,
     PrefectureMatchingAlgorithm,
     MismatchAlgorithm,
