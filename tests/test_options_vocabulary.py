@@ -19,6 +19,7 @@ BAD = {
     "mirror": ["maybe", ""],
     "focal": ["CH", "C1N", ""],
     "k": ["1000", "1", "0", "-3"],
+    "scheme": ["magic", ""],
 }
 
 #: Valid values for the other required options of a command.
