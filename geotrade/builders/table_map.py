@@ -116,9 +116,7 @@ def _category_order(values: Sequence[str]) -> list[str]:
         return distinct
 
 
-def categorical_style(
-    values: pd.Series, *, field: str, title_en: str, title_zh: str
-) -> LayerStyle:
+def categorical_style(values: pd.Series, *, field: str, title_en: str, title_zh: str) -> LayerStyle:
     """Categorized style: one class per distinct value, and a no-data class.
 
     Raises
@@ -175,8 +173,9 @@ def categorical_style(
 
 
 def legend_format(values: Sequence[float] | np.ndarray) -> str:
-    """Legend number format for the magnitude of ``values`` (thousands separators, no
-    exponents for values of 1,000 or more; 3 significant digits for small ones).
+    """Legend number format for the magnitude of ``values``.
+
+    Thousands separators and no exponent from 1,000 up; 3 significant digits below 10.
 
     Examples
     --------
@@ -332,18 +331,21 @@ def build_table_map(
         product="table_map",
         title_en=title_en,
         title_zh=title_zh,
-        subtitle=(
-            "categories" if categorical else f"{info['scheme']}, {info['k']} classes"
-        ) + f"; {status_counts['data']} of {len(gdf)} units with data",
+        subtitle=("categories" if categorical else f"{info['scheme']}, {info['k']} classes")
+        + f"; {status_counts['data']} of {len(gdf)} units with data",
         synthetic=bool(synthetic),
         note=note,
         source=source,
         source_files=list(source_files or []),
         map_crs=WORLD_CRS if level == "country" else CHINA_CRS,
         years=[int(year)] if year is not None else [],
-        options={"level": level, "field": field, "categorical": categorical,
-                 **({} if categorical else {"scheme": info["scheme"], "k": k}),
-                 **(options or {})},  # fmt: skip
+        options={
+            "level": level,
+            "field": field,
+            "categorical": categorical,
+            **({} if categorical else {"scheme": info["scheme"], "k": k}),
+            **(options or {}),
+        },
         classification={name: info},
         notes=list(notes or []),
         boundaries=_BOUNDARIES[level],

@@ -87,8 +87,8 @@ def map_cmd(
     from geotrade.io.atomic import check_outputs
 
     check_outputs(gpkg, html, png, pdf, csv)  # before anything is read or written
-    from geotrade.builders.table_map import build_table_map, write_static_maps
     from geotrade.builders.result import write_product
+    from geotrade.builders.table_map import build_table_map, write_static_maps
     from geotrade.commands.recycling import SYNTHETIC_NOTE, _reader_warnings, is_synthetic
     from geotrade.commands.trade import write_csv
     from geotrade.io.maptable import read_map_table
@@ -177,8 +177,11 @@ def map_cmd(
         f"  units: {sc['data']} with data, {sc['no data']} without a value, "
         f"{sc['not covered']} not in the table",
         f"  join: {jr['n_matched']} of {jr['n_table_keys']} table keys matched"
-        + (f"; not mapped: {', '.join(jr['unmatched_table'][:10])}" if jr["unmatched_table"]
-           else ""),  # fmt: skip
+        + (
+            f"; not mapped: {', '.join(jr['unmatched_table'][:10])}"
+            if jr["unmatched_table"]
+            else ""
+        ),
         "Wrote " + ", ".join(outputs.values()),
     ]
     if synthetic:

@@ -295,7 +295,8 @@ def _values(
             hint = number_hint(t, thousands=thousands)
             problems.append(
                 Problem(
-                    f"not a number: {raw!r}" + (f" ({hint})" if hint else "")
+                    f"not a number: {raw!r}"
+                    + (f" ({hint})" if hint else "")
                     + "; leave the cell empty for no data, or map the field with --categorical",
                     path=path,
                     row=int(row),
