@@ -20,10 +20,19 @@ BAD = {
     "focal": ["CH", "C1N", ""],
     "k": ["1000", "1", "0", "-3"],
     "scheme": ["magic", ""],
+    "level": ["county", ""],
 }
 
 #: Valid values for the other required options of a command.
-GOOD = {"years": "2022", "hs": "850760", "focal": "CHN", "reporter_": "CHN", "k": "5"}
+GOOD = {
+    "years": "2022",
+    "hs": "850760",
+    "focal": "CHN",
+    "reporter_": "CHN",
+    "k": "5",
+    "level": "country",
+    "field": "v",
+}
 
 
 def _commands() -> list[tuple[list[str], object]]:
@@ -72,6 +81,8 @@ def test_the_shared_options_are_everywhere():
         assert "focal" in commands[name]
     assert "years" in commands["fetch comtrade"]
     assert "k" in commands["classify"]
+    assert {"k", "scheme", "level", "year"} <= commands["map"]
+    assert "scheme" in commands["classify"]
     assert len(CASES) > 40
 
 

@@ -385,7 +385,13 @@ def read_map_table(
         field_col = _find_column(raw, field, "--field", path)
         ycol = _year_column(raw)
         exclude = {field_col} | ({ycol} if ycol else set())
-        key_col = _country_key(raw, key, path, exclude if key is None else set())
+        try:
+            key_col = _country_key(raw, key, path, exclude if key is None else set())
+        except InputFormatError:
+            if _country_key(raw, None, path, set()) == field_col:
+                msg = f"--field {field!r} is the key column; map another column"
+                raise InputFormatError(msg, path=path, column=field_col) from None
+            raise
         if key_col == field_col:
             msg = f"--field {field!r} is the key column; map another column"
             raise InputFormatError(msg, path=path, column=field_col)
