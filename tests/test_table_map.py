@@ -116,8 +116,8 @@ def test_fisher_jenks_breaks_hand_checked_and_against_jenkspy_and_ckwrap():
 
 
 def test_quantile_breaks_match_numpy(tmp_path):
-    rows = "\n".join(f"{c},{v}" for c, v in zip(["CHN", "USA", "DEU", "JPN", "KOR", "FRA",
-                                                  "GBR", "ITA"], [8, 1, 5, 3, 7, 2, 6, 4]))  # fmt: skip
+    iso = ["CHN", "USA", "DEU", "JPN", "KOR", "FRA", "GBR", "ITA"]
+    rows = "\n".join(f"{c},{v}" for c, v in zip(iso, [8, 1, 5, 3, 7, 2, 6, 4], strict=True))
     p = _csv(tmp_path, "q.csv", "iso3,v\n" + rows + "\n")
     t = read_map_table(p, level="country", field="v")
     r = build_table_map(t, level="country", field="v", scheme="quantiles", k=4)
@@ -154,7 +154,9 @@ def test_unmatched_keys_are_reported_and_every_unit_is_kept(tmp_path, capsys):
     assert len(layer) == 239 + 1  # every country + the derived SUN outline
     assert sc["not covered"] == len(layer) - 3
     usa = layer[layer["iso_a3"] == "USA"].iloc[0]
-    assert usa["status"] == "no data" and np.isnan(usa["score"]) and usa["name_input"] == "842"
+    assert usa["status"] == "no data"
+    assert np.isnan(usa["score"])
+    assert usa["name_input"] == "842"
     out = pd.read_csv(csv)
     assert len(out) == len(layer)
     assert set(out["status"]) == {"data", "no data", "not covered"}
@@ -176,7 +178,8 @@ def test_bad_numeric_cell_names_file_row_and_column(tmp_path, capsys):
     rec = _last(capsys)
     assert code == errors.ValidationError.exit_code
     (prob,) = rec["problems"]
-    assert (prob["row"], prob["column"]) == (3, "v") and str(p) == prob["path"]
+    assert (prob["row"], prob["column"]) == (3, "v")
+    assert str(p) == prob["path"]
     assert "--categorical" in prob["message"]
     assert not (tmp_path / "b.png").exists()
 
@@ -216,7 +219,8 @@ def test_usage_errors_exit_2_before_reading(capsys, args, needle):
     code = main([*base, *args])
     rec = _last(capsys)
     assert code == 2, rec
-    assert rec["code"] == "usage" and needle in rec["message"]
+    assert rec["code"] == "usage"
+    assert needle in rec["message"]
 
 
 # --------------------------------------------------------------------------- categorical
@@ -272,8 +276,9 @@ def test_network_node_table_maps_in_one_command(tmp_path, capsys):
     assert (tmp_path / "deg.png").stat().st_size > 10_000
     assert (tmp_path / "deg.pdf").read_bytes()[:4] == b"%PDF"
     # the community of each node as categories
-    code = main(["--json", "map", str(nodes), "--level", "country", "--field", "n_depends",
-                 "--categorical", "--year", "2022", "--gpkg", str(tmp_path / "c.gpkg")])  # fmt: skip
+    args = ["--field", "n_depends", "--categorical", "--year", "2022"]
+    code = main(["--json", "map", str(nodes), "--level", "country", *args,
+                 "--gpkg", str(tmp_path / "c.gpkg")])  # fmt: skip
     rec = _last(capsys)
     assert code == 0, rec
     cats = rec["classification"]["categories"]
@@ -288,7 +293,8 @@ def test_parquet_and_xlsx_tables(tmp_path):
     df.to_parquet(tmp_path / "t.parquet")
     t = read_map_table(tmp_path / "t.parquet", level="country", field="v")
     assert t["key"].tolist() == ["CHN", "USA", "DEU"]
-    assert t["v"].iloc[:2].tolist() == [1.5, -2.0] and np.isnan(t["v"].iloc[2])
+    assert t["v"].iloc[:2].tolist() == [1.5, -2.0]
+    assert np.isnan(t["v"].iloc[2])
     df.to_excel(tmp_path / "t.xlsx", index=False)
     t2 = read_map_table(tmp_path / "t.xlsx", level="country", field="v")
     assert t2["key"].tolist() == ["CHN", "USA", "DEU"]
@@ -297,7 +303,8 @@ def test_parquet_and_xlsx_tables(tmp_path):
 def test_tsv_with_gbk_and_year_selection():
     text = "年份\t省份\t产量\n2021\t广东\t1\n2022\t广东\t2\n2022\t湖南\t3\n".encode("gbk")
     t = read_map_table(io.BytesIO(text), level="province", field="产量", year=2022)
-    assert t["key"].tolist() == ["440000", "430000"] and t["产量"].tolist() == [2.0, 3.0]
+    assert t["key"].tolist() == ["440000", "430000"]
+    assert t["产量"].tolist() == [2.0, 3.0]
     assert t["source_row"].tolist() == [3, 4]
 
 
@@ -311,7 +318,8 @@ def test_real_prefecture_table_english_names_with_aliases(tmp_path, capsys):
     rec = _last(capsys)
     assert code == 0, rec
     jr = rec["join_reports"]["prefecture_m"]
-    assert jr["n_matched"] == 36 and jr["unmatched_table"] == []
+    assert jr["n_matched"] == 36
+    assert jr["unmatched_table"] == []
     raw = pd.read_csv(REAL / "s1_excerpt.csv")
     assert rec["classification"]["breaks"] == list(
         np.quantile(raw["m"].to_numpy(float), [0.25, 0.5, 0.75, 1.0])
@@ -332,7 +340,8 @@ def test_static_map_legend_matches_style(tmp_path):
     m = render_static_map(r.layers[name], r.styles[name], title="t", projection="albers_china")
     try:
         assert [e.count for e in m.legend_entries] == [3, 1, 30]
-        assert m.projection == "albers_china" and m.inset
+        assert m.projection == "albers_china"
+        assert m.inset
     finally:
         m.close()
     out = write_static_maps(r, png=tmp_path / "s.png")
