@@ -5,6 +5,7 @@ from .data import DemoAlgorithm, SampleDataAlgorithm
 from .layout import PrintLayoutAlgorithm
 from .models import GravityModelAlgorithm, NegativeBinomialAlgorithm
 from .recycling import MismatchAlgorithm, PrefectureMatchingAlgorithm, ProvinceCapacityAlgorithm
+from .table_map import TableMapAlgorithm
 from .trade import InterdependenceAlgorithm, TradeSummaryAlgorithm
 
 __all__ = ["ALGORITHMS"]
@@ -16,6 +17,7 @@ ALGORITHMS = (
     PrefectureMatchingAlgorithm,
     MismatchAlgorithm,
     ClassifyAlgorithm,
+    TableMapAlgorithm,
     NegativeBinomialAlgorithm,
     GravityModelAlgorithm,
     PrintLayoutAlgorithm,
