@@ -629,9 +629,7 @@ def test_table_map_of_a_network_node_table(provider, tmp_path):
     assert len(results["BINS_OUT"].split(",")) == 4
     assert results["UNMATCHED"] == ""
     assert QImage(results["OUTPUT_PNG"]).width() > 500
-    strength = {
-        r["iso3"]: float(r["strength"]) for r in read_csv(nodes) if r["year"] == "2022"
-    }
+    strength = {r["iso3"]: float(r["strength"]) for r in read_csv(nodes) if r["year"] == "2022"}
     values = sorted(strength.values())
     top = max(values)
     assert float(results["BINS_OUT"].split(",")[-1]) == pytest.approx(top)
