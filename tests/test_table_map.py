@@ -346,3 +346,13 @@ def test_static_map_legend_matches_style(tmp_path):
         m.close()
     out = write_static_maps(r, png=tmp_path / "s.png")
     assert Path(out["png"]).is_file()
+
+
+def test_value_near_the_float_limit_is_a_classification_error(tmp_path, capsys):
+    p = _csv(tmp_path, "h.csv", "iso3,v\nCHN,1\nUSA,1e200\n")
+    code = main(["--json", "map", str(p), "--level", "country", "--field", "v",
+                 "--gpkg", str(tmp_path / "h.gpkg")])  # fmt: skip
+    rec = _last(capsys)
+    assert code == errors.ClassificationError.exit_code
+    assert "1e+200" in rec["message"]
+    assert not (tmp_path / "h.gpkg").exists()

@@ -206,7 +206,17 @@ def _numeric_style(
     from geotrade.style.classed import graduated_style
     from geotrade.style.palettes import palette
 
+    from geotrade.classification import MAX_ABS_VALUE
+
     v = values.to_numpy(dtype=float)
+    huge = np.flatnonzero(np.abs(np.nan_to_num(v)) > MAX_ABS_VALUE)
+    if len(huge):
+        msg = (
+            f"field {field!r}: {len(huge)} value(s) of magnitude above {MAX_ABS_VALUE:.0e} "
+            f"(e.g. {v[huge[0]]:.6g}; a missing-value code?); classes would overflow. Clean "
+            "or rescale the column"
+        )
+        raise ClassificationError(msg)
     if np.isnan(v).all():
         msg = f"field {field!r} has no value in any mapped unit (no table key matched a unit)"
         raise ClassificationError(msg)

@@ -277,7 +277,6 @@ def _values(
     path: str,
 ) -> pd.Series:
     """Parse the mapped field: floats (NaN = no data) or trimmed text (None = no data)."""
-    from geotrade.classification import MAX_ABS_VALUE
     from geotrade.io.numbers import number_hint, parse_number
 
     if categorical:
@@ -298,16 +297,6 @@ def _values(
                     f"not a number: {raw!r}"
                     + (f" ({hint})" if hint else "")
                     + "; leave the cell empty for no data, or map the field with --categorical",
-                    path=path,
-                    row=int(row),
-                    column=field,
-                )
-            )
-            continue
-        if not abs(v) <= MAX_ABS_VALUE:
-            problems.append(
-                Problem(
-                    f"expected a finite number of magnitude <= {MAX_ABS_VALUE:.0e}, got {raw!r}",
                     path=path,
                     row=int(row),
                     column=field,
