@@ -202,11 +202,9 @@ def _numeric_style(
     title_en: str,
     title_zh: str,
 ) -> tuple[LayerStyle, dict[str, Any]]:
-    from geotrade.classification import classify
+    from geotrade.classification import MAX_ABS_VALUE, classify
     from geotrade.style.classed import graduated_style
     from geotrade.style.palettes import palette
-
-    from geotrade.classification import MAX_ABS_VALUE
 
     v = values.to_numpy(dtype=float)
     huge = np.flatnonzero(np.abs(np.nan_to_num(v)) > MAX_ABS_VALUE)

@@ -15,10 +15,21 @@ from typing import Annotated, Any
 import typer
 
 from geotrade.commands._common import emit_result, reporter
-from geotrade.commands._keys import AliasesOpt, KeyOpt, ProvinceKeyOpt, user_aliases
+from geotrade.commands._keys import AliasesOpt, ProvinceKeyOpt, user_aliases
 from geotrade.options import KOption, LevelOption, SchemeOption, parse_level, parse_years
 
 __all__ = ["register"]
+
+#: ``--key`` of ``map``: the shared option of the unit tables, with countries too.
+MapKeyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        help="Column holding the unit: ISO3 code, Comtrade numeric code or country name "
+        "(country); adcode, Chinese, English or pinyin name (province, prefecture). "
+        "Default: found by header, else by content.",
+    ),
+]
 
 
 def _suffix(path: Path | None, option: str, suffix: str) -> None:
@@ -33,7 +44,7 @@ def map_cmd(
     ],
     level: LevelOption,
     field: Annotated[str, typer.Option("--field", "-f", help="Column to map.")],
-    key: KeyOpt = None,
+    key: MapKeyOpt = None,
     categorical: Annotated[
         bool,
         typer.Option(
