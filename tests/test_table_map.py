@@ -356,3 +356,27 @@ def test_value_near_the_float_limit_is_a_classification_error(tmp_path, capsys):
     assert code == errors.ClassificationError.exit_code
     assert "1e+200" in rec["message"]
     assert not (tmp_path / "h.gpkg").exists()
+
+
+def test_real_baci_numeric_codes_resolve_to_the_files_own_iso3():
+    """Real excerpt (PROVENANCE.md, baci/): BACI's numeric codes vs its own ISO3 column.
+
+    Only the three former economies BACI folds into a successor (58 Belgium-Luxembourg and
+    280 Fed. Rep. of Germany as BEL/DEU) and 490 "Other Asia, nes" (no ISO3 in BACI;
+    Taiwan in the schema) differ; they keep their historical codes, drawn from successors.
+    """
+    path = Path(__file__).parent / "data" / "real" / "baci" / "country_codes_V202301_excerpt.csv"
+    t = read_map_table(path, level="country", field="country_name_abbreviation",
+                       key="country_code", categorical=True)  # fmt: skip
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    differ = {
+        c: (k, iso)
+        for c, k, iso in zip(raw["country_code"], t["key"], raw["iso_3digit_alpha"], strict=True)
+        if k != iso
+    }
+    assert differ == {"58": ("_58", "BEL"), "280": ("_280", "DEU"), "490": ("TWN", "N/A")}
+    r = build_table_map(t.iloc[:13], level="country", field="country_name_abbreviation",
+                        categorical=True)  # fmt: skip
+    jr = r.join_reports["country_country_name_abbreviation"]
+    assert jr["unmatched_table"] == []
+    assert "_58" in jr["derived_geometries"]
