@@ -210,6 +210,8 @@ def test_input_errors(tmp_path, capsys, args, error, needle):
         (["--gpkg", "x.gpkg", "--scheme", "user_defined"], "--bins"),
         (["--gpkg", "x.gpkg", "--bins", "1,2"], "--bins"),
         (["--gpkg", "x.gpkg", "--level", "county"], "--level"),
+        (["--gpkg", "x.gpkg", "--year", "3000"], "--year"),
+        (["--gpkg", "x.gpkg", "--scheme", "jenks2"], "--scheme"),
     ],
 )
 def test_usage_errors_exit_2_before_reading(capsys, args, needle):
