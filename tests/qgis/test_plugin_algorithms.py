@@ -635,6 +635,23 @@ def test_table_map_of_a_network_node_table(provider, tmp_path):
     assert float(results["BINS_OUT"].split(",")[-1]) == pytest.approx(top)
 
 
+def test_table_map_reports_keys_without_geometry(provider, tmp_path):
+    require("map")
+    table = tmp_path / "c.csv"
+    table.write_text("country,v\nChina,3\n842,-1.5\nWLD,10\nFrnace,2\n", encoding="utf-8")
+    results, context, _ = run(
+        "geotrade:table_map",
+        {"INPUT": str(table), "FIELD": "v", "LEVEL": 0, "K": 2,
+         "OUTPUT_GPKG": str(tmp_path / "c.gpkg"), "OUTPUT_CSV": str(tmp_path / "c.csv.out")},
+    )  # fmt: skip
+    assert results["UNMATCHED"].split(",") == ["Frnace", "WLD"]
+    rows = {r["iso_a3"]: r for r in read_csv(results["OUTPUT_CSV"])}
+    assert rows["USA"]["v"] == "-1.5"
+    assert rows["USA"]["status"] == "data"
+    assert rows["FRA"]["status"] == "not covered"
+    assert list(loaded_layers(context)) == ["country_v"]
+
+
 def test_table_map_categorical_provinces(provider, tmp_path):
     require("map")
     from qgis.core import QgsProcessingException
