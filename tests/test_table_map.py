@@ -357,6 +357,8 @@ def test_value_near_the_float_limit_is_a_classification_error(tmp_path, capsys):
     rec = _last(capsys)
     assert code == errors.ClassificationError.exit_code
     assert "1e+200" in rec["message"]
+    assert rec["path"] == str(p)
+    assert rec["column"] == "v"
     assert not (tmp_path / "h.gpkg").exists()
 
 

@@ -319,21 +319,27 @@ def build_table_map(
     name = layer_name(level, field)
     title_en = f"{field} by {level}" + (f", {year}" if year is not None else "")
     title_zh = f"{field}（{_LEVEL_ZH[level]}" + (f"，{year}年）" if year is not None else "）")
-    if categorical:
-        gdf[value_col] = gdf[value_col].astype(object).where(gdf[value_col].notna(), None)
-        style = categorical_style(gdf[value_col], field=value_col, title_en=field, title_zh=field)
-        info: dict[str, Any] = {
-            "scheme": "categorical",
-            "categories": [c.value for c in style.classes],
-            "counts": [c.count for c in style.classes],
-            "nodata": style.nodata.count if style.nodata else 0,
-        }
-    else:
-        gdf[value_col] = gdf[value_col].astype(float)
-        style, info = _numeric_style(
-            gdf[value_col], field=value_col, k=k, scheme=scheme, bins=bins, title_en=field,
-            title_zh=field,
-        )  # fmt: skip
+    try:
+        if categorical:
+            gdf[value_col] = gdf[value_col].astype(object).where(gdf[value_col].notna(), None)
+            style = categorical_style(
+                gdf[value_col], field=value_col, title_en=field, title_zh=field
+            )
+            info: dict[str, Any] = {
+                "scheme": "categorical",
+                "categories": [c.value for c in style.classes],
+                "counts": [c.count for c in style.classes],
+                "nodata": style.nodata.count if style.nodata else 0,
+            }
+        else:
+            gdf[value_col] = gdf[value_col].astype(float)
+            style, info = _numeric_style(
+                gdf[value_col], field=value_col, k=k, scheme=scheme, bins=bins, title_en=field,
+                title_zh=field,
+            )  # fmt: skip
+    except ClassificationError as exc:  # name the file and the column
+        where = source_files[0] if source_files else None
+        raise ClassificationError(exc.message, path=where, column=field) from None
     status_counts = {s: int((gdf["status"] == s).sum()) for s in STATUS_VALUES}
     meta = ProductMetadata(
         product="table_map",
