@@ -21,6 +21,8 @@ option              meaning
 ``--scheme``        classification scheme, one of :data:`geotrade.classification.SCHEMES`
                     (aliases such as ``jenks`` and ``quantile`` accepted)
 ``--level``         geographic level of a table: ``country``, ``province`` or ``prefecture``
+``--qgz``           also write an editable QGIS project (``.qgz``) of the product
+                    GeoPackage: layers styled and grouped, the product's map CRS
 ==================  ==========================================================================
 
 Examples
@@ -36,6 +38,7 @@ True
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -56,12 +59,14 @@ __all__ = [
     "LevelOption",
     "MirrorOption",
     "ProductListOption",
+    "QgzOption",
     "RequiredHsOption",
     "RequiredYearsOption",
     "SchemeOption",
     "UnknownCodesOption",
     "YearsOption",
     "check_k",
+    "check_qgz",
     "parse_focal",
     "parse_hs",
     "parse_level",
@@ -421,3 +426,39 @@ LevelOption = Annotated[
         callback=_level_cb,
     ),
 ]
+
+
+def _qgz_cb(value: object) -> object:
+    if value is not None and not str(value).lower().endswith(".qgz"):
+        msg = f"a QGIS project file must end in .qgz, got {str(value)!r}"
+        raise _bad(option="--qgz", message=msg)
+    return value
+
+
+#: ``--qgz`` (optional): an editable QGIS project of the product's GeoPackage.
+QgzOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--qgz",
+        help="Also write an editable QGIS project (.qgz) of the GeoPackage: every layer "
+        "styled and grouped, the product's map CRS; it opens the GeoPackage by a relative "
+        "path (keep them together).",
+        callback=_qgz_cb,
+    ),
+]
+
+
+def check_qgz(qgz: object, gpkg: object) -> None:
+    """Check that ``--gpkg`` is given with ``--qgz`` (the project opens the GeoPackage).
+
+    Examples
+    --------
+    >>> check_qgz(None, None)
+    >>> check_qgz("p.qgz", None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    typer._click.exceptions.BadParameter: a QGIS project opens the product GeoPackage: ...
+    """
+    if qgz is not None and gpkg is None:
+        msg = "a QGIS project opens the product GeoPackage: also give --gpkg"
+        raise _bad(option="--qgz", message=msg)

@@ -135,13 +135,22 @@ def write_product(
     html: str | Path | None = None,
     layer_labels: Mapping[str, str] | None = None,
     tooltip_fields: Sequence[str] | None = None,
+    qgz: str | Path | None = None,
 ) -> dict[str, str]:
-    """Write a product's GeoPackage and/or web map; return ``{"gpkg": path, "html": path}``.
+    """Write a product's GeoPackage, web map and/or QGIS project; return their paths.
 
     The GeoPackage holds every layer with its embedded default QGIS style and the metadata
     (:meth:`ProductMetadata.to_dict` plus the join reports); the web map shows every layer
-    (labelled by ``layer_labels``, default the layer names) with the same classes.
+    (labelled by ``layer_labels``, default the layer names) with the same classes. The
+    QGIS project (``qgz``, needs ``gpkg``) opens every layer of the GeoPackage styled and
+    grouped in the product's map CRS (:func:`geotrade.io.qgis_project.write_qgz`).
+    Returns ``{"gpkg": path, "html": path, "qgz": path}`` for the outputs written.
     """
+    if qgz is not None and gpkg is None:
+        from geotrade.errors import OutputError
+
+        msg = "a QGIS project (--qgz) opens the product GeoPackage: also write --gpkg"
+        raise OutputError(msg, path=qgz)
     outputs: dict[str, str] = {}
     meta = result.metadata
     if gpkg is not None:
@@ -150,6 +159,10 @@ def write_product(
         record = {**meta.to_dict(), "join_reports": result.join_reports}
         outputs["gpkg"] = str(write_gpkg(gpkg, result.layers, styles=result.styles,
                                          metadata=record))  # fmt: skip
+    if qgz is not None:
+        from geotrade.io.qgis_project import write_qgz
+
+        outputs["qgz"] = str(write_qgz(qgz, [outputs["gpkg"]], map_crs=meta.map_crs))
     if html is not None:
         from geotrade.maps.webmap import web_map
 

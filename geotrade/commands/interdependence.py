@@ -21,8 +21,10 @@ from geotrade.options import (
     HsOption,
     MirrorOption,
     ProductListOption,
+    QgzOption,
     UnknownCodesOption,
     YearsOption,
+    check_qgz,
     parse_mirror,
 )
 
@@ -57,6 +59,7 @@ def interdependence_cmd(
     lang: Annotated[str, typer.Option("--lang", help="Labels: zh or en.")] = "zh",
     gpkg: Annotated[Path | None, typer.Option("--gpkg", help="Output GeoPackage.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
+    qgz: QgzOption = None,
 ) -> None:
     """Grubel-Lloyd interdependence and dependence class of every partner (seed 000 §2.1).
 
@@ -82,7 +85,8 @@ def interdependence_cmd(
         raise typer.BadParameter(msg, param_hint="--high/--low")
     from geotrade.io.atomic import check_outputs
 
-    check_outputs(csv, gpkg)  # before anything is written: no mixed output set
+    check_qgz(qgz, gpkg)
+    check_outputs(csv, gpkg, qgz)  # before anything is written: no mixed output set
     focal = focal.strip().upper()
     rep = reporter()
     if csv is None and gpkg is None and html is None:
@@ -161,6 +165,7 @@ def interdependence_cmd(
                 product,
                 gpkg=gpkg,
                 html=html,
+                qgz=qgz,
                 layer_labels={n: n.split("_")[-1] for n in layer_names},
             )
             outputs.update(written)

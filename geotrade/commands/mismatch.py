@@ -17,6 +17,7 @@ import typer
 
 from geotrade.commands._common import emit_result, reporter
 from geotrade.commands._keys import AliasesOpt, KeyOpt, ProvinceKeyOpt, user_aliases
+from geotrade.options import QgzOption
 
 
 def build_mismatch(
@@ -37,6 +38,7 @@ def build_mismatch(
     key: str | None = None,
     province_key: str | None = None,
     aliases: Path | None = None,
+    qgz: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``geotrade mismatch`` and return the result record."""
     import pandas as pd
@@ -52,7 +54,7 @@ def build_mismatch(
         raise InputFormatError(msg)
     from geotrade.io.atomic import check_outputs
 
-    check_outputs(gpkg, report)  # before anything is written: no mixed output set
+    check_outputs(gpkg, report, qgz)  # before anything is written: no mixed output set
     rep = reporter()
     with rep.task("mismatch", 5, "reading") as task:
         t = read_unit_table(
@@ -110,7 +112,7 @@ def build_mismatch(
         task.advance(message="writing")
         from geotrade.builders import write_product
 
-        outputs = write_product(product, gpkg=gpkg, html=html)
+        outputs = write_product(product, gpkg=gpkg, html=html, qgz=qgz)
         task.advance(message="report")
         if report is not None:
             from geotrade.io.textsafe import md_text
@@ -203,6 +205,7 @@ def mismatch(
     ] = "fdr",
     report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
+    qgz: QgzOption = None,
     key: KeyOpt = None,
     province_key: ProvinceKeyOpt = None,
     aliases: AliasesOpt = None,
@@ -221,6 +224,7 @@ def mismatch(
         correction=correction,  # type: ignore[arg-type]
         gpkg=gpkg,
         html=html,
+        qgz=qgz,
         report=report,
         key=key,
         province_key=province_key,

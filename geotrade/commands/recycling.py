@@ -21,7 +21,7 @@ import typer
 
 from geotrade.commands._common import emit_result, reporter
 from geotrade.commands._keys import AliasesOpt, KeyOpt, ProvinceKeyOpt, user_aliases
-from geotrade.options import KOption, YearsOption, parse_years
+from geotrade.options import KOption, QgzOption, YearsOption, parse_years
 from geotrade.reporting import strict_json
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -119,6 +119,7 @@ def build_provinces(
     key: str | None = None,
     province_key: str | None = None,
     aliases: Path | None = None,
+    qgz: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``recycling provinces`` and return the result record (see the CLI contract)."""
     import numpy as np
@@ -132,7 +133,7 @@ def build_provinces(
         ratio_summary,
     )
 
-    check_outputs(gpkg, report)  # before anything is written: no mixed output set
+    check_outputs(gpkg, report, qgz)  # before anything is written: no mixed output set
     rep = reporter()
     with rep.task("recycling provinces", 5, "reading") as task:
         if key is not None and province_key not in (None, key):
@@ -188,7 +189,7 @@ def build_provinces(
                 f"without geometry: {jr['unmatched_table'] or 'none'}"
             )
         task.advance(message="writing")
-        outputs = write_product(product, gpkg=gpkg, html=html)
+        outputs = write_product(product, gpkg=gpkg, html=html, qgz=qgz)
         task.advance(message="report")
         if report is not None:
             write_text(report, _provinces_report(summaries, corr, ratios, synthetic, notes))
@@ -308,6 +309,7 @@ def build_cities(
     key: str | None = None,
     province_key: str | None = None,
     aliases: Path | None = None,
+    qgz: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``recycling cities`` and return the result record."""
     import pandas as pd
@@ -318,7 +320,7 @@ def build_cities(
     from geotrade.io.recycling import read_prefectures
     from geotrade.metrics.recycling import high_volume_low_outlet, prefecture_matching
 
-    check_outputs(gpkg, report)  # before anything is written: no mixed output set
+    check_outputs(gpkg, report, qgz)  # before anything is written: no mixed output set
     rep = reporter()
     with rep.task("recycling cities", 4, "reading") as task:
         with _reader_warnings(rep):
@@ -357,7 +359,7 @@ def build_cities(
         jr = product.join_reports[name]
         info = product.metadata.classification[name]
         task.advance(message="writing")
-        outputs = write_product(product, gpkg=gpkg, html=html)
+        outputs = write_product(product, gpkg=gpkg, html=html, qgz=qgz)
         task.advance(message="report")
         if report is not None:
             text = ["# Retired-volume share vs recycling-outlet share of cities", ""]
@@ -428,6 +430,7 @@ def provinces(
     ] = None,
     years: YearsOption = None,
     html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
+    qgz: QgzOption = None,
     report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
     key: KeyOpt = None,
     province_key: ProvinceKeyOpt = None,
@@ -441,6 +444,7 @@ def provinces(
         years=parse_years(years),
         gpkg=gpkg,
         html=html,
+        qgz=qgz,
         report=report,
         key=key,
         province_key=province_key,
@@ -465,6 +469,7 @@ def cities(
     k: KOption = 5,
     top: Annotated[int, typer.Option("--top", help="High-volume low-outlet cities.")] = 18,
     html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
+    qgz: QgzOption = None,
     report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
     key: KeyOpt = None,
     province_key: ProvinceKeyOpt = None,
@@ -478,6 +483,7 @@ def cities(
         top=top,
         gpkg=gpkg,
         html=html,
+        qgz=qgz,
         report=report,
         key=key,
         province_key=province_key,

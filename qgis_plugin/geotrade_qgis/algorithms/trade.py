@@ -64,6 +64,13 @@ class InterdependenceAlgorithm(_TradeInputs, GeotradeAlgorithm):
         "year: exports, imports, GL index, signed index and dependence class. Writes a CSV "
         "and a GeoPackage with one styled layer per year (dependence_&lt;year&gt;)."
     )
+    EXAMPLE = (
+        'FLOWS = synthetic_li_ion_trade_2012_2022.csv (from "Write synthetic sample '
+        'data"), FOCAL = CHN, YEARS = 2012,2017,2022, HS = 850760 gives layers '
+        "dependence_2012, dependence_2017 and dependence_2022, styled by dependence "
+        "class; add PROJECT_OUTPUT = trade.qgz for an editable project with the print "
+        "layout."
+    )
     MIRRORS: ClassVar = ["reporter", "partner", "max", "prefer-reporter"]
 
     def initAlgorithm(self, config=None):  # noqa: D102
@@ -118,6 +125,11 @@ class TradeSummaryAlgorithm(_TradeInputs, GeotradeAlgorithm):
     HELP = (
         "Trade pattern summary of a focal country: totals, growth, top partners and "
         "dependence classes per year (Table 2/Table 3 shaped), as CSV and Markdown."
+    )
+    EXAMPLE = (
+        "FLOWS = synthetic_li_ion_trade_2012_2022.csv, FOCAL = CHN, YEARS = "
+        "2012,2017,2022, TOP = 5 gives the totals, growth and five largest partners per "
+        "year as a CSV table (loaded into the project) and, with OUTPUT_MD, as Markdown."
     )
 
     def initAlgorithm(self, config=None):  # noqa: D102
