@@ -211,6 +211,8 @@ def test_input_errors(tmp_path, capsys, args, error, needle):
         (["--gpkg", "x.gpkg", "--bins", "1,2"], "--bins"),
         (["--gpkg", "x.gpkg", "--level", "county"], "--level"),
         (["--gpkg", "x.gpkg", "--year", "3000"], "--year"),
+        (["--png", "x.png", "--qgz", "x.qgz"], "--gpkg"),
+        (["--gpkg", "x.gpkg", "--qgz", "x.qgs"], "--qgz"),
         (["--gpkg", "x.gpkg", "--scheme", "jenks2"], "--scheme"),
     ],
 )
@@ -265,10 +267,14 @@ def test_network_node_table_maps_in_one_command(tmp_path, capsys):
     assert main([*base, "--png", str(tmp_path / "n.png")]) == errors.InputFormatError.exit_code
     assert "choose one with --year" in _last(capsys)["message"]
     gpkg = tmp_path / "deg.gpkg"
-    assert main([*base, "--year", "2022", "--gpkg", str(gpkg), "--png",
+    assert main([*base, "--year", "2022", "--gpkg", str(gpkg), "--qgz", str(tmp_path / "d.qgz"),
+                 "--png",
                  str(tmp_path / "deg.png"), "--pdf", str(tmp_path / "deg.pdf")]) == 0  # fmt: skip
     rec = _last(capsys)
     assert rec["key_column"] == "iso3"
+    from geotrade.io.qgis_project import project_layers
+
+    assert list(project_layers(rec["outputs"]["qgz"])) == ["country_degree"]
     assert rec["join_reports"]["country_degree"]["unmatched_table"] == []
     table = pd.read_csv(nodes, dtype={"iso3": str})
     t22 = table[table["year"] == 2022].set_index("iso3")["degree"]

@@ -16,7 +16,15 @@ import typer
 
 from geotrade.commands._common import emit_result, reporter
 from geotrade.commands._keys import AliasesOpt, ProvinceKeyOpt, user_aliases
-from geotrade.options import KOption, LevelOption, SchemeOption, parse_level, parse_years
+from geotrade.options import (
+    KOption,
+    LevelOption,
+    QgzOption,
+    SchemeOption,
+    check_qgz,
+    parse_level,
+    parse_years,
+)
 
 __all__ = ["register"]
 
@@ -69,6 +77,7 @@ def map_cmd(
         Path | None,
         typer.Option("--csv", help="Output CSV: every unit with its value and status."),
     ] = None,
+    qgz: QgzOption = None,
 ) -> None:
     """Map a column of any table of countries, provinces or prefectures.
 
@@ -86,6 +95,7 @@ def map_cmd(
     if all(p is None for p in (gpkg, html, png, pdf, csv)):
         msg = "give at least one output: --gpkg, --html, --png, --pdf or --csv"
         raise typer.BadParameter(msg, param_hint="--gpkg/--html/--png/--pdf/--csv")
+    check_qgz(qgz, gpkg)
     _suffix(png, "--png", ".png")
     _suffix(pdf, "--pdf", ".pdf")
     cut = _floats(bins)
@@ -97,7 +107,7 @@ def map_cmd(
         raise typer.BadParameter(msg, param_hint="'--bins'")
     from geotrade.io.atomic import check_outputs
 
-    check_outputs(gpkg, html, png, pdf, csv)  # before anything is read or written
+    check_outputs(gpkg, html, png, pdf, csv, qgz)  # before anything is read or written
     from geotrade.builders.result import write_product
     from geotrade.builders.table_map import build_table_map, write_static_maps
     from geotrade.commands.recycling import SYNTHETIC_NOTE, _reader_warnings, is_synthetic
@@ -154,7 +164,7 @@ def map_cmd(
                 level="warning",
             )
         task.advance(message="writing")
-        outputs = write_product(product, gpkg=gpkg, html=html)
+        outputs = write_product(product, gpkg=gpkg, html=html, qgz=qgz)
         outputs.update(write_static_maps(product, png=png, pdf=pdf))
         if csv is not None:
             outputs["csv"] = str(write_csv(product.tables["joined"], csv))

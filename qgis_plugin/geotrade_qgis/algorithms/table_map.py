@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from qgis.core import (
+    QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFile,
+    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
@@ -17,8 +19,6 @@ from qgis.core import (
 from .base import CSV_FILTER, GPKG_FILTER, HTML_FILTER, GeotradeAlgorithm
 
 __all__ = ["TableMapAlgorithm"]
-
-TABLES = "Tables (*.csv *.tsv *.txt *.xlsx *.parquet);;All files (*.*)"
 
 
 class TableMapAlgorithm(GeotradeAlgorithm):
@@ -37,6 +37,12 @@ class TableMapAlgorithm(GeotradeAlgorithm):
         "data, no data, not covered); keys without a geometry are listed in the log. "
         "A node table of the network command maps directly (field degree, strength, ...)."
     )
+    EXAMPLE = (
+        "INPUT = nodes.csv (written by geotrade network --nodes), FIELD = degree, LEVEL = "
+        "country, YEAR = 2022 gives the layer country_degree: every country, classed by "
+        "its number of trade partners; INPUT = synthetic_recycling_provinces.csv, FIELD = "
+        "retired_t, LEVEL = province, YEAR = 2025 maps the provinces."
+    )
     LEVELS: ClassVar = ["country", "province", "prefecture"]
     SCHEMES: ClassVar = [
         "fisher_jenks",
@@ -51,8 +57,8 @@ class TableMapAlgorithm(GeotradeAlgorithm):
     ]
 
     def initAlgorithm(self, config=None):  # noqa: D102
-        self.addParameter(QgsProcessingParameterFile("INPUT", self.tr("Table"), fileFilter=TABLES))
-        self.addParameter(QgsProcessingParameterString("FIELD", self.tr("Column to map")))
+        self.add_table_input("INPUT", self.tr("Table (file or table layer)"))
+        self.add_field("FIELD", self.tr("Column to map"), "")
         self.addParameter(
             QgsProcessingParameterEnum(
                 "LEVEL", self.tr("Level"), options=self.LEVELS, defaultValue=0
@@ -82,21 +88,19 @@ class TableMapAlgorithm(GeotradeAlgorithm):
                 optional=True,
             )
         )
-        self.add_advanced(
-            QgsProcessingParameterString(
-                "KEY", self.tr("Key column (empty: found automatically)"), optional=True
-            )
-        )
+        self.add_field("KEY", self.tr("Key column (empty: found automatically)"), "", optional=True)
+        key = self.parameterDefinition("KEY")
+        key.setFlags(key.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.add_advanced(
             QgsProcessingParameterString(
                 "BINS", self.tr("Upper class bounds for user_defined, e.g. 1,5,10"), optional=True
             )
         )
         self.add_advanced(
-            QgsProcessingParameterFile(
+            QgsProcessingParameterFeatureSource(
                 "ALIASES",
-                self.tr("Alias file (alias,adcode) for extra Chinese unit spellings"),
-                fileFilter=CSV_FILTER,
+                self.tr("Alias table (alias,adcode) for extra Chinese unit spellings"),
+                [QgsProcessing.SourceType.TypeVector],
                 optional=True,
             )
         )
@@ -113,13 +117,13 @@ class TableMapAlgorithm(GeotradeAlgorithm):
         self.addOutput(QgsProcessingOutputString("BINS_OUT", self.tr("Upper class bounds")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: D102
-        field = self.parameterAsString(parameters, "FIELD", context).strip()
+        field = self.fields_text(parameters, "FIELD", context)
         if not field:
             raise QgsProcessingException(self.tr("Name the column to map."))
         level = self.LEVELS[self.parameterAsEnum(parameters, "LEVEL", context)]
         names = ("OUTPUT_GPKG", "OUTPUT_HTML", "OUTPUT_PNG", "OUTPUT_PDF", "OUTPUT_CSV")
         paths = {k: self.out_path(parameters, k, context) for k in names}
-        args = ["map", self.parameterAsFile(parameters, "INPUT", context)]
+        args = ["map", self.table_path(parameters, "INPUT", context, feedback)]
         args += ["--level", level, "--field", field]
         if self.parameterAsBoolean(parameters, "CATEGORICAL", context):
             args.append("--categorical")
@@ -129,8 +133,9 @@ class TableMapAlgorithm(GeotradeAlgorithm):
             self.opt(args, "--bins", self.parameterAsString(parameters, "BINS", context).strip())
         if parameters.get("YEAR") not in (None, ""):
             args += ["--year", str(self.parameterAsInt(parameters, "YEAR", context))]
-        self.opt(args, "--key", self.parameterAsString(parameters, "KEY", context).strip())
-        self.opt(args, "--aliases", self.parameterAsFile(parameters, "ALIASES", context))
+        self.opt(args, "--key", self.fields_text(parameters, "KEY", context))
+        if parameters.get("ALIASES") not in (None, ""):
+            self.opt(args, "--aliases", self.table_path(parameters, "ALIASES", context, feedback))
         for name, flag in zip(names, ("--gpkg", "--html", "--png", "--pdf", "--csv"), strict=True):
             self.opt(args, flag, paths[name])
         result = self.engine(args, feedback)

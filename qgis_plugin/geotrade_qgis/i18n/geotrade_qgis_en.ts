@@ -303,6 +303,14 @@
         <source>Table keys without a geometry (not mapped): </source>
         <translation>Table keys without a geometry (not mapped): </translation>
     </message>
+    <message>
+        <source>Table (file or table layer)</source>
+        <translation>Table (file or table layer)</translation>
+    </message>
+    <message>
+        <source>Alias table (alias,adcode) for extra Chinese unit spellings</source>
+        <translation>Alias table (alias,adcode) for extra Chinese unit spellings</translation>
+    </message>
 </context>
 <context>
     <name>GeotradePlugin</name>

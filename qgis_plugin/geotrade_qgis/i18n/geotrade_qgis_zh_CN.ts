@@ -303,6 +303,14 @@
         <source>Table keys without a geometry (not mapped): </source>
         <translation>无几何图形的表格键（未制图）：</translation>
     </message>
+    <message>
+        <source>Table (file or table layer)</source>
+        <translation>表格（文件或表格图层）</translation>
+    </message>
+    <message>
+        <source>Alias table (alias,adcode) for extra Chinese unit spellings</source>
+        <translation>别名表（alias,adcode），补充中国行政单元的写法</translation>
+    </message>
 </context>
 <context>
     <name>GeotradePlugin</name>
