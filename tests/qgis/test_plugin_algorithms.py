@@ -652,6 +652,36 @@ def test_table_map_reports_keys_without_geometry(provider, tmp_path):
     assert list(loaded_layers(context)) == ["country_v"]
 
 
+def test_table_map_of_a_project_table_layer(provider, tmp_path):
+    """A table layer without geometry (exported to CSV for the engine) maps like a file."""
+    require("map")
+    table = QgsVectorLayer("None", "scores", "memory")
+    table.dataProvider().addAttributes(
+        [QgsField("code", QVariant.String), QgsField("score", QVariant.Double)]
+    )
+    table.updateFields()
+    feats = []
+    for code, score in (("156", 4.0), ("DEU", 1.0), ("USA", 2.5), ("IND", 0.5)):
+        f = QgsFeature(table.fields())
+        f.setAttributes([code, score])
+        feats.append(f)
+    assert table.dataProvider().addFeatures(feats)[0]
+    QgsProject.instance().addMapLayer(table)
+    try:
+        results, _, _ = run(
+            "geotrade:table_map",
+            {"INPUT": table.id(), "FIELD": "score", "KEY": "code", "LEVEL": 0, "K": 2,
+             "OUTPUT_CSV": str(tmp_path / "s.csv"), "OUTPUT_GPKG": str(tmp_path / "s.gpkg")},
+        )  # fmt: skip
+    finally:
+        QgsProject.instance().removeMapLayer(table.id())
+    rows = {r["iso_a3"]: r for r in read_csv(results["OUTPUT_CSV"])}
+    assert float(rows["CHN"]["score"]) == 4.0
+    assert rows["CHN"]["name_input"] == "156"
+    # exact natural breaks of 0.5, 1, 2.5, 4 in two classes: {0.5, 1} and {2.5, 4}
+    assert results["BINS_OUT"] == "1.0,4.0"
+
+
 def test_table_map_categorical_provinces(provider, tmp_path):
     require("map")
     from qgis.core import QgsProcessingException
