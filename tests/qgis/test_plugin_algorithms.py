@@ -618,8 +618,11 @@ def test_table_map_of_a_network_node_table(provider, tmp_path):
             "K": 4,
             "OUTPUT_GPKG": str(gpkg),
             "OUTPUT_PNG": str(tmp_path / "m.png"),
+            "PROJECT_OUTPUT": str(tmp_path / "m.qgz"),
         },
     )
+    assert results["PROJECT_OUTPUT"] == str(tmp_path / "m.qgz")
+    assert (tmp_path / "m.qgz").stat().st_size > 1000
     layers = loaded_layers(context)
     assert list(layers) == ["country_strength"]
     layer = layers["country_strength"]
