@@ -18,6 +18,9 @@ option              meaning
                     directions, Comtrade-style data the reporters' own records),
                     ``reporter``, ``partner``, ``max``, ``prefer-reporter``
 ``--k``             number of classes, :data:`K_MIN`-:data:`K_MAX`
+``--scheme``        classification scheme, one of :data:`geotrade.classification.SCHEMES`
+                    (aliases such as ``jenks`` and ``quantile`` accepted)
+``--level``         geographic level of a table: ``country``, ``province`` or ``prefecture``
 ``--qgz``           also write an editable QGIS project (``.qgz``) of the product
                     GeoPackage: layers styled and grouped, the product's map CRS
 ==================  ==========================================================================
@@ -43,6 +46,7 @@ import typer
 __all__ = [
     "K_MAX",
     "K_MIN",
+    "LEVELS",
     "MAX_YEARS",
     "MIRROR_CHOICES",
     "MIRROR_HELP",
@@ -55,6 +59,7 @@ __all__ = [
     "HsOption",
     "HtmlOption",
     "KOption",
+    "LevelOption",
     "MdOption",
     "MirrorOption",
     "PdfOption",
@@ -63,13 +68,16 @@ __all__ = [
     "QgzOption",
     "RequiredHsOption",
     "RequiredYearsOption",
+    "SchemeOption",
     "UnknownCodesOption",
     "YearsOption",
     "check_k",
     "check_qgz",
     "parse_focal",
     "parse_hs",
+    "parse_level",
     "parse_mirror",
+    "parse_scheme",
     "parse_years",
     "present_years",
     "require_output",
@@ -197,6 +205,50 @@ def check_k(k: int, *, option: str = "--k") -> int:
     return k
 
 
+def parse_scheme(text: str, *, option: str = "--scheme") -> str:
+    """Check a classification scheme name; return its canonical name.
+
+    Accepts the names of :data:`geotrade.classification.SCHEMES` and their aliases
+    (``jenks``, ``quantile``, ``boxplot`` ...), case-insensitively.
+
+    Examples
+    --------
+    >>> parse_scheme("Jenks")
+    'fisher_jenks'
+    >>> parse_scheme("magic")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    typer._click.exceptions.BadParameter: expected one of fisher_jenks, quantiles, ...
+    """
+    from geotrade.classification import _ALIASES, SCHEMES, _choice
+    from geotrade.errors import ClassificationError
+
+    try:
+        return _choice("scheme", text, SCHEMES, _ALIASES)
+    except ClassificationError:
+        msg = f"expected one of {', '.join(SCHEMES)}, got {text!r}"
+        raise _bad(option, msg) from None
+
+
+#: Values of ``--level``: the boundary sets a table can be joined to.
+LEVELS: tuple[str, ...] = ("country", "province", "prefecture")
+
+
+def parse_level(text: str, *, option: str = "--level") -> str:
+    """Check a ``--level`` value (:data:`LEVELS`).
+
+    Examples
+    --------
+    >>> parse_level(" Province")
+    'province'
+    """
+    value = text.strip().lower()
+    if value not in LEVELS:
+        msg = f"expected one of {', '.join(LEVELS)}, got {text!r}"
+        raise _bad(option, msg)
+    return value
+
+
 #: Values of ``--mirror`` (:data:`geotrade.mirror.MirrorChoice`).
 MIRROR_CHOICES: tuple[str, ...] = ("auto", "reporter", "partner", "max", "prefer-reporter")
 #: The help text of ``--mirror``, the same in every command.
@@ -283,6 +335,14 @@ def _k_cb(value: int) -> int:
     return check_k(value)
 
 
+def _scheme_cb(value: str) -> str:
+    return parse_scheme(value)
+
+
+def _level_cb(value: str) -> str:
+    return parse_level(value)
+
+
 _YEARS_HELP = "Years: 2012,2017,2022 or ranges 2017-2022 (1900-2100; default: every year)."
 #: ``--years`` (optional; omitted = every year in the data).
 YearsOption = Annotated[str | None, typer.Option("--years", help=_YEARS_HELP, callback=_years_cb)]
@@ -353,6 +413,26 @@ EngineOption = Annotated[
 #: ``--k`` (number of classes).
 KOption = Annotated[
     int, typer.Option("--k", "-k", help=f"Number of classes ({K_MIN}-{K_MAX}).", callback=_k_cb)
+]
+#: ``--scheme`` (classification scheme; default ``fisher_jenks``, exact natural breaks).
+SchemeOption = Annotated[
+    str,
+    typer.Option(
+        "--scheme",
+        help="fisher_jenks (exact natural breaks), quantiles, equal_interval, std_mean, "
+        "head_tail_breaks, box_plot, pretty, user_defined (with --bins), symmetric.",
+        callback=_scheme_cb,
+    ),
+]
+#: ``--level`` (required where present).
+LevelOption = Annotated[
+    str,
+    typer.Option(
+        "--level",
+        help="Boundary set of the table's keys: country (Natural Earth; ISO3, Comtrade "
+        "numeric codes or names), province or prefecture (China; adcodes or names).",
+        callback=_level_cb,
+    ),
 ]
 
 

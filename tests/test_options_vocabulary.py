@@ -20,10 +20,20 @@ BAD = {
     "focal": ["CH", "C1N", ""],
     "k": ["1000", "1", "0", "-3"],
     "engine": ["spark", ""],
+    "scheme": ["magic", ""],
+    "level": ["county", ""],
 }
 
 #: Valid values for the other required options of a command.
-GOOD = {"years": "2022", "hs": "850760", "focal": "CHN", "reporter_": "CHN", "k": "5"}
+GOOD = {
+    "years": "2022",
+    "hs": "850760",
+    "focal": "CHN",
+    "reporter_": "CHN",
+    "k": "5",
+    "level": "country",
+    "field": "v",
+}
 
 
 def _commands() -> list[tuple[list[str], object]]:
@@ -74,6 +84,8 @@ def test_the_shared_options_are_everywhere():
         assert "engine" in commands[name], name
     assert "years" in commands["fetch comtrade"]
     assert "k" in commands["classify"]
+    assert {"k", "scheme", "level", "year"} <= commands["map"]
+    assert "scheme" in commands["classify"]
     assert len(CASES) > 40
 
 
@@ -116,7 +128,7 @@ def test_a_year_absent_from_the_data_is_reported_not_zero(capsys, tmp_path, args
 
 
 MAP_COMMANDS = ["trade summary", "interdependence", "recycling provinces", "recycling cities",
-                "mismatch"]  # fmt: skip
+                "mismatch", "map"]  # fmt: skip
 
 
 def test_map_commands_have_the_same_output_options():

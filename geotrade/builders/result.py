@@ -190,14 +190,7 @@ def write_product(
                 tooltip_fields=list(tooltip_fields or result.tooltip_fields),
             )
         )
-    for fmt, target in (("png", png), ("pdf", pdf)):
-        if target is None:
-            continue
-        for name, path in static_paths(result, target).items():
-            key = fmt if len(result.layers) == 1 else f"{fmt}:{name}"
-            outputs[key] = str(
-                _static(result, name, path, fmt=fmt, dpi=dpi, label=(layer_labels or {}).get(name))
-            )
+    outputs.update(_static_maps(result, png=png, pdf=pdf, dpi=dpi, labels=layer_labels or {}))
     return outputs
 
 
@@ -219,13 +212,21 @@ def static_paths(result: ProductResult, target: str | Path) -> dict[str, Path]:
     return {n: t.with_name(f"{t.stem}_{n}{t.suffix}") for n in result.layers}
 
 
-def _static(
-    result: ProductResult, name: str, path: Path, *, fmt: str, dpi: int, label: str | None
-) -> Path:
-    from geotrade.maps.static import static_map
+def _static_maps(
+    result: ProductResult,
+    *,
+    png: str | Path | None,
+    pdf: str | Path | None,
+    dpi: int,
+    labels: Mapping[str, str],
+) -> dict[str, str]:
+    """Render each layer once and save it in the formats asked for (see :func:`write_product`)."""
+    from geotrade.maps.static import render_static_map
 
+    targets = {fmt: static_paths(result, t) for fmt, t in (("png", png), ("pdf", pdf)) if t}
+    if not targets:
+        return {}
     meta = result.metadata
-    gdf = result.layers[name]
     projection = (
         "equal_earth"
         if meta.map_crs == WORLD_CRS
@@ -233,20 +234,30 @@ def _static(
         if meta.map_crs == CHINA_CRS
         else "auto"
     )
-    year = name.rsplit("_", 1)[-1]
-    part = label or (year if year.isdigit() else name)
-    title = f"{meta.title_en}, {part}" if part else meta.title_en
-    subtitle = " · ".join(x for x in (meta.title_zh, meta.subtitle) if x)
-    paths = static_map(
-        gdf,
-        result.styles[name],
-        path,
-        title=title + (" (SYNTHETIC)" if meta.synthetic else ""),
-        subtitle=subtitle or None,
-        note=meta.note or None,
-        source=meta.source or None,
-        projection=projection,  # type: ignore[arg-type]
-        formats=(fmt,),  # type: ignore[arg-type]
-        dpi=dpi,
-    )
-    return paths[0]
+    source = meta.source or ", ".join(Path(f).name for f in meta.source_files) or None
+    out: dict[str, str] = {}
+    for name, gdf in result.layers.items():
+        year = name.rsplit("_", 1)[-1]
+        part = labels.get(name) or (year if year.isdigit() else "")
+        title = meta.title_en + (f", {part}" if part else "")
+        subtitle = " · ".join(x for x in (meta.title_zh, meta.subtitle) if x)
+        unmatched = (result.join_reports.get(name) or {}).get("unmatched_table") or []
+        if unmatched:
+            shown = ", ".join(map(str, unmatched[:6])) + (" ..." if len(unmatched) > 6 else "")
+            subtitle += f"; not mapped (no geometry): {shown}"
+        rendered = render_static_map(
+            gdf,
+            result.styles[name],
+            title=title + (" (SYNTHETIC)" if meta.synthetic else ""),
+            subtitle=subtitle or None,
+            note=meta.note or None,
+            source=source,
+            projection=projection,  # type: ignore[arg-type]
+        )
+        try:
+            for fmt, paths in targets.items():
+                (written,) = rendered.save(paths[name], formats=(fmt,), dpi=dpi)  # type: ignore[arg-type]
+                out[fmt if len(result.layers) == 1 else f"{fmt}:{name}"] = str(written)
+        finally:
+            rendered.close()
+    return out

@@ -172,11 +172,25 @@ def build_mismatch(
     return {"outputs": outputs, "layers": [name], "synthetic": synthetic, **summary}
 
 
+def _china_level(value: str) -> str:
+    """``--level`` of the shared vocabulary (:func:`geotrade.options.parse_level`), China only."""
+    from geotrade.options import parse_level
+
+    level = parse_level(value)
+    if level == "country":
+        msg = "expected province or prefecture (the mismatch indices are for China)"
+        raise typer.BadParameter(msg, param_hint="'--level'")
+    return level
+
+
 def mismatch(
     table: Annotated[Path, typer.Argument(help="Province or prefecture table (CSV/XLSX).")],
     demand: Annotated[str, typer.Option("--demand", help="Demand column (e.g. retired_t).")],
     supply: Annotated[str, typer.Option("--supply", help="Supply column (e.g. outlets).")],
-    level: Annotated[str, typer.Option("--level", help="province or prefecture.")] = "prefecture",
+    level: Annotated[
+        str,
+        typer.Option("--level", help="province or prefecture.", callback=_china_level),
+    ] = "prefecture",
     year: Annotated[int | None, typer.Option("--year", help="Year to use.")] = None,
     region: Annotated[
         str | None, typer.Option("--region", help="Region column for decompositions.")

@@ -80,13 +80,14 @@ def test_tables_and_layers_are_pickers_with_field_pickers(provider):
         "model_nb": ["Y", "X"],
         "model_gravity": ["Y", "X"],
         "classify": ["FIELD"],
+        "table_map": ["FIELD", "KEY"],
     }.items():
         alg = provider.algorithm(alg_id)
         assert isinstance(alg.parameterDefinition("INPUT"), QgsProcessingParameterFeatureSource)
         for name in fields:
             assert isinstance(alg.parameterDefinition(name), QgsProcessingParameterField), name
     assert provider.algorithm("model_gravity").parameterDefinition("X").allowMultiple()
-    for alg_id in ("province_capacity_ratio", "prefecture_matching", "mismatch"):
+    for alg_id in ("province_capacity_ratio", "prefecture_matching", "mismatch", "table_map"):
         src = provider.algorithm(alg_id).parameterDefinition("INPUT")
         assert isinstance(src, QgsProcessingParameterFeatureSource)
         # any vector layer, tables without geometry too

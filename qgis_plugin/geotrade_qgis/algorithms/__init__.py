@@ -6,6 +6,7 @@ from .layout import PrintLayoutAlgorithm
 from .models import GravityModelAlgorithm, NegativeBinomialAlgorithm
 from .recycling import MismatchAlgorithm, PrefectureMatchingAlgorithm, ProvinceCapacityAlgorithm
 from .shares import SharesAlgorithm
+from .table_map import TableMapAlgorithm
 from .trade import InterdependenceAlgorithm, TradeSummaryAlgorithm
 
 __all__ = ["ALGORITHMS"]
@@ -18,6 +19,7 @@ ALGORITHMS = (
     PrefectureMatchingAlgorithm,
     MismatchAlgorithm,
     ClassifyAlgorithm,
+    TableMapAlgorithm,
     NegativeBinomialAlgorithm,
     GravityModelAlgorithm,
     PrintLayoutAlgorithm,
