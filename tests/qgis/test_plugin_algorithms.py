@@ -155,6 +155,7 @@ def test_all_algorithms_are_registered(provider):
         [
             "interdependence",
             "trade_summary",
+            "shares",
             "province_capacity_ratio",
             "prefecture_matching",
             "mismatch",
@@ -450,6 +451,64 @@ def test_trade_summary(provider, tmp_path):
     assert read_csv(results["OUTPUT_CSV"])
     assert "2022" in Path(results["OUTPUT_MD"]).read_text(encoding="utf-8")
     assert list(context.layersToLoadOnCompletion()) == [results["OUTPUT_CSV"]]
+
+
+def test_trade_summary_partner_share_maps(provider, tmp_path):
+    require("trade", "summary")
+    results, context, _ = run(
+        "geotrade:trade_summary",
+        {
+            "FLOWS": str(TRADE),
+            "FOCAL": "CHN",
+            "YEARS": "2012,2022",
+            "HS": "",
+            "TOP": 3,
+            "OUTPUT_CSV": str(tmp_path / "s.csv"),
+            "OUTPUT_GPKG": str(tmp_path / "tp.gpkg"),
+        },
+    )
+    layers = loaded_layers(context)
+    maps = {n: lyr for n, lyr in layers.items() if lyr.isSpatial()}
+    assert sorted(maps) == ["partner_shares_2012", "partner_shares_2022"]
+    for layer in maps.values():
+        assert_styled(layer, results["OUTPUT_GPKG"])
+        assert layer.renderer().type() == "graduatedSymbol"
+        assert layer.featureCount() >= 239  # every country, data or not
+
+
+def test_shares_world_and_partner_basis(provider, tmp_path):
+    require("shares")
+    results, context, _ = run(
+        "geotrade:shares",
+        {
+            "FLOWS": str(TRADE),
+            "BY": "income3",
+            "BASIS": 1,  # world
+            "FOCAL": "CHN",
+            "YEARS": "2017,2022",
+            "OUTPUT_CSV": str(tmp_path / "w.csv"),
+            "OUTPUT_PNG": str(tmp_path / "w.png"),
+        },
+    )
+    rows = read_csv(results["OUTPUT_CSV"])
+    assert {r["year"] for r in rows} == {"2017", "2022"}
+    assert any(Path(results["OUTPUT_PNG"]).parent.glob("w*.png"))
+    assert list(context.layersToLoadOnCompletion()) == [results["OUTPUT_CSV"]]
+    results, _, _ = run(
+        "geotrade:shares",
+        {
+            "FLOWS": str(TRADE),
+            "BY": "region",
+            "BASIS": 2,  # partner
+            "FOCAL": "CHN",
+            "YEARS": "2022",
+            "OUTPUT_CSV": str(tmp_path / "p.csv"),
+        },
+    )
+    rows = read_csv(results["OUTPUT_CSV"])
+    for flow in ("export", "import"):
+        total = sum(float(r["share_pct"]) for r in rows if r["flow"] == flow)
+        assert abs(total - 100.0) < 1e-6, flow
 
 
 def test_province_capacity_ratio(provider, tmp_path):
