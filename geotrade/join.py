@@ -328,6 +328,7 @@ def complete_geography(
     covered: Iterable[str] | None,
     name_column: str | None = None,
     historical: bool = True,
+    value_columns: Sequence[str] | None = None,
 ) -> tuple[gpd.GeoDataFrame, JoinReport]:
     """Join a table to **every** geometry and add the :data:`STATUS_FIELD` of each feature.
 
@@ -350,6 +351,11 @@ def complete_geography(
         every unit of the boundary set is covered. Keys of the table are always covered.
     name_column, historical
         As for :func:`join_to_geometry`.
+    value_columns
+        For tables whose rows may lack the mapped value (a user's table): a row whose
+        ``value_columns`` are all missing is ``"no data"`` (covered, value missing), not
+        ``"data"``. Default: any row is data (a metric's undefined value, e.g. a ratio with
+        a zero denominator, is still data; the style's no-data class says why).
 
     Returns
     -------
@@ -379,13 +385,17 @@ def complete_geography(
         name_column=name_column,
         historical=historical,
     )
-    has_row = gdf["_has_row"].eq(True).to_numpy()
+    in_table = gdf["_has_row"].eq(True).to_numpy(dtype=bool, copy=True)
+    has_row = in_table.copy()
+    if value_columns:
+        has_row &= gdf[list(value_columns)].notna().any(axis=1).to_numpy(dtype=bool)
     keys = gdf[right_on].astype("string")
     if covered is None:
         in_scope = np.ones(len(gdf), dtype=bool)
     else:
         scope = {str(k) for k in covered}
-        in_scope = keys.isin(scope).fillna(False).to_numpy(dtype=bool)
+        in_scope = keys.isin(scope).fillna(False).to_numpy(dtype=bool, copy=True)
+    in_scope |= in_table  # keys of the table are always covered
     status = np.where(has_row, STATUS_DATA, np.where(in_scope, STATUS_NODATA, STATUS_NOT_COVERED))
     gdf = gdf.drop(columns="_has_row")
     gdf[STATUS_FIELD] = pd.Series(status, index=gdf.index, dtype=object)

@@ -60,7 +60,7 @@ def test_provinces_demo_reproduces_seed_figures(tmp_path: Path, capsys) -> None:
         "south_china_sea",
         "china_boundary_line",
     ]
-    assert set(rec["outputs"]) == {"gpkg", "html", "report"}
+    assert set(rec["outputs"]) == {"gpkg", "html", "md"}
     assert rec["synthetic"] is True
     s = rec["summaries"]["2025"]
     assert round(s["median_ratio"], 4) == 0.1150
