@@ -236,5 +236,3 @@ def _colors(name: str, k: int, *, reverse: bool) -> tuple[str, ...]:
     except ValueError as exc:
         raise InputFormatError(f"--palette: {exc}", column=None) from exc
     return (three[1],) if k == 1 else (three[0], three[2])
-
-

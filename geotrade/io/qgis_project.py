@@ -207,9 +207,7 @@ def _datasource(layer: ProjectLayer, project_dir: Path) -> str:
 def _ordered(layers: list[ProjectLayer]) -> list[ProjectLayer]:
     # points, lines, polygons; companion polygons (e.g. the outlines of the South China Sea
     # islands) above the data polygons they outline; stable: file order kept otherwise
-    return sorted(
-        layers, key=lambda lyr: (_KIND_ORDER[lyr.kind], not _COMPANION.search(lyr.table))
-    )
+    return sorted(layers, key=lambda lyr: (_KIND_ORDER[lyr.kind], not _COMPANION.search(lyr.table)))
 
 
 def _checked(layer: ProjectLayer, first_polygon: bool) -> bool:

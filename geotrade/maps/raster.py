@@ -129,9 +129,7 @@ def class_indices(gdf: gpd.GeoDataFrame, style: LayerStyle, *, nodata_index: int
     position = {id(c): i for i, c in enumerate(classes)}
     out = np.empty(len(gdf), dtype=np.uint8)
     statuses = (
-        gdf[style.status_field].tolist()
-        if style.status_field in gdf.columns
-        else [None] * len(gdf)
+        gdf[style.status_field].tolist() if style.status_field in gdf.columns else [None] * len(gdf)
     )
     for k, (v, st) in enumerate(zip(gdf[style.field].tolist(), statuses, strict=True)):
         cls = style.class_for_feature(None if _is_missing(v) else v, st)

@@ -504,9 +504,7 @@ def _classes_of(gdf: gpd.GeoDataFrame, style: LayerStyle) -> list[ClassStyle]:
     """Class of each feature, from its value and (if the layer has one) its status."""
     out = []
     statuses = (
-        gdf[style.status_field].tolist()
-        if style.status_field in gdf.columns
-        else [None] * len(gdf)
+        gdf[style.status_field].tolist() if style.status_field in gdf.columns else [None] * len(gdf)
     )
     for v, st in zip(gdf[style.field], statuses, strict=True):
         c = style.class_for_feature(None if _is_missing(v) else v, st)
@@ -529,8 +527,7 @@ def _swatch_css(cls_color: str, hatch: str | None) -> str:
     if not hatch:
         return f"background:{cls_color}"
     return (
-        f"background:repeating-linear-gradient(45deg,{hatch} 0 1px,{cls_color} 1px 4px),"
-        f"{cls_color}"
+        f"background:repeating-linear-gradient(45deg,{hatch} 0 1px,{cls_color} 1px 4px),{cls_color}"
     )
 
 
