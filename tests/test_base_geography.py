@@ -271,6 +271,13 @@ def test_mismatch_statistics_ignore_added_units() -> None:
     counts = {c.value: c.count for c in r.styles["mismatch_prefecture"].classes}
     assert sum(counts.values()) == int(ref.table["lisa_cluster"].notna().sum())
     assert r.styles["mismatch_prefecture"].not_covered.count == 3
+    st = r.styles["mismatch_prefecture"]
+    assert st.missing is None  # "no data" units are in the LISA "No data / island" class
+    pairs = zip(gdf["lisa_cluster"], gdf["status"], strict=True)
+    drawn = [st.class_for_feature(v, s) for v, s in pairs]
+    assert sum(c is st.nodata for c in drawn) == 11 + 29
+    # every pair of classes of the style is told apart: by colour or by the hatch
+    _assert_distinct(st)
     assert set(r.layers) == {"mismatch_prefecture", "south_china_sea", "china_boundary_line"}
 
 
@@ -353,6 +360,16 @@ def test_not_covered_class_in_qml_sld_web_and_static(demo_run) -> None:
         m.close()
 
 
+def _assert_distinct(style) -> None:
+    """No two classes of ``style`` look alike: distinct colours (>= 25 apart) or a hatch."""
+    classes = style.all_classes()
+    for i, a in enumerate(classes):
+        for b in classes[i + 1 :]:
+            if (a.hatch is None) != (b.hatch is None):
+                continue  # one hatched, one solid
+            assert _distance(a.color, b.color) >= 25, (a.label_en, a.color, b.label_en, b.color)
+
+
 def _saturation(color: str) -> float:
     r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
     return colorsys.rgb_to_hsv(r, g, b)[1]
@@ -380,6 +397,7 @@ def test_no_data_class_looks_like_no_data_or_not_covered(layer) -> None:
         for g in greys:
             assert _distance(c.color, g) > 40, (c.label_en, c.color, g)
     assert len({c.color for c in style.all_classes()}) == len(style.all_classes())
+    _assert_distinct(style)
 
 
 @pytest.mark.china
@@ -408,3 +426,15 @@ def test_classify_command_on_a_product_layer_uses_data_units(demo_run, tmp_path)
     assert res.style.missing is not None
     assert res.style.missing.count == 29
     assert len(gpd.read_file(tmp_path / "c.gpkg", layer="prefecture_matching_2025")) == 370
+
+
+def test_dependence_classes_are_told_apart() -> None:
+    from geotrade.boundaries import world_countries
+    from geotrade.demo import _read_trade, _trade_product
+    from geotrade.reporting import Reporter
+
+    product = _trade_product(_read_trade(), world_countries(), Reporter())
+    for style in product.styles.values():
+        assert style.not_covered is not None
+        assert style.not_covered.hatch
+        _assert_distinct(style)

@@ -141,7 +141,9 @@ def build_mismatch(
     name = f"mismatch_{level}"
     counts = gdf.loc[is_data, "lisa_cluster"].value_counts().to_dict()
     status_counts = {str(k): int(v) for k, v in gdf[STATUS_FIELD].value_counts().items()}
-    style = lisa_style().with_status_classes(counts=status_counts)
+    # "no data" units (mainland units without a row) join the LISA style's own
+    # "No data / island" class: a second, near-identical grey would read as the same class
+    style = lisa_style().with_status_classes(counts=status_counts, missing=False)
 
     style = replace(
         style,
