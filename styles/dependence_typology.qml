@@ -148,7 +148,7 @@
    <symbol type="fill" name="10" alpha="1" clip_to_extent="1" force_rhr="0">
     <layer class="SimpleFill" enabled="1" locked="0" pass="0">
      <Option type="Map">
-      <Option type="QString" name="color" value="224,224,224,255" />
+      <Option type="QString" name="color" value="189,189,189,255" />
       <Option type="QString" name="joinstyle" value="bevel" />
       <Option type="QString" name="outline_color" value="99,99,99,255" />
       <Option type="QString" name="outline_style" value="solid" />

@@ -236,7 +236,7 @@
      <se:ElseFilter />
      <se:PolygonSymbolizer>
       <se:Fill>
-       <se:SvgParameter name="fill">#e0e0e0</se:SvgParameter>
+       <se:SvgParameter name="fill">#bdbdbd</se:SvgParameter>
       </se:Fill>
       <se:Stroke>
        <se:SvgParameter name="stroke">#636363</se:SvgParameter>

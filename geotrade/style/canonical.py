@@ -104,7 +104,7 @@ def dependence_style(
         nodata=ClassStyle(
             label_en=f"No trade with {focal_name_en}",
             label_zh="无贸易往来",
-            color="#e0e0e0",
+            color="#bdbdbd",
             count=counts.get("_nodata") if counts else None,
         ),
     )
