@@ -438,3 +438,21 @@ def test_dependence_classes_are_told_apart() -> None:
         assert style.not_covered is not None
         assert style.not_covered.hatch
         _assert_distinct(style)
+
+
+def test_plugin_knows_the_companion_layers() -> None:
+    """The QGIS plugin (no geotrade import) names the same companion layers as the engine."""
+    import ast
+    from pathlib import Path
+
+    from geotrade.boundaries import COMPANION_LAYERS
+
+    src = Path(__file__).resolve().parents[1] / "qgis_plugin/geotrade_qgis/algorithms/base.py"
+    tree = ast.parse(src.read_text(encoding="utf-8"))
+    (value,) = [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(getattr(t, "id", "") == "COMPANION_LAYERS" for t in node.targets)
+    ]
+    assert ast.literal_eval(value) == COMPANION_LAYERS

@@ -205,13 +205,19 @@ def test_class_counts_match_a_hand_count(demo):
     layer = styled(demo / "recycling_mismatch.gpkg", "province_capacity_ratio_2030")
     counts = L.class_counts(layer)
     ranges = layer.renderer().ranges()
-    ratios = [None if f["ratio"] == NULL else f["ratio"] for f in layer.getFeatures()]
-    nulls = sum(1 for r in ratios if r is None)
+    feats = list(layer.getFeatures())
+    ratios = [None if f["ratio"] == NULL else f["ratio"] for f in feats]
+    status = [f["status"] for f in feats]
+    # no-data class: provinces of the data without a ratio (no capacity); the units outside
+    # the statistics (Taiwan, Hong Kong, Macao) are the "not covered" class
+    nulls = sum(1 for r, s in zip(ratios, status, strict=True) if r is None and s == "data")
     assert nulls > 0
     keys = layer.renderer().legendSymbolItems()
     by_label = {k.label(): counts.get(k.ruleKey(), 0) for k in keys}
     nodata = [r.label() for r in ranges if r.lowerValue() == r.upperValue() == -1.0]
     assert by_label[nodata[0]] == nulls
+    outside = [r.label() for r in ranges if r.label().startswith("Not covered")]
+    assert by_label[outside[0]] == status.count("not covered") == 3
     first = ranges[0]
     assert by_label[first.label()] == sum(
         1 for r in ratios if r is not None and first.lowerValue() <= r <= first.upperValue()

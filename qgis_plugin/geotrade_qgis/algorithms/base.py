@@ -58,6 +58,11 @@ def gpkg_feature_layers(path: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+#: Companion layers of China products (the engine's ``geotrade.boundaries.COMPANION_LAYERS``;
+#: the plugin does not import geotrade, a test keeps the two equal).
+COMPANION_LAYERS = ("south_china_sea", "china_boundary_line")
+
+
 class GeotradeAlgorithm(QgsProcessingAlgorithm):
     """An algorithm that runs one ``geotrade --json`` command.
 
@@ -336,6 +341,8 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
         layers = []
         for gpkg, names in maps:
             for name in names:
+                if name in COMPANION_LAYERS:  # drawn with the pages (inset), not pages of their own
+                    continue
                 layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
                 if layer.isValid() and layer.isSpatial():
                     layer.loadDefaultStyle()
