@@ -145,7 +145,9 @@ def panel(tmp_path_factory):
 
 def test_demo(demo_out):
     out, results = demo_out
-    assert len(results["LAYERS"].split(",")) == 6
+    layers = results["LAYERS"].split(",")
+    assert len(layers) == 8  # 6 maps and the 2 companion layers of the China product
+    assert layers[-2:] == ["south_china_sea", "china_boundary_line"]
     assert styled_layers(out / "li_ion_interdependence.gpkg") == {
         "dependence_2012",
         "dependence_2017",
