@@ -11,6 +11,8 @@ with a DuckDB ``memory_limit``; with ``engine="pandas"`` it is loaded into memor
 * :func:`focal_interdependence` — one focal economy against every partner.
 * :func:`partner_shares`, :func:`pattern_summary` — shares, ranks, top-N, HHI.
 * :func:`group_aggregates` — trade summed by user-defined country groups.
+* :func:`pair_interdependence_by_product` — all pairs for **each product** separately (every
+  HS code of a BACI year), streamed to a parquet file.
 
 Examples
 --------
@@ -37,12 +39,14 @@ from geotrade.engine.api import (
     partner_shares,
     pattern_summary,
 )
+from geotrade.engine.by_product import pair_interdependence_by_product
 
 __all__ = [
     "Engine",
     "focal_interdependence",
     "group_aggregates",
     "pair_interdependence",
+    "pair_interdependence_by_product",
     "partner_shares",
     "pattern_summary",
 ]

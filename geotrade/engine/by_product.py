@@ -441,7 +441,14 @@ def pair_interdependence_by_product(
             yrs: set[int] = set()
             try:
                 reader = con.sql(sql).to_arrow_reader(row_group_size)
-                with pq.ParquetWriter(tmp, schema, compression="snappy") as writer:
+                with pq.ParquetWriter(
+                    tmp,
+                    schema,
+                    compression="snappy",
+                    # dictionary pages for the codes only: the float columns are nearly all
+                    # distinct, and trying a dictionary for them doubles the writing time
+                    use_dictionary=["year", "hs_code", "iso3", "partner_iso3", "dependence_class"],
+                ) as writer:
                     for batch in reader:
                         if batch.num_rows == 0:
                             continue
