@@ -209,3 +209,42 @@ def test_thresholds_change_the_classes(tmp_path):
     got = _read(out)
     ref = _pandas_per_product(flows, sorted(set(flows["hs_code"])), [2021, 2022], high=0.1, low=0.9)
     _assert_same(got, ref)
+
+
+@pytest.mark.parametrize("communities", [False, True])
+def test_network_metrics_match_metrics_network_per_product(tmp_path, communities):
+    from geotrade.engine import network_metrics_by_product
+    from geotrade.metrics.network import network_summary, node_metrics
+
+    raw = baci_panel(REAL / "country_codes_V202301_excerpt.csv", seed=11)
+    codes_file = REAL / "country_codes_V202301_excerpt.csv"
+    out = tmp_path / "p.parquet"
+    pair_interdependence_by_product(raw, out=out, country_codes=codes_file)
+    net = network_metrics_by_product(
+        out,
+        nodes_out=tmp_path / "nodes.parquet",
+        summary_out=tmp_path / "summary.parquet",
+        communities=communities,
+    )
+    nodes, summary = net["nodes"], net["summary"]
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "nodes.parquet"), nodes)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "summary.parquet"), summary)
+    pairs = _read(out)
+    seen = 0
+    for (y, k), p in pairs.groupby(["year", "hs_code"]):
+        p = p.drop(columns="hs_code").reset_index(drop=True)
+        ref_n = node_metrics(p)
+        ref_s = network_summary(p)
+        got_n = nodes[(nodes["year"] == y) & (nodes["hs_code"] == k)].reset_index(drop=True)
+        got_s = summary[(summary["year"] == y) & (summary["hs_code"] == k)].reset_index(drop=True)
+        cols = [c for c in got_n.columns if c != "hs_code"]
+        if not communities:
+            ref_n = ref_n.drop(columns="community")
+        pd.testing.assert_frame_equal(
+            got_n[cols], ref_n[cols], check_dtype=False, rtol=1e-12, atol=1e-15
+        )
+        cols = [c for c in got_s.columns if c != "hs_code"]
+        pd.testing.assert_frame_equal(got_s[cols], ref_s[cols], check_dtype=False, rtol=1e-12)
+        seen += 1
+    assert seen == net["products"] == 10
+    assert (nodes["betweenness"] > 0).any()

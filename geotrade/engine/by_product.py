@@ -506,3 +506,287 @@ def pair_interdependence_by_product(
         "excluded": excluded,
         "seconds": seconds,
     }
+
+
+# -----------------------------------------------------------------------------------------
+# network metrics of every product
+# -----------------------------------------------------------------------------------------
+
+NODE_COLUMNS: tuple[str, ...] = (
+    "year",
+    "hs_code",
+    "iso3",
+    "out_degree",
+    "in_degree",
+    "degree",
+    "out_strength",
+    "in_strength",
+    "strength",
+    "betweenness",
+    "community",
+    "n_partners",
+    "n_depend_on",
+    "n_depends",
+    "share_depend_on_pct",
+    "share_depends_pct",
+)
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "year",
+    "hs_code",
+    "nodes",
+    "edges",
+    "density",
+    "reciprocity",
+    "communities",
+    "modularity",
+    "total_exports_usd",
+)
+
+
+def _dict_column(table: Any, name: str) -> tuple[np.ndarray, list[str]]:
+    """Indices (int64) and values of a string column, dictionary-encoded once for all chunks."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = table.column(name)
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col)
+    col = col.unify_dictionaries() if isinstance(col, pa.ChunkedArray) else col
+    if isinstance(col, pa.ChunkedArray):
+        chunks = col.chunks
+        values = chunks[0].dictionary if chunks else pa.array([], pa.string())
+        idx = (
+            np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+            if chunks
+            else np.zeros(0, np.int64)
+        )
+    else:
+        values, idx = col.dictionary, col.indices.to_numpy(zero_copy_only=False)
+    return idx.astype(np.int64), [str(v) for v in values.to_pylist()]
+
+
+def network_metrics_by_product(
+    pairs: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    nodes_out: str | os.PathLike[str] | None = None,
+    summary_out: str | os.PathLike[str] | None = None,
+    communities: bool = False,
+    threads: int | None = None,
+    reporter: Reporter | None = None,
+) -> dict[str, Any]:
+    """Node and network metrics of the export network of every product and year.
+
+    The same definitions as :func:`geotrade.metrics.network.node_metrics` and
+    :func:`geotrade.metrics.network.network_summary`, for each ``(year, hs_code)`` of a
+    by-product pair table (:func:`pair_interdependence_by_product`): the directed graph has
+    an edge ``i -> j`` weighted by ``X_ij`` for every ``X_ij > 0``. Degrees, strengths,
+    partner and dependence counts, density and reciprocity are counted for all products at
+    once (``numpy.bincount`` over ``(product, economy)`` keys); betweenness (normalised,
+    unweighted) is Brandes' algorithm compiled by numba, graphs spread over the threads.
+
+    Parameters
+    ----------
+    pairs
+        The parquet file written by :func:`pair_interdependence_by_product`, or a DataFrame
+        with its columns.
+    nodes_out, summary_out
+        Optional parquet files for the two tables.
+    communities
+        Also run Louvain (networkx, fixed seed, as :func:`~geotrade.metrics.network.
+        node_metrics`) on every graph: exact but slow (about 0.1 s per product of a BACI
+        year). Without it ``community``, ``communities`` and ``modularity`` are missing.
+    threads
+        numba threads for the betweenness (``None``: numba's default).
+    reporter
+        Progress reporter.
+
+    Returns
+    -------
+    dict
+        ``nodes`` (columns :data:`NODE_COLUMNS`), ``summary`` (:data:`SUMMARY_COLUMNS`),
+        ``products`` (number of year-product graphs), ``seconds`` (per step).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flows = pd.DataFrame({"year": 2022, "reporter_iso3": ["CHN", "DEU", "CHN", "USA"],
+    ...     "partner_iso3": ["DEU", "CHN", "USA", "DEU"], "flow": "export",
+    ...     "hs_code": ["850760", "850760", "850760", "280530"],
+    ...     "value_usd": [90.0, 10.0, 50.0, 5.0]})
+    >>> import tempfile, os
+    >>> out = os.path.join(tempfile.mkdtemp(), "pairs.parquet")
+    >>> _ = pair_interdependence_by_product(flows, out=out)
+    >>> net = network_metrics_by_product(out)
+    >>> net["summary"][["hs_code", "nodes", "edges", "density", "reciprocity"]]
+      hs_code  nodes  edges  density  reciprocity
+    0  280530      2      1      0.5     0.000000
+    1  850760      3      3      0.5     0.666667
+    >>> n = net["nodes"]
+    >>> n.loc[n["hs_code"] == "850760", ["iso3", "out_degree", "in_degree", "betweenness"]]
+      iso3  out_degree  in_degree  betweenness
+    2  CHN           2          1          0.5
+    3  DEU           1          1          0.0
+    4  USA           0          1          0.0
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from geotrade.engine._betweenness import batched_betweenness
+
+    rep = reporter or Reporter()
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    cols = ["year", "hs_code", "iso3", "partner_iso3", "exports", "dependence_class"]
+    if isinstance(pairs, pd.DataFrame):
+        table = pa.Table.from_pandas(pairs.loc[:, cols], preserve_index=False)
+    else:
+        table = pq.read_table(os.fspath(pairs), columns=cols)
+    year = table.column("year").to_numpy().astype(np.int64)
+    hs_idx, hs_names = _dict_column(table, "hs_code")
+    i_idx, names = _dict_column(table, "iso3")
+    j_raw, j_names = _dict_column(table, "partner_iso3")
+    if j_names != names:  # re-number the partners in the iso3 dictionary
+        pos = {c: n for n, c in enumerate(names)}
+        j_idx = np.array([pos[c] for c in j_names], dtype=np.int64)[j_raw]
+    else:
+        j_idx = j_raw
+    cls_idx, cls_names = _dict_column(table, "dependence_class")
+    exports = table.column("exports").to_numpy().astype(np.float64)
+    del table
+    seconds["read"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    n_e = max(len(names), 1)
+    y0 = int(year.min()) if year.size else 0
+    graph_raw = (year - y0) * max(len(hs_names), 1) + hs_idx
+    used = np.bincount(graph_raw, minlength=1) > 0 if year.size else np.zeros(0, bool)
+    dense = np.cumsum(used) - 1
+    graph = dense[graph_raw] if year.size else graph_raw
+    n_g = int(used.sum())
+    g_year = (np.flatnonzero(used) // max(len(hs_names), 1)) + y0
+    g_hs = np.asarray(hs_names, dtype=object)[np.flatnonzero(used) % max(len(hs_names), 1)]
+    size = n_g * n_e
+    key = graph * n_e + i_idx
+    side = np.array([c.split("_", 1)[0] for c in cls_names], dtype=object)
+    n_partners = np.bincount(key, minlength=size)
+    n_depend_on = np.bincount(key, weights=(side == "partner")[cls_idx], minlength=size)
+    n_depends = np.bincount(key, weights=(side == "focal")[cls_idx], minlength=size)
+    edge = exports > 0
+    src = key[edge]
+    tgt = (graph * n_e + j_idx)[edge]
+    w = exports[edge]
+    out_deg = np.bincount(src, minlength=size)
+    in_deg = np.bincount(tgt, minlength=size)
+    out_str = np.bincount(src, weights=w, minlength=size)
+    in_str = np.bincount(tgt, weights=w, minlength=size)
+    one_way = np.array([c == "partner_one_way" for c in cls_names])[cls_idx[edge]]
+    present = np.flatnonzero(n_partners > 0)
+    rank = np.full(size, -1, dtype=np.int64)
+    rank[present] = np.arange(present.size)
+    nodes_per_graph = np.bincount(present // n_e, minlength=n_g)
+    node_ptr = np.concatenate([[0], np.cumsum(nodes_per_graph)])
+    edges_per_graph = np.bincount(graph[edge], minlength=n_g)
+    mutual = np.bincount(graph[edge], weights=~one_way, minlength=n_g)
+    total = np.bincount(graph[edge], weights=w, minlength=n_g)
+    seconds["counts"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    order = np.argsort(src * n_e + tgt % n_e, kind="stable")  # by source, then target
+    s_rank = rank[src[order]]
+    t_local = rank[tgt[order]] - node_ptr[(tgt[order] // n_e)]
+    edge_ptr = np.concatenate([[0], np.cumsum(np.bincount(s_rank, minlength=present.size))])
+    if threads is not None:
+        try:
+            import numba
+
+            numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
+        except ImportError:  # pragma: no cover - numba is a dependency
+            pass
+    with rep.task("betweenness", total=1, message=f"{n_g:,} graphs") as task:
+        btw = batched_betweenness(node_ptr, edge_ptr, t_local)
+        task.advance()
+    seconds["betweenness"] = time.perf_counter() - t2
+    p_graph = present // n_e
+    nodes = pd.DataFrame(
+        {
+            "year": g_year[p_graph].astype("int64"),
+            "hs_code": g_hs[p_graph],
+            "iso3": np.asarray(names, dtype=object)[present % n_e],
+            "out_degree": out_deg[present].astype("int64"),
+            "in_degree": in_deg[present].astype("int64"),
+            "degree": (out_deg + in_deg)[present].astype("int64"),
+            "out_strength": out_str[present],
+            "in_strength": in_str[present],
+            "strength": out_str[present] + in_str[present],
+            "betweenness": btw,
+            "community": np.full(present.size, -1, dtype="int64"),
+            "n_partners": n_partners[present].astype("int64"),
+            "n_depend_on": n_depend_on[present].astype("int64"),
+            "n_depends": n_depends[present].astype("int64"),
+        }
+    )
+    npart = nodes["n_partners"].where(nodes["n_partners"] > 0)
+    nodes["share_depend_on_pct"] = 100.0 * nodes["n_depend_on"] / npart
+    nodes["share_depends_pct"] = 100.0 * nodes["n_depends"] / npart
+    n_nodes = nodes_per_graph.astype("int64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        density = np.where(n_nodes > 1, edges_per_graph / (n_nodes * (n_nodes - 1.0)), np.nan)
+        recip = np.where(edges_per_graph > 0, mutual / edges_per_graph, np.nan)
+    summary = pd.DataFrame(
+        {
+            "year": g_year.astype("int64"),
+            "hs_code": g_hs,
+            "nodes": n_nodes,
+            "edges": edges_per_graph.astype("int64"),
+            "density": density,
+            "reciprocity": recip,
+            "communities": np.zeros(n_g, dtype="int64"),
+            "modularity": np.full(n_g, np.nan),
+            "total_exports_usd": total,
+        }
+    )
+    if communities:
+        t3 = time.perf_counter()
+        _louvain_all(nodes, summary, node_ptr, edge_ptr, t_local, w[order], names, rep)
+        seconds["communities"] = time.perf_counter() - t3
+    else:
+        nodes = nodes.drop(columns="community")
+        summary = summary.drop(columns=["communities", "modularity"])
+    nodes = nodes.sort_values(["year", "hs_code", "iso3"], kind="stable").reset_index(drop=True)
+    summary = summary.sort_values(["year", "hs_code"], kind="stable").reset_index(drop=True)
+    t4 = time.perf_counter()
+    for frame, path in ((nodes, nodes_out), (summary, summary_out)):
+        if path is not None:
+            target = Path(path)
+            tmp = target.with_name(target.name + ".part")
+            try:
+                frame.to_parquet(tmp, index=False)
+                os.replace(tmp, target)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise OutputError(f"cannot write the parquet file ({exc})", path=target) from exc
+    seconds["write"] = time.perf_counter() - t4
+    return {"nodes": nodes, "summary": summary, "products": n_g, "seconds": seconds}
+
+
+def _louvain_all(nodes, summary, node_ptr, edge_ptr, targets, weights, names, rep) -> None:
+    """Louvain communities of every graph with networkx, built as ``trade_graph`` builds it."""
+    import networkx as nx
+
+    from geotrade.metrics.network import _communities
+
+    iso = nodes["iso3"].to_numpy()
+    comm = nodes["community"].to_numpy().copy()
+    with rep.task("communities", total=len(summary)) as task:
+        for g in range(len(summary)):
+            lo, hi = int(node_ptr[g]), int(node_ptr[g + 1])
+            local = iso[lo:hi]
+            graph = nx.DiGraph()
+            graph.add_nodes_from(local)  # names are sorted, as in trade_graph
+            for u in range(lo, hi):
+                for e in range(int(edge_ptr[u]), int(edge_ptr[u + 1])):
+                    graph.add_edge(local[u - lo], local[targets[e]], weight=float(weights[e]))
+            member, q = _communities(graph)
+            comm[lo:hi] = [member[c] for c in local]
+            summary.loc[g, "communities"] = len(set(member.values()))
+            summary.loc[g, "modularity"] = q
+            task.advance()
+    nodes["community"] = comm
