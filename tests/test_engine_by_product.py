@@ -248,3 +248,54 @@ def test_network_metrics_match_metrics_network_per_product(tmp_path, communities
         seen += 1
     assert seen == net["products"] == 10
     assert (nodes["betweenness"] > 0).any()
+
+
+def test_cli_pairs_writes_the_same_tables(tmp_path, capsys):
+    import json
+
+    from geotrade.cli import main
+    from geotrade.engine import network_metrics_by_product
+
+    codes_file = REAL / "country_codes_V202501_excerpt.csv"
+    raw = baci_panel(codes_file, seed=5)
+    src = tmp_path / "BACI_HS17_Y2022_test.parquet"
+    raw.to_parquet(src, index=False)
+    # the engine finds country_codes_V*.csv next to the data, as with a BACI release
+    (tmp_path / "country_codes_V202501.csv").write_bytes(codes_file.read_bytes())
+    out = tmp_path / "pairs.parquet"
+    code = main(
+        ["--json", "pairs", str(src), "--parquet", str(out), "--years", "2022",
+         "--nodes", str(tmp_path / "nodes.parquet"), "--summary", str(tmp_path / "s.parquet")]
+    )  # fmt: skip
+    rec = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()][-1]
+    assert code == 0, rec
+    assert rec["command"] == "pairs"
+    assert rec["years"] == [2022]
+    assert set(rec["outputs"]) == {"parquet", "nodes", "summary"}
+    got = _read(out)
+    ref = _pandas_per_product(
+        src, ["010121", "280530", "850760", "850780", "854140"], [2022], country_codes=codes_file
+    )
+    _assert_same(got, ref)
+    assert rec["rows"] == len(got)
+    assert any(r["reason"] == "reporter equals partner" for r in rec["excluded"])
+    net = network_metrics_by_product(out)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "nodes.parquet"), net["nodes"])
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--parquet", "out.csv"], "--parquet"),
+        (["--parquet", "o.parquet", "--communities"], "--communities"),
+        (["--parquet", "o.parquet", "--high", "0.6"], "--high"),
+    ],
+)
+def test_cli_pairs_usage_errors(tmp_path, capsys, args, option):
+    from geotrade.cli import main
+
+    src = tmp_path / "x.parquet"
+    baci_panel(REAL / "country_codes_V202501_excerpt.csv").to_parquet(src, index=False)
+    code = main(["pairs", str(src), *[a if a.startswith("-") else str(tmp_path / a) for a in args]])
+    assert code == 2
+    assert option in capsys.readouterr().err

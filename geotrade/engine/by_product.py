@@ -544,7 +544,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 
 
 def _dict_column(table: Any, name: str) -> tuple[np.ndarray, list[str]]:
-    """Indices (int64) and values of a string column, dictionary-encoded once for all chunks."""
+    """Return indices (int64) and values of a string column, one dictionary for all chunks."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
