@@ -38,10 +38,12 @@ def _one_graph(g, node_ptr, edge_ptr, targets, out):
         return
     sigma = np.zeros(n, dtype=np.float64)
     delta = np.zeros(n, dtype=np.float64)
-    dist = np.empty(n, dtype=np.int64)
-    order = np.empty(n, dtype=np.int64)
+    dist = np.empty(n, dtype=np.int32)
+    order = np.empty(n, dtype=np.int32)
     bc = np.zeros(n, dtype=np.float64)
     for s in range(n):
+        if edge_ptr[lo + s + 1] == edge_ptr[lo + s]:
+            continue  # no out-edge: no path starts here, nothing to add
         for v in range(n):
             sigma[v] = 0.0
             delta[v] = 0.0
@@ -114,7 +116,7 @@ def batched_betweenness(
         (length = number of nodes + 1).
     targets
         Target of each edge as a **local** node number (0 .. n - 1 within its graph), no
-        duplicate edges, no self loops.
+        duplicate edges, no self loops (stored as int32).
     use_numba
         ``False`` runs the same loop in Python.
 
@@ -125,7 +127,7 @@ def batched_betweenness(
     """
     node_ptr = np.ascontiguousarray(node_ptr, dtype=np.int64)
     edge_ptr = np.ascontiguousarray(edge_ptr, dtype=np.int64)
-    targets = np.ascontiguousarray(targets, dtype=np.int64)
+    targets = np.ascontiguousarray(targets, dtype=np.int32)
     out = np.zeros(int(node_ptr[-1]), dtype=np.float64)
     if use_numba:
         _kernel()(node_ptr, edge_ptr, targets, out)

@@ -54,6 +54,8 @@ hs_code iso3 partner_iso3  gl dependence_class
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -439,57 +441,96 @@ def pair_interdependence_by_product(
             n_out = 0
             products: set[Any] = set()
             yrs: set[int] = set()
+            # a writer thread encodes and writes batch n while DuckDB produces batch n + 1
+            # (both release the GIL); the queue holds at most one batch waiting
+            todo: queue.Queue[Any] = queue.Queue(maxsize=1)
+            failed: list[BaseException] = []
+
+            def write_all() -> None:
+                try:
+                    with pq.ParquetWriter(
+                        tmp,
+                        schema,
+                        compression="snappy",
+                        # dictionary pages for the codes only: the float columns are nearly
+                        # all distinct, and trying a dictionary for them doubles the time
+                        use_dictionary=[
+                            "year",
+                            "hs_code",
+                            "iso3",
+                            "partner_iso3",
+                            "dependence_class",
+                        ],
+                    ) as writer:
+                        while (item := todo.get()) is not None:
+                            writer.write_batch(item)
+                except BaseException as exc:  # reported by the main thread
+                    failed.append(exc)
+                    while todo.get() is not None:  # let the producer finish
+                        pass
+
+            thread = threading.Thread(target=write_all, name="geotrade-parquet-writer")
+            thread.start()
             try:
                 reader = con.sql(sql).to_arrow_reader(row_group_size)
-                with pq.ParquetWriter(
-                    tmp,
-                    schema,
-                    compression="snappy",
-                    # dictionary pages for the codes only: the float columns are nearly all
-                    # distinct, and trying a dictionary for them doubles the writing time
-                    use_dictionary=["year", "hs_code", "iso3", "partner_iso3", "dependence_class"],
-                ) as writer:
-                    for batch in reader:
-                        if batch.num_rows == 0:
-                            continue
-                        hs_col = pc.dictionary_encode(batch.column("hs"))
-                        hs_vals = hs_col.dictionary
-                        products.update(hs_vals.to_pylist())
-                        if src.layout == "baci":
-                            hs_vals = pa.array(
-                                [f"{int(h):06d}" for h in hs_vals.to_pylist()], pa.string()
-                            )
-                        else:
-                            hs_vals = hs_vals.cast(pa.string())
-                        years_col = batch.column("year")
-                        yrs.update(pc.unique(years_col).to_pylist())
-                        cols = [
-                            years_col.cast(pa.int64()),
-                            pa.DictionaryArray.from_arrays(
-                                hs_col.indices.cast(pa.int32()), hs_vals
-                            ),
-                            pa.DictionaryArray.from_arrays(
-                                batch.column("i").cast(pa.int16()), iso_dict
-                            ),
-                            pa.DictionaryArray.from_arrays(
-                                batch.column("j").cast(pa.int16()), iso_dict
-                            ),
-                            batch.column("x"),
-                            batch.column("m"),
-                            batch.column("gl"),
-                            batch.column("idx"),
-                            pa.DictionaryArray.from_arrays(
-                                batch.column("cls").cast(pa.int8()), cls_dict
-                            ),
-                        ]
-                        writer.write_batch(pa.RecordBatch.from_arrays(cols, schema=schema))
-                        n_out += batch.num_rows
-                os.replace(tmp, target)
+                for batch in reader:
+                    if batch.num_rows == 0:
+                        continue
+                    hs_col = pc.dictionary_encode(batch.column("hs"))
+                    hs_vals = hs_col.dictionary
+                    products.update(hs_vals.to_pylist())
+                    if src.layout == "baci":
+                        hs_vals = pa.array(
+                            [f"{int(h):06d}" for h in hs_vals.to_pylist()], pa.string()
+                        )
+                    else:
+                        hs_vals = hs_vals.cast(pa.string())
+                    years_col = batch.column("year")
+                    yrs.update(pc.unique(years_col).to_pylist())
+                    cols = [
+                        years_col.cast(pa.int64()),
+                        pa.DictionaryArray.from_arrays(hs_col.indices.cast(pa.int32()), hs_vals),
+                        pa.DictionaryArray.from_arrays(
+                            batch.column("i").cast(pa.int16()), iso_dict
+                        ),
+                        pa.DictionaryArray.from_arrays(
+                            batch.column("j").cast(pa.int16()), iso_dict
+                        ),
+                        batch.column("x"),
+                        batch.column("m"),
+                        batch.column("gl"),
+                        batch.column("idx"),
+                        pa.DictionaryArray.from_arrays(
+                            batch.column("cls").cast(pa.int8()), cls_dict
+                        ),
+                    ]
+                    todo.put(pa.RecordBatch.from_arrays(cols, schema=schema))
+                    n_out += batch.num_rows
+                    if failed:
+                        break
             except duckdb.Error as exc:
+                todo.put(None)
+                thread.join()
                 tmp.unlink(missing_ok=True)
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else str(exc)
                 msg = f"cannot compute the by-product pairs: {first}"
                 raise InputFormatError(msg, path=src.label) from exc
+            except BaseException:
+                todo.put(None)
+                thread.join()
+                tmp.unlink(missing_ok=True)
+                raise
+            todo.put(None)
+            thread.join()
+            if failed:
+                tmp.unlink(missing_ok=True)
+                exc = failed[0]
+                if isinstance(exc, OSError):
+                    msg = f"cannot write the parquet file ({exc})"
+                    raise OutputError(msg, path=target) from exc
+                raise exc
+            try:
+                os.replace(tmp, target)
             except OSError as exc:
                 tmp.unlink(missing_ok=True)
                 raise OutputError(f"cannot write the parquet file ({exc})", path=target) from exc
@@ -544,7 +585,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 
 
 def _dict_column(table: Any, name: str) -> tuple[np.ndarray, list[str]]:
-    """Return indices (int64) and values of a string column, one dictionary for all chunks."""
+    """Return indices (int32) and values of a string column, one dictionary for all chunks."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -562,7 +603,7 @@ def _dict_column(table: Any, name: str) -> tuple[np.ndarray, list[str]]:
         )
     else:
         values, idx = col.dictionary, col.indices.to_numpy(zero_copy_only=False)
-    return idx.astype(np.int64), [str(v) for v in values.to_pylist()]
+    return idx.astype(np.int32), [str(v) for v in values.to_pylist()]
 
 
 def network_metrics_by_product(
@@ -636,62 +677,76 @@ def network_metrics_by_product(
     rep = reporter or Reporter()
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    cols = ["year", "hs_code", "iso3", "partner_iso3", "exports", "dependence_class"]
-    if isinstance(pairs, pd.DataFrame):
-        table = pa.Table.from_pandas(pairs.loc[:, cols], preserve_index=False)
-    else:
-        table = pq.read_table(os.fspath(pairs), columns=cols)
-    year = table.column("year").to_numpy().astype(np.int64)
-    hs_idx, hs_names = _dict_column(table, "hs_code")
-    i_idx, names = _dict_column(table, "iso3")
-    j_raw, j_names = _dict_column(table, "partner_iso3")
+
+    def column(name: str) -> Any:  # one column at a time: the peak is one column, not all
+        if isinstance(pairs, pd.DataFrame):
+            return pa.Table.from_pandas(pairs.loc[:, [name]], preserve_index=False)
+        return pq.read_table(os.fspath(pairs), columns=[name])
+
+    year = column("year").column(0).to_numpy()
+    y0 = int(year.min()) if year.size else 0
+    year = (year - y0).astype(np.int32)
+    hs_idx, hs_names = _dict_column(column("hs_code"), "hs_code")
+    n_hs = max(len(hs_names), 1)
+    graph = year * np.int32(n_hs) + hs_idx  # (year, product) number, int32
+    del year, hs_idx
+    used = np.bincount(graph, minlength=1) > 0 if graph.size else np.zeros(0, bool)
+    dense = (np.cumsum(used) - 1).astype(np.int32)
+    graph = dense[graph]
+    n_g = int(used.sum())
+    g_year = (np.flatnonzero(used) // n_hs) + y0
+    g_hs = np.asarray(hs_names, dtype=object)[np.flatnonzero(used) % n_hs]
+    i_idx, names = _dict_column(column("iso3"), "iso3")
+    n_e = max(len(names), 1)
+    size = n_g * n_e
+    key_type = np.int32 if size < 2**31 else np.int64
+    key = graph.astype(key_type) * n_e + i_idx  # (graph, exporter) number
+    del i_idx
+    j_raw, j_names = _dict_column(column("partner_iso3"), "partner_iso3")
     if j_names != names:  # re-number the partners in the iso3 dictionary
         pos = {c: n for n, c in enumerate(names)}
-        j_idx = np.array([pos[c] for c in j_names], dtype=np.int64)[j_raw]
-    else:
-        j_idx = j_raw
-    cls_idx, cls_names = _dict_column(table, "dependence_class")
-    exports = table.column("exports").to_numpy().astype(np.float64)
-    del table
-    seconds["read"] = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    n_e = max(len(names), 1)
-    y0 = int(year.min()) if year.size else 0
-    graph_raw = (year - y0) * max(len(hs_names), 1) + hs_idx
-    used = np.bincount(graph_raw, minlength=1) > 0 if year.size else np.zeros(0, bool)
-    dense = np.cumsum(used) - 1
-    graph = dense[graph_raw] if year.size else graph_raw
-    n_g = int(used.sum())
-    g_year = (np.flatnonzero(used) // max(len(hs_names), 1)) + y0
-    g_hs = np.asarray(hs_names, dtype=object)[np.flatnonzero(used) % max(len(hs_names), 1)]
-    size = n_g * n_e
-    key = graph * n_e + i_idx
+        j_raw = np.array([pos[c] for c in j_names], dtype=np.int32)[j_raw]
+    tkey = graph.astype(key_type) * n_e + j_raw  # (graph, importer) number
+    del j_raw
+    cls_idx, cls_names = _dict_column(column("dependence_class"), "dependence_class")
     side = np.array([c.split("_", 1)[0] for c in cls_names], dtype=object)
     n_partners = np.bincount(key, minlength=size)
-    n_depend_on = np.bincount(key, weights=(side == "partner")[cls_idx], minlength=size)
-    n_depends = np.bincount(key, weights=(side == "focal")[cls_idx], minlength=size)
+    n_depend_on = np.bincount(key[(side == "partner")[cls_idx]], minlength=size)
+    n_depends = np.bincount(key[(side == "focal")[cls_idx]], minlength=size)
+    exports = column("exports").column(0).to_numpy()
+    seconds["read"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
     edge = exports > 0
     src = key[edge]
-    tgt = (graph * n_e + j_idx)[edge]
+    tgt = tkey[edge]
     w = exports[edge]
+    one_way = np.array([c == "partner_one_way" for c in cls_names])[cls_idx[edge]]
+    del key, tkey, exports, cls_idx
+    edge_graph = graph[edge]
+    del graph, edge
     out_deg = np.bincount(src, minlength=size)
     in_deg = np.bincount(tgt, minlength=size)
     out_str = np.bincount(src, weights=w, minlength=size)
     in_str = np.bincount(tgt, weights=w, minlength=size)
-    one_way = np.array([c == "partner_one_way" for c in cls_names])[cls_idx[edge]]
     present = np.flatnonzero(n_partners > 0)
     rank = np.full(size, -1, dtype=np.int64)
     rank[present] = np.arange(present.size)
     nodes_per_graph = np.bincount(present // n_e, minlength=n_g)
     node_ptr = np.concatenate([[0], np.cumsum(nodes_per_graph)])
-    edges_per_graph = np.bincount(graph[edge], minlength=n_g)
-    mutual = np.bincount(graph[edge], weights=~one_way, minlength=n_g)
-    total = np.bincount(graph[edge], weights=w, minlength=n_g)
+    edges_per_graph = np.bincount(edge_graph, minlength=n_g)
+    mutual = np.bincount(edge_graph[~one_way], minlength=n_g)
+    total = np.bincount(edge_graph, weights=w, minlength=n_g)
+    del edge_graph, one_way
     seconds["counts"] = time.perf_counter() - t1
     t2 = time.perf_counter()
-    order = np.argsort(src * n_e + tgt % n_e, kind="stable")  # by source, then target
-    s_rank = rank[src[order]]
-    t_local = rank[tgt[order]] - node_ptr[(tgt[order] // n_e)]
+    order = np.argsort(src.astype(np.int64) * n_e + tgt % n_e)  # by source, then target
+    src = src[order]
+    tgt = tgt[order]
+    w = w[order]
+    del order
+    s_rank = rank[src]
+    t_local = (rank[tgt] - node_ptr[tgt // n_e]).astype(np.int32)
+    del src, tgt
     edge_ptr = np.concatenate([[0], np.cumsum(np.bincount(s_rank, minlength=present.size))])
     if threads is not None:
         try:
@@ -745,7 +800,7 @@ def network_metrics_by_product(
     )
     if communities:
         t3 = time.perf_counter()
-        _louvain_all(nodes, summary, node_ptr, edge_ptr, t_local, w[order], names, rep)
+        _louvain_all(nodes, summary, node_ptr, edge_ptr, t_local, w, names, rep)
         seconds["communities"] = time.perf_counter() - t3
     else:
         nodes = nodes.drop(columns="community")
