@@ -353,6 +353,12 @@ def _section(n_rows, path, out_rows, out_mb, results, ok, check, net, load0, loa
             + " (codes = value check, excluded rows and economy numbers; pairs_and_write = "
             "the single-GROUP-BY pair query streamed into the parquet writer)."
         )
+    lines += [
+        "",
+        "The network metrics run in a fresh process with numba's on-disk cache of the "
+        "betweenness kernel (`cache=True`); on a fresh machine the first call compiles it "
+        "(measured: 3.9 s for numba import + compilation, 1.8 s import + cached load).",
+    ]
     lines += ["", "Targets:"]
     if "geotrade" in med and "duckdb-sql" in med:
         g, d = med["geotrade"], med["duckdb-sql"]

@@ -56,8 +56,12 @@ def pairs_cmd(
         ),
     ] = False,
     memory_limit: Annotated[
-        str, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 1GB or 700MB.")
-    ] = "1GB",
+        str,
+        typer.Option(
+            "--memory-limit",
+            help="DuckDB memory limit (default 700MB: a BACI year stays under 1 GiB in all).",
+        ),
+    ] = "700MB",
     threads: Annotated[
         int | None, typer.Option("--threads", min=1, help="Worker threads (default: all cores).")
     ] = None,

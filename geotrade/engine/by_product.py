@@ -300,7 +300,7 @@ def pair_interdependence_by_product(
     hs_codes: Iterable[object] | None = None,
     high: float = 0.2,
     low: float = 0.5,
-    memory_limit: str = "1GB",
+    memory_limit: str = "700MB",
     threads: int | None = None,
     country_codes: str | os.PathLike[str] | None = None,
     row_group_size: int = 1_000_000,
@@ -329,7 +329,9 @@ def pair_interdependence_by_product(
     high, low
         GL thresholds of the degree: ``gl <= high`` high, ``high < gl < low`` moderate.
     memory_limit, threads
-        DuckDB settings; the hash aggregation spills to disk beyond ``memory_limit``.
+        DuckDB settings; the hash aggregation spills to disk beyond ``memory_limit``. The
+        default leaves room for Python, pandas and pyarrow: on a BACI year (11 M rows) the
+        whole process stays under 1 GiB (``benchmarks/RESULTS.md``, B5).
     country_codes
         BACI ``country_codes_V*.csv`` (default: the one next to the data, else the packaged
         reference table).
@@ -524,11 +526,11 @@ def pair_interdependence_by_product(
             thread.join()
             if failed:
                 tmp.unlink(missing_ok=True)
-                exc = failed[0]
-                if isinstance(exc, OSError):
-                    msg = f"cannot write the parquet file ({exc})"
-                    raise OutputError(msg, path=target) from exc
-                raise exc
+                error = failed[0]
+                if isinstance(error, OSError):
+                    msg = f"cannot write the parquet file ({error})"
+                    raise OutputError(msg, path=target) from error
+                raise error
             try:
                 os.replace(tmp, target)
             except OSError as exc:
@@ -752,7 +754,8 @@ def network_metrics_by_product(
         try:
             import numba
 
-            numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
+            most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
+            numba.set_num_threads(max(1, min(int(threads), most)))
         except ImportError:  # pragma: no cover - numba is a dependency
             pass
     with rep.task("betweenness", total=1, message=f"{n_g:,} graphs") as task:
