@@ -104,3 +104,31 @@ def test_bad_options_are_usage_errors(capsys, tmp_path, args, option):
     code, rec = run(capsys, ["shares", str(TRADE), *args, *extra])
     assert code == 2
     assert option in rec["message"]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["--years", "2017,2022"], ["--basis", "partner", "--by", "region", "--years", "2022"],
+     ["--by", "region", "--hs", "850760"]],
+    ids=["world", "partner", "hs"],
+)
+def test_engines_agree(capsys, tmp_path, extra):
+    pq = tmp_path / "flows.parquet"
+    assert main(["--quiet", "convert", str(TRADE), str(pq)]) == 0
+    out = {}
+    for src, engine in ((TRADE, "pandas"), (TRADE, "duckdb"), (pq, "duckdb")):
+        code, rec = run(capsys, ["shares", str(src), *extra, "--engine", engine,
+                                 "--csv", str(tmp_path / "s.csv")])  # fmt: skip
+        assert code == 0, rec
+        out[(src.suffix, engine)] = pd.read_csv(tmp_path / "s.csv")
+    ref = out[(".csv", "pandas")]
+    assert len(ref) > 3
+    for key, t in out.items():
+        pd.testing.assert_frame_equal(t, ref, obj=str(key))
+
+
+def test_duckdb_engine_refuses_the_imf_dashboard_clearly(capsys, tmp_path):
+    code, rec = run(capsys, ["shares", str(IMF), "--engine", "duckdb",
+                             "--csv", str(tmp_path / "s.csv")])  # fmt: skip
+    assert code not in (0, 9), rec
+    assert "--engine pandas" in rec["message"]
