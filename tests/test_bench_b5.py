@@ -105,3 +105,14 @@ def test_section_reports_the_targets_honestly():
     assert "MISSED by 20%" in text
     assert "MISSED by 7%" in text  # 1100 MiB > 1 GiB
     assert "3.00× the DuckDB SQL query (target ≤ 2×: MISSED by 50%)" in text
+
+
+def test_run_end_to_end_at_tiny_size(tmp_path):
+    """The whole bench (data, both methods, check, network child, section) at tiny size."""
+    lines = b5.run(tmp_path, repeat=1, rows=20_000, products=150)
+    text = "\n".join(lines)
+    assert lines[0].startswith("## B5 ")
+    assert "Result check (geotrade vs DuckDB SQL): same " in text
+    assert "result check passed" in text
+    assert "network metrics, every product (150 products)" in text
+    assert "| geotrade, 700MB |" in text
