@@ -96,7 +96,15 @@ def test_section_reports_the_targets_honestly():
             {"seconds": 12.0, "wall": 13.0, "peak_rss_mb": 1100.0, "steps": {"codes": 1.0}}
         ],
     }
-    net = {"seconds": 30.0, "products": 5000, "peak_rss_mb": 500.0, "steps": {"betweenness": 20.0}}
+    net = {
+        "seconds": 30.0,
+        "products": 5000,
+        "peak_rss_mb": 500.0,
+        "steps": {"betweenness": 20.0},
+        "louvain_sample": 200,
+        "louvain_seconds": 4.8,
+        "louvain_estimate": 120.0,
+    }
     lines = b5._section(
         10, __file__, 20, 1.0, results, True, "same", net, (1.0,), (2.0,), 1, "700MB"
     )
@@ -105,6 +113,7 @@ def test_section_reports_the_targets_honestly():
     assert "MISSED by 20%" in text
     assert "MISSED by 7%" in text  # 1100 MiB > 1 GiB
     assert "3.00× the DuckDB SQL query (target ≤ 2×: MISSED by 50%)" in text
+    assert "total ≈ 150 s = 15.0× the DuckDB SQL query (target ≤ 2×: MISSED by 650%)" in text
 
 
 def test_run_end_to_end_at_tiny_size(tmp_path):
@@ -114,5 +123,6 @@ def test_run_end_to_end_at_tiny_size(tmp_path):
     assert lines[0].startswith("## B5 ")
     assert "Result check (geotrade vs DuckDB SQL): same " in text
     assert "result check passed" in text
-    assert "network metrics, every product (150 products)" in text
+    assert "network metrics without communities, every product (150 products" in text
+    assert "with Louvain communities too" in text
     assert "| geotrade, 700MB |" in text
