@@ -289,7 +289,7 @@ def run(
                 if code != 0 or not rec:
                     print(f"B5 {label} run {r + 1}: FAILED (exit {code})", flush=True)
                     continue
-                results[label].append({"wall": wall, **rec})
+                results[label].append({"wall": wall, "round": r, **rec})
                 outs[label] = out
                 print(
                     f"B5 {label} run {r + 1}: compute {rec['seconds']:.2f} s, process "
@@ -360,6 +360,18 @@ def _section(n_rows, path, out_rows, out_mb, results, ok, check, net, load0, loa
         ratio = f"{comp / base:.2f}×" if base else "–"
         label = method if "," in method else f"{method}, {ml}"
         lines.append(f"| {label} | {comp:.2f} | {proc:.2f} | {ratio} | {rss:,.0f} |")
+    by_round = {x.get("round"): x["seconds"] for x in results.get("duckdb-sql", [])}
+    paired = [
+        f"{x['seconds'] / by_round[x.get('round')]:.2f}"
+        for x in results.get("geotrade", [])
+        if by_round.get(x.get("round"))
+    ]
+    if paired:
+        lines += [
+            "",
+            "geotrade / DuckDB SQL round by round (each pair of runs back to back, so under "
+            f"similar load): {', '.join(paired)}.",
+        ]
     lines += ["", f"Result check (geotrade vs DuckDB SQL): {check}."]
     if "geotrade" in med and results["geotrade"][0].get("steps"):
         steps = results["geotrade"][0]["steps"]
