@@ -52,7 +52,7 @@ def pairs_cmd(
         typer.Option(
             "--communities",
             help="With --nodes/--summary: Louvain communities too (networkx; slow, about "
-            "0.1 s per product).",
+            "200 s for the 5 000 products of a BACI year).",
         ),
     ] = False,
     memory_limit: Annotated[

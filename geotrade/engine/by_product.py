@@ -636,8 +636,9 @@ def network_metrics_by_product(
         Optional parquet files for the two tables.
     communities
         Also run Louvain (networkx, fixed seed, as :func:`~geotrade.metrics.network.
-        node_metrics`) on every graph: exact but slow (about 0.1 s per product of a BACI
-        year). Without it ``community``, ``communities`` and ``modularity`` are missing.
+        node_metrics`) on every graph: exact but slow (about 0.04 s per product, 200 s
+        for the 5 000 products of a BACI year; ``benchmarks/RESULTS.md``, B5). Without it
+        ``community``, ``communities`` and ``modularity`` are missing.
     threads
         numba threads for the betweenness (``None``: numba's default).
     reporter
