@@ -307,6 +307,23 @@ def sample_panel(
     )
 
 
+def _parse_rolling(items: list[str]) -> list[tuple[str, int]]:
+    """Parse ``--rolling-sd COL[:WINDOW]`` values (also comma-separated) into pairs."""
+    out: list[tuple[str, int]] = []
+    for item in (p for raw in items for p in _list(raw)):
+        col, _sep, win = item.rpartition(":") if ":" in item else (item, "", "4")
+        col = col.strip()
+        try:
+            w = int(win)
+        except ValueError:
+            w = -1
+        if not col or w < 2:
+            msg = f"expected COL or COL:WINDOW, a whole WINDOW >= 2 (inflation:4); got {item!r}"
+            raise typer.BadParameter(msg, param_hint="'--rolling-sd'")
+        out.append((col, w))
+    return out
+
+
 def design(
     panel: Annotated[Path, typer.Argument(help="Base panel (CSV) with partner and year columns.")],
     out: Annotated[Path, typer.Option("--out", help="Design table to write (CSV).")],
@@ -345,7 +362,30 @@ def design(
     zeros: Annotated[str, typer.Option("--zeros", help="ln(0): missing, log1p or error.")] = (
         "missing"
     ),
-    lag: Annotated[str | None, typer.Option("--lag", help="Columns to lag (<col>_lag1).")] = None,
+    rolling_sd: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rolling-sd",
+            help=(
+                "Rolling SD per country: COL[:WINDOW] (default window 4, seed 001), years "
+                "t-WINDOW+1..t, full windows only -> <col>_rsd<WINDOW>. Repeatable."
+            ),
+        ),
+    ] = None,
+    lag: Annotated[
+        str | None,
+        typer.Option("--lag", help="Columns to lag (<col>_lag1; also ln_<col>, <col>_rsd4)."),
+    ] = None,
+    where: Annotated[
+        str | None,
+        typer.Option(
+            "--where",
+            help=(
+                "Keep rows matching 'col op value [and ...]' (==, !=, <, <=, >, >=, in (...), "
+                "not in (...)); after lags/rolling SDs, before deletion and z-scores."
+            ),
+        ),
+    ] = None,
     standardize: Annotated[
         str | None, typer.Option("--standardize", help="Columns to z-score (z_<col>).")
     ] = None,
@@ -382,6 +422,11 @@ def design(
     if geodist is not None and distance != "cepii":
         msg = "--geodist is used with --distance cepii; add it or drop --geodist"
         raise InputFormatError(msg)
+    rolling = _parse_rolling(rolling_sd or [])
+    if where:
+        from geotrade.filters import parse_where
+
+        parse_where(where, option="--where")  # a syntax error before any file is read
     rep = reporter()
     with rep.task("model design", 3, "reading inputs") as t:
         base = _read_csv(panel)
@@ -433,13 +478,17 @@ def design(
             interpolate=[] if no_interpolate else None,
             log=_list(log),
             zeros=zeros,  # type: ignore[arg-type]
+            rolling=rolling,
             lags=_list(lag),
+            where=where,
             standardize=_list(standardize),
             id=id,
             time=time,
         )
         for row in r.interpolated.to_dict(orient="records"):
             rep.log(f"interpolated {row['n_filled']} value(s) of {row['variable']}")
+        if where:
+            rep.log(f"--where {where}: removed {r.n_filtered} row(s)")
         if len(r.dropped):
             rep.log(f"listwise deletion dropped {len(r.dropped)} of {r.n_in} rows", level="warning")
         if r.no_coordinates:
