@@ -245,3 +245,21 @@ def test_design_command_option_errors(tmp_path, capsys, extra, code, text):
     args = ["--json", "model", "design", str(base), "--out", str(tmp_path / "d.csv"), *extra]
     assert main(args) == code
     assert text in _records(capsys)[-1]["message"]
+
+
+def test_design_keep_missing_skips_listwise_deletion(tmp_path, capsys):
+    # the first three years have no 4-year window: deleted by default, kept with --keep-missing
+    base, out = tmp_path / "base.csv", tmp_path / "design.csv"
+    pd.DataFrame(
+        {"partner_iso3": "KOR", "year": range(2001, 2007), "cpi": [1.0, 2.0, 4.0, 7.0, 8.0, 9.0]}
+    ).to_csv(base, index=False)
+    args = ["--json", "model", "design", str(base), "--out", str(out), "--rolling-sd", "cpi"]
+    assert main(args) == 0
+    assert _records(capsys)[-1]["n_dropped"] == 3
+    assert len(pd.read_csv(out)) == 3
+    assert main([*args, "--keep-missing"]) == 0
+    rec = _records(capsys)[-1]
+    assert (rec["n_out"], rec["n_dropped"]) == (6, 0)
+    d = pd.read_csv(out)
+    assert d["cpi_rsd4"].isna().tolist() == [True, True, True, False, False, False]
+    assert d["cpi_rsd4"].iloc[3] == pytest.approx(_sd(1, 2, 4, 7))

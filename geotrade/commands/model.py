@@ -392,6 +392,16 @@ def design(
     no_interpolate: Annotated[
         bool, typer.Option("--no-interpolate", help="Do not fill interior gaps.")
     ] = False,
+    keep_missing: Annotated[
+        bool,
+        typer.Option(
+            "--keep-missing",
+            help=(
+                "No listwise deletion: keep rows with missing values (per-variable N in "
+                "model describe, as seed 001 Table 3; model nb/gravity drop and list them)."
+            ),
+        ),
+    ] = False,
     id: Annotated[str, typer.Option("--id", help="Partner key column.")] = "partner_iso3",
     time: Annotated[str, typer.Option("--time", help="Year column.")] = "year",
     report: Annotated[
@@ -481,6 +491,7 @@ def design(
             rolling=rolling,
             lags=_list(lag),
             where=where,
+            required=[] if keep_missing else None,
             standardize=_list(standardize),
             id=id,
             time=time,
