@@ -66,7 +66,7 @@ def test_extraction_joins_continuations_and_drops_comments(tmp_path):
         "    --csv 'a b.csv'   # trailing\nls -l\n```\n",
         encoding="utf-8",
     )
-    assert recipe_commands(md) == [(3, ["shares", "f.csv", "--by", "income", "--csv", "a b.csv"])]
+    assert recipe_commands(md) == [(4, ["shares", "f.csv", "--by", "income", "--csv", "a b.csv"])]
 
 
 def _parse(argv: list[str]) -> None:
