@@ -728,7 +728,10 @@ def build_design(
         Zero handling of the logs.
     rolling
         ``(column, window)`` pairs: rolling SD over ``window`` years ending in the current
-        year into ``<col>_rsd<window>`` (see :func:`rolling_sd`; seed 001: window 4).
+        year into ``<col>_rsd<window>`` (see :func:`rolling_sd`; seed 001: window 4). For an
+        indicator column the SD is computed on the indicator's whole published series before
+        it is merged (so the panel's first years get full windows from earlier years; no
+        interpolation); for any other column, on the panel's rows.
     lags
         Columns (after logging and rolling SDs, e.g. ``"ln_GDP"``, ``"inflation_rsd4"``) to
         lag into ``<col>_lag1``.
@@ -759,8 +762,14 @@ def build_design(
         w = wide_indicators(indicators, names=indicator_names).rename(columns={"iso3": id})
         w = w.rename(columns={"year": time})
         ind_cols = [c for c in w.columns if c not in (id, time)]
-        d = d.drop(columns=[c for c in ind_cols if c in d]).merge(w, on=[id, time], how="left")
-        created += ind_cols
+        # an indicator's rolling SD uses its whole published series (years before the
+        # panel's first year too), not only the panel's rows
+        for col, window in rolling:
+            if col in ind_cols:
+                w = rolling_sd(w, [col], window=window, id=id, time=time)
+        d = d.drop(columns=[c for c in w.columns if c in d and c not in (id, time)])
+        d = d.merge(w, on=[id, time], how="left")
+        created += ind_cols + [f"{c}_rsd{win}" for c, win in rolling if c in ind_cols]
     if flows is not None:
         ev = trade_totals(flows, hs_codes=ev_hs).rename(columns={"iso3": id, "year": time})
         d = d.merge(ev.drop(columns="basis"), on=[id, time], how="left")
@@ -806,8 +815,9 @@ def build_design(
         created.append(f"ln_{col}")
     rep.logs = pd.DataFrame(log_rows, columns=["variable", "n_zero", "n_negative", "zeros"])
     for col, window in rolling:
-        d = rolling_sd(d, [col], window=window, id=id, time=time)
-        created.append(f"{col}_rsd{window}")
+        if col not in ind_cols:
+            d = rolling_sd(d, [col], window=window, id=id, time=time)
+            created.append(f"{col}_rsd{window}")
     if lags:
         d = lag(d, list(lags), id=id, time=time)
         created += [f"{c}_lag1" for c in lags]

@@ -263,3 +263,48 @@ def test_design_keep_missing_skips_listwise_deletion(tmp_path, capsys):
     d = pd.read_csv(out)
     assert d["cpi_rsd4"].isna().tolist() == [True, True, True, False, False, False]
     assert d["cpi_rsd4"].iloc[3] == pytest.approx(_sd(1, 2, 4, 7))
+
+
+def test_design_wdi_directory_reads_every_api_file(tmp_path, capsys):
+    import shutil
+    from pathlib import Path
+
+    src = Path(__file__).parent / "data" / "wdi"
+    wdi = tmp_path / "wdi"
+    wdi.mkdir()
+    for f in src.glob("API_*.csv"):
+        shutil.copy(f, wdi / f.name)
+    (wdi / "README.txt").write_text("not a WDI file")  # ignored: not API_*
+    base, out = tmp_path / "base.csv", tmp_path / "design.csv"
+    pd.DataFrame({"partner_iso3": ["KOR"] * 5, "year": range(2014, 2019)}).to_csv(base, index=False)
+    args = ["--json", "model", "design", str(base), "--out", str(out), "--wdi", str(wdi),
+            "--names", "NY.GDP.MKTP.CD=gdp,PV.EST=psi"]  # fmt: skip
+    assert main(args) == 0
+    assert {"gdp", "psi"} <= set(_records(capsys)[-1]["columns"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main([*args[:6], "--wdi", str(empty)]) == 4
+    assert "no World Bank API_" in _records(capsys)[-1]["message"]
+
+
+def test_indicator_rolling_sd_uses_years_before_the_panel():
+    # WDI inflation 2001-2008, panel only 2005-2008: the 2005 window is 2002-2005
+    tidy = pd.DataFrame(
+        {"iso3": "KOR", "year": range(2001, 2009), "indicator": "FP.CPI.TOTL.ZG",
+         "value": [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]}
+    )  # fmt: skip
+    panel = pd.DataFrame({"partner_iso3": "KOR", "year": range(2005, 2009)})
+    d, rep = build_design(
+        panel,
+        indicators=tidy,
+        indicator_names={"FP.CPI.TOTL.ZG": "inflation"},
+        rolling=[("inflation", 4)],
+    )
+    assert rep.n_out == 4
+    assert d["inflation_rsd4"].tolist() == pytest.approx(
+        [0.5, math.sqrt(1 / 3), _sd(4, 5, 5, 7), _sd(5, 5, 7, 9)]
+    )
+    # the same window on a panel-only column has no value before the 4th panel year
+    p2 = panel.assign(x=[5.0, 5.0, 7.0, 9.0])
+    d2, _ = build_design(p2, rolling=[("x", 4)], interpolate=[], required=[])
+    assert d2["x_rsd4"].isna().tolist() == [True, True, True, False]

@@ -307,6 +307,30 @@ def sample_panel(
     )
 
 
+def _wdi_files(spec: str) -> list[Path]:
+    """Expand ``--wdi``: files as given; a directory gives its ``API_*`` CSV and zip files."""
+    from geotrade.errors import DataNotFoundError
+
+    files: list[Path] = []
+    for item in _list(spec):
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.iterdir()
+                if f.is_file()
+                and f.name.startswith("API_")
+                and f.name.lower().endswith((".csv", ".csv.gz", ".zip"))
+            )
+            if not found:
+                msg = "no World Bank API_*.csv or API_*.zip file in this directory (--wdi)"
+                raise DataNotFoundError(msg, path=p)
+            files += found
+        else:
+            files.append(p)
+    return files
+
+
 def _parse_rolling(items: list[str]) -> list[tuple[str, int]]:
     """Parse ``--rolling-sd COL[:WINDOW]`` values (also comma-separated) into pairs."""
     out: list[tuple[str, int]] = []
@@ -328,7 +352,14 @@ def design(
     panel: Annotated[Path, typer.Argument(help="Base panel (CSV) with partner and year columns.")],
     out: Annotated[Path, typer.Option("--out", help="Design table to write (CSV).")],
     wdi: Annotated[
-        str | None, typer.Option("--wdi", help="World Bank API_*.csv files, comma-separated.")
+        str | None,
+        typer.Option(
+            "--wdi",
+            help=(
+                "World Bank API_*.csv/.zip files, comma-separated, or a directory (every "
+                "API_*.csv, API_*.csv.gz and API_*.zip in it)."
+            ),
+        ),
     ] = None,
     names: Annotated[
         str | None, typer.Option("--names", help="Rename indicators: CODE=name,CODE=name.")
@@ -452,7 +483,7 @@ def design(
         if wdi:
             from geotrade.io.readers.wdi import read_wdi
 
-            tidy = pd.concat([read_wdi(Path(f)) for f in _list(wdi)], ignore_index=True)
+            tidy = pd.concat([read_wdi(f) for f in _wdi_files(wdi)], ignore_index=True)
             if "is_aggregate" in tidy.columns:
                 tidy = tidy[~tidy["is_aggregate"].astype(bool)]
         rename = {}
