@@ -104,3 +104,39 @@ def test_bad_options_are_usage_errors(capsys, tmp_path, args, option):
     code, rec = run(capsys, ["shares", str(TRADE), *args, *extra])
     assert code == 2
     assert option in rec["message"]
+
+
+def test_partner_basis_on_reconciled_data_takes_imports_from_partners_exports(tmp_path):
+    """BACI-like data (exports only, many reporters): the focal economy's imports by partner
+    group are its partners' exports to it (mirror 'auto'), not an empty table."""
+    rows = [
+        # exporter, importer, value
+        ("CHL", "USA", 30.0),  # US FTA partner (2004)
+        ("AUS", "USA", 10.0),  # US FTA partner (2005)
+        ("CHN", "USA", 60.0),  # not an FTA partner
+        ("USA", "CAN", 5.0),  # US export to an FTA partner
+        ("USA", "CHN", 15.0),
+        ("CHN", "DEU", 99.0),  # neither side is the focal economy
+    ]
+    flows = pd.DataFrame(
+        [
+            {"year": 2022, "reporter_iso3": i, "partner_iso3": j, "flow": "export",
+             "hs_code": "283691", "value_usd": v, "source": "baci test rows"}
+            for i, j, v in rows
+        ]
+    )  # fmt: skip
+    src = tmp_path / "flows.csv"
+    flows.to_csv(src, index=False)
+    groups = tmp_path / "fta.csv"
+    groups.write_text("iso3,group,from\nCHL,us_fta,2004\nAUS,us_fta,2005\nCAN,us_fta,1989\n")
+    out = tmp_path / "s.csv"
+    args = ["--json", "shares", str(src), "--basis", "partner", "--focal", "USA",
+            "--by", str(groups), "--csv", str(out)]  # fmt: skip
+    assert main(args) == 0
+    s = pd.read_csv(out).set_index(["flow", "group"])
+    # hand computation: imports 30 + 10 from FTA partners of 100 in all -> 40 %
+    assert s.loc[("import", "us_fta"), "value_usd"] == pytest.approx(40.0)
+    assert s.loc[("import", "us_fta"), "share_pct"] == pytest.approx(40.0)
+    assert s.loc[("import", "unclassified"), "value_usd"] == pytest.approx(60.0)
+    # exports 5 of 20 to FTA partners -> 25 %
+    assert s.loc[("export", "us_fta"), "share_pct"] == pytest.approx(25.0)
