@@ -308,9 +308,11 @@ def group_dummy(
     Parameters
     ----------
     membership
-        Either ``iso3, year`` (one row per member and year) or ``iso3, start_year`` with an
-        optional ``end_year`` (inclusive; missing = still a member). geotrade ships no
-        membership list: supply your own and cite its source.
+        Either ``iso3, year`` (one row per member and year), ``iso3, start_year`` with an
+        optional ``end_year`` (inclusive; missing = still a member), or a geotrade grouping
+        file ``iso3, group, from, to`` (``geotrade products groups NAME --csv``; an empty
+        ``from`` counts in every year). Belt and Road membership is not shipped: supply your
+        own and cite its source.
     iso3, year
         Keys of the panel rows.
     path
@@ -332,6 +334,11 @@ def group_dummy(
     yr = pd.to_numeric(year).to_numpy()
     m = membership.copy()
     m["iso3"] = m["iso3"].astype(str).str.upper()
+    if "year" not in m.columns and "start_year" not in m.columns and "from" in m.columns:
+        # a geotrade grouping file (``geotrade products groups NAME --csv``):
+        # iso3,group,from,to; an empty 'from' (undated, e.g. the Quad) is a member every year
+        m = m.rename(columns={"from": "start_year", "to": "end_year"})
+        m["start_year"] = pd.to_numeric(m["start_year"], errors="coerce").fillna(-np.inf)
     if "year" in m.columns:
         pairs = set(zip(m["iso3"], pd.to_numeric(m["year"]).astype("int64"), strict=True))
         vals = [int((a, int(b)) in pairs) for a, b in zip(iso, yr, strict=True)]
@@ -344,7 +351,10 @@ def group_dummy(
             for a, b in zip(iso, yr, strict=True)
         ]
     else:
-        msg = "a membership table needs 'iso3' and either 'year' or 'start_year' [, 'end_year']"
+        msg = (
+            "a membership table needs 'iso3' and either 'year', 'start_year' [, 'end_year'] "
+            "or 'from' [, 'to'] (a geotrade grouping file)"
+        )
         raise InputFormatError(msg, path=path)
     return pd.Series(vals, index=iso3.index, dtype="int64")
 

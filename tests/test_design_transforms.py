@@ -308,3 +308,16 @@ def test_indicator_rolling_sd_uses_years_before_the_panel():
     p2 = panel.assign(x=[5.0, 5.0, 7.0, 9.0])
     d2, _ = build_design(p2, rolling=[("x", 4)], interpolate=[], required=[])
     assert d2["x_rsd4"].isna().tolist() == [True, True, True, False]
+
+
+def test_group_dummy_reads_geotrade_grouping_files():
+    from geotrade.covariates import group_dummy
+
+    # as written by `geotrade products groups msp --csv` / quad (undated)
+    m = pd.DataFrame(
+        {"iso3": ["IND", "GBR", "AUS"], "group": "x", "from": [2023, 2004, None],
+         "to": [None, 2019, None]}
+    )  # fmt: skip
+    iso = pd.Series(["IND", "IND", "GBR", "GBR", "AUS", "USA"])
+    yr = pd.Series([2022, 2023, 2019, 2020, 1990, 2023])
+    assert group_dummy(m, iso, yr).tolist() == [0, 1, 1, 0, 1, 0]
