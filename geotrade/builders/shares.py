@@ -145,7 +145,10 @@ def build_shares(
         ``"income3"`` (focal economy, high income, EMDEs), ``"income"``, ``"region"``, a
         mapping ``{iso3: group}`` or a CSV path (:func:`geotrade.metrics.groups.group_table`).
     basis
-        ``"world"`` or ``"partner"`` (see the module docstring).
+        ``"world"`` or ``"partner"`` (see the module docstring). On the partner basis the
+        focal economy's records come from :func:`geotrade.mirror.apply_mirror` with
+        ``mirror="auto"``: on reconciled data (BACI, exports only) its imports are its
+        partners' exports to it; on Comtrade-style data, its own reports (a note says which).
     focal
         The economy shown on its own (world basis) or whose partners are grouped.
     years, hs_codes
