@@ -29,19 +29,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 
-from geotrade.classification import MAX_ABS_VALUE, SCHEMES, Classification, Scheme
-from geotrade.classification import classify as _classify
-from geotrade.errors import (
-    DataNotFoundError,
-    InputFormatError,
-    OutputError,
-    Problem,
-    ValidationError,
-)
-from geotrade.style.classed import graduated_style
-from geotrade.style.palettes import palette, palette_kind
+from geotrade.builders.classified import build_classified
+from geotrade.builders.result import write_product
+from geotrade.classification import Classification, Scheme
+from geotrade.errors import DataNotFoundError, InputFormatError, OutputError
 from geotrade.style.spec import LayerStyle
 
 __all__ = ["ClassifiedLayer", "classify_layer"]
@@ -184,60 +176,6 @@ def _check_geometry(gdf: Any, path: Path, layer: str) -> list[str]:
     return notes
 
 
-def _values(gdf: pd.DataFrame, column: str, path: Path, layer: str) -> np.ndarray:
-    if column not in gdf.columns or column == "geometry":
-        fields = [c for c in gdf.columns if c != "geometry"]
-        msg = f"layer {layer!r} has no field {column!r}; its fields are: {', '.join(fields)}"
-        raise InputFormatError(msg, path=path, column=column)
-    raw = gdf[column]
-    values = pd.to_numeric(raw, errors="coerce")
-    bad = values.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
-    if bad.any():
-        rows = np.flatnonzero(bad.to_numpy())
-        problems = [
-            Problem(
-                f"feature {raw.index[i]} (FID) of layer {layer!r}: expected a number, "
-                f"got {raw.iloc[i]!r}",
-                path=str(path),
-                column=column,
-            )
-            for i in rows[:_MAX_LISTED]
-        ]
-        if len(rows) > _MAX_LISTED:
-            problems.append(Problem(f"... {len(rows) - _MAX_LISTED} more", column=column))
-        raise ValidationError(problems)
-    out = values.to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        huge = np.flatnonzero(~(np.abs(out) <= MAX_ABS_VALUE) & ~np.isnan(out))
-    if len(huge):
-        problems = [
-            Problem(
-                f"feature {raw.index[i]} (FID) of layer {layer!r}: expected a finite number of "
-                f"magnitude <= {MAX_ABS_VALUE:.0e}, got {float(out[i]):.6g} (near the float limit "
-                "1.7e308 or infinite: a missing-value code? classes would overflow; rescale or "
-                "clean the field)",
-                path=str(path),
-                column=column,
-            )
-            for i in huge[:_MAX_LISTED]
-        ]
-        if len(huge) > _MAX_LISTED:
-            problems.append(Problem(f"... {len(huge) - _MAX_LISTED} more", column=column))
-        raise ValidationError(problems)
-    return out
-
-
-def _colors(name: str, k: int, *, reverse: bool) -> tuple[str, ...]:
-    """``k`` colours of a palette; 1 or 2 classes take the ends of its 3-class version."""
-    try:
-        if k >= 3:
-            return palette(name, k, reverse=reverse)
-        three = palette(name, 3, reverse=reverse)
-    except ValueError as exc:
-        raise InputFormatError(f"--palette: {exc}", column=None) from exc
-    return (three[1],) if k == 1 else (three[0], three[2])
-
-
 def classify_layer(
     src: str | os.PathLike[str],
     *,
@@ -291,7 +229,6 @@ def classify_layer(
     DataNotFoundError, InputFormatError, ValidationError, ClassificationError, OutputError
     """
     from geotrade.io.atomic import atomic_path, check_outputs
-    from geotrade.io.geopackage import write_gpkg
     from geotrade.style.qml import to_qml
 
     path = Path(src)
@@ -304,56 +241,20 @@ def classify_layer(
         raise InputFormatError(msg, path=out)
     gdf, layer = _read(path, layer)
     notes = _check_geometry(gdf, path, layer)
-    values = _values(gdf, field, path, layer)
-    if scheme not in SCHEMES:
-        msg = f"unknown scheme {scheme!r}; choose one of {', '.join(SCHEMES)}"
-        raise InputFormatError(msg)
-    result = _classify(values, k=k, scheme=scheme, bins=bins)
-    if palette_name is None:
-        name, rev = ("RdBu", not reverse) if scheme == "symmetric" else ("YlGnBu", reverse)
-    else:
-        name, rev = palette_name, reverse
-        try:
-            kind = palette_kind(name)
-        except ValueError as exc:
-            raise InputFormatError(f"--palette: {exc}") from exc
-        if kind == "qualitative":
-            msg = f"palette {name!r} is qualitative; a graduated map needs an ordered palette"
-            raise InputFormatError(msg)
-    colors = _colors(name, result.k, reverse=rev)
-    label = title or field
-    style = graduated_style(
-        result, field=field, colors=colors, title_en=label, title_zh=label, fmt=fmt
-    )
     target = Path(out)
     if target.resolve() == path.resolve():
         msg = "the output must not overwrite the input file; choose another --out"
         raise OutputError(msg, path=target)
     name_out = out_layer or layer
-    nodata = int(np.isnan(values).sum())
-    write_gpkg(
-        target,
-        {name_out: gdf},
-        styles={name_out: style},
-        metadata={
-            "tool": "geotrade classify",
-            "source": str(path),
-            "source_layer": layer,
-            "field": field,
-            "classification": {
-                "scheme": result.scheme,
-                "k": int(result.k),
-                "lower": float(result.lower),
-                "breaks": [float(b) for b in result.bins],
-                "counts": [int(c) for c in result.counts],
-                "closed": result.closed,
-                "gvf": result.gvf,
-                "params": result.params,
-                "warnings": list(result.warnings),
-            },
-            "nodata_features": nodata,
-        },
-    )
+    product = build_classified(
+        gdf, field=field, layer=name_out, k=k, scheme=scheme, bins=bins,
+        palette_name=palette_name, reverse=reverse, fmt=fmt, title=title, source=path,
+        source_layer=layer, notes=notes,
+    )  # fmt: skip
+    style = product.styles[name_out]
+    result = product.statistics["classification"]
+    nodata = int(product.metadata.extra["nodata_features"])
+    write_product(product, gpkg=target)
     qml_path: Path | None = None
     if qml is not None:
         qml_path = Path(qml)
@@ -370,5 +271,5 @@ def classify_layer(
         classification=result,
         style=style,
         nodata=nodata,
-        warnings=notes + list(result.warnings),
+        warnings=list(product.metadata.notes),
     )

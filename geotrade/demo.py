@@ -247,12 +247,13 @@ def _report(
     classinfo: dict[str, Any],
     join_reports: dict[str, Any],
 ) -> str:
+    from geotrade.builders.trade_pattern import build_trade_pattern
     from geotrade.metrics.recycling import (
         high_volume_low_outlet,
         prefecture_matching,
         ratio_summary,
     )
-    from geotrade.metrics.trade import class_counts, class_label, pattern_summary
+    from geotrade.metrics.trade import class_counts, class_label
 
     out = [
         "# geotrade demo report",
@@ -266,8 +267,11 @@ def _report(
         "## 1. China's Li-ion battery (HS 850760) trade pattern (seed 000, Table 2 shape)",
         "",
     ]
+    pattern = build_trade_pattern(
+        flows, focal="CHN", years=list(DEMO_YEARS), top=10, synthetic=True, layers=False
+    ).tables["summary"]
     for flow in ("import", "export"):
-        s = pattern_summary(flows, focal="CHN", years=list(DEMO_YEARS), flow=flow, top=10)
+        s = pattern[pattern["flow"] == flow]
         out += [f"### {flow.capitalize()} shares of the top 10 partners (%)", "", _table2(s), ""]
         totals = "; ".join(
             f"{r.year}: {r.total_usd / 1e8:.1f} 亿 USD, {r.n_partners} partners, "
@@ -363,6 +367,7 @@ def run_demo(
     *,
     reporter: Reporter | None = None,
     workers: int = 2,
+    qgz: bool = False,
 ) -> DemoResult:
     """Run the demo pipeline and write every output into ``out_dir``.
 
@@ -375,6 +380,9 @@ def run_demo(
         Progress reporter (silent by default).
     workers
         Processes used to render the PNG maps.
+    qgz
+        Also write a QGIS project next to each GeoPackage (``<product>.qgz``,
+        :func:`geotrade.io.qgis_project.write_qgz`).
 
     Returns
     -------
@@ -400,7 +408,7 @@ def run_demo(
         # a failed or interrupted demo leaves the previous demo outputs as they were
         with output_set(out) as stage:
             try:
-                _run(rep, stage, result, pool)
+                _run(rep, stage, result, pool, qgz=qgz)
             except BaseException:
                 # interrupted or failed: stop the renderers before the staging directory
                 # goes; SIGTERM makes each one unwind instead of finishing its map
@@ -437,7 +445,14 @@ def _submit(pool: ProcessPoolExecutor | None, job: tuple[Any, ...]) -> Future[li
     return done
 
 
-def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor | None) -> None:
+def _run(
+    rep: Reporter,
+    out: Path,
+    result: DemoResult,
+    pool: ProcessPoolExecutor | None,
+    *,
+    qgz: bool = False,
+) -> None:
     from geotrade.boundaries import china_prefectures, china_provinces, world_countries
     from geotrade.io.atomic import atomic_path
 
@@ -511,12 +526,14 @@ def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor
             trade,
             gpkg=out / "li_ion_interdependence.gpkg",
             html=out / "li_ion_interdependence.html",
+            qgz=out / "li_ion_interdependence.qgz" if qgz else None,
             layer_labels={f"dependence_{y}": str(y) for y in DEMO_YEARS},
         )
         written_r = write_product(
             recycling,
             gpkg=out / "recycling_mismatch.gpkg",
             html=out / "recycling_mismatch.html",
+            qgz=out / "recycling_mismatch.qgz" if qgz else None,
             tooltip_fields=["name", "ratio", "share_ratio", "volume_share", "outlet_share"],
         )
         result.files += [Path(written_t["gpkg"]), Path(written_r["gpkg"])]
@@ -526,6 +543,7 @@ def _run(rep: Reporter, out: Path, result: DemoResult, pool: ProcessPoolExecutor
         }
         task.advance(message="web maps")
         result.files += [Path(written_t["html"]), Path(written_r["html"])]
+        result.files += [Path(w["qgz"]) for w in (written_t, written_r) if "qgz" in w]
 
         task.advance(message="report")
         text = _report(flows, t_table, r_layers, classinfo, result.join_reports)

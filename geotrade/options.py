@@ -18,6 +18,11 @@ option              meaning
                     directions, Comtrade-style data the reporters' own records),
                     ``reporter``, ``partner``, ``max``, ``prefer-reporter``
 ``--k``             number of classes, :data:`K_MIN`-:data:`K_MAX`
+``--scheme``        classification scheme, one of :data:`geotrade.classification.SCHEMES`
+                    (aliases such as ``jenks`` and ``quantile`` accepted)
+``--level``         geographic level of a table: ``country``, ``province`` or ``prefecture``
+``--qgz``           also write an editable QGIS project (``.qgz``) of the product
+                    GeoPackage: layers styled and grouped, the product's map CRS
 ==================  ==========================================================================
 
 Examples
@@ -33,6 +38,7 @@ True
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -40,27 +46,41 @@ import typer
 __all__ = [
     "K_MAX",
     "K_MIN",
+    "LEVELS",
     "MAX_YEARS",
     "MIRROR_CHOICES",
     "MIRROR_HELP",
     "YEAR_MAX",
     "YEAR_MIN",
+    "CsvOption",
     "EngineOption",
     "FocalOption",
+    "GpkgOption",
     "HsOption",
+    "HtmlOption",
     "KOption",
+    "LevelOption",
+    "MdOption",
     "MirrorOption",
+    "PdfOption",
+    "PngOption",
     "ProductListOption",
+    "QgzOption",
     "RequiredHsOption",
     "RequiredYearsOption",
+    "SchemeOption",
     "UnknownCodesOption",
     "YearsOption",
     "check_k",
+    "check_qgz",
     "parse_focal",
     "parse_hs",
+    "parse_level",
     "parse_mirror",
+    "parse_scheme",
     "parse_years",
     "present_years",
+    "require_output",
 ]
 
 #: Earliest and latest year any command accepts.
@@ -185,6 +205,50 @@ def check_k(k: int, *, option: str = "--k") -> int:
     return k
 
 
+def parse_scheme(text: str, *, option: str = "--scheme") -> str:
+    """Check a classification scheme name; return its canonical name.
+
+    Accepts the names of :data:`geotrade.classification.SCHEMES` and their aliases
+    (``jenks``, ``quantile``, ``boxplot`` ...), case-insensitively.
+
+    Examples
+    --------
+    >>> parse_scheme("Jenks")
+    'fisher_jenks'
+    >>> parse_scheme("magic")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    typer._click.exceptions.BadParameter: expected one of fisher_jenks, quantiles, ...
+    """
+    from geotrade.classification import _ALIASES, SCHEMES, _choice
+    from geotrade.errors import ClassificationError
+
+    try:
+        return _choice("scheme", text, SCHEMES, _ALIASES)
+    except ClassificationError:
+        msg = f"expected one of {', '.join(SCHEMES)}, got {text!r}"
+        raise _bad(option, msg) from None
+
+
+#: Values of ``--level``: the boundary sets a table can be joined to.
+LEVELS: tuple[str, ...] = ("country", "province", "prefecture")
+
+
+def parse_level(text: str, *, option: str = "--level") -> str:
+    """Check a ``--level`` value (:data:`LEVELS`).
+
+    Examples
+    --------
+    >>> parse_level(" Province")
+    'province'
+    """
+    value = text.strip().lower()
+    if value not in LEVELS:
+        msg = f"expected one of {', '.join(LEVELS)}, got {text!r}"
+        raise _bad(option, msg)
+    return value
+
+
 #: Values of ``--mirror`` (:data:`geotrade.mirror.MirrorChoice`).
 MIRROR_CHOICES: tuple[str, ...] = ("auto", "reporter", "partner", "max", "prefer-reporter")
 #: The help text of ``--mirror``, the same in every command.
@@ -271,6 +335,14 @@ def _k_cb(value: int) -> int:
     return check_k(value)
 
 
+def _scheme_cb(value: str) -> str:
+    return parse_scheme(value)
+
+
+def _level_cb(value: str) -> str:
+    return parse_level(value)
+
+
 _YEARS_HELP = "Years: 2012,2017,2022 or ranges 2017-2022 (1900-2100; default: every year)."
 #: ``--years`` (optional; omitted = every year in the data).
 YearsOption = Annotated[str | None, typer.Option("--years", help=_YEARS_HELP, callback=_years_cb)]
@@ -332,8 +404,9 @@ EngineOption = Annotated[
     str,
     typer.Option(
         "--engine",
-        help="pandas (reads the whole file, every check) or duckdb (streams canonical or "
-        "BACI parquet/CSV year by year in bounded memory: for BACI-size panels).",
+        help="pandas (reads the whole file, every check) or duckdb (scans canonical or "
+        "BACI parquet/CSV out of core in bounded memory, for BACI-size files; on focal "
+        "commands only the focal economy's rows are read and checked).",
         callback=_engine_cb,
     ),
 ]
@@ -341,3 +414,110 @@ EngineOption = Annotated[
 KOption = Annotated[
     int, typer.Option("--k", "-k", help=f"Number of classes ({K_MIN}-{K_MAX}).", callback=_k_cb)
 ]
+#: ``--scheme`` (classification scheme; default ``fisher_jenks``, exact natural breaks).
+SchemeOption = Annotated[
+    str,
+    typer.Option(
+        "--scheme",
+        help="fisher_jenks (exact natural breaks), quantiles, equal_interval, std_mean, "
+        "head_tail_breaks, box_plot, pretty, user_defined (with --bins), symmetric.",
+        callback=_scheme_cb,
+    ),
+]
+#: ``--level`` (required where present).
+LevelOption = Annotated[
+    str,
+    typer.Option(
+        "--level",
+        help="Boundary set of the table's keys: country (Natural Earth; ISO3, Comtrade "
+        "numeric codes or names), province or prefecture (China; adcodes or names).",
+        callback=_level_cb,
+    ),
+]
+
+
+def _qgz_cb(value: object) -> object:
+    if value is not None and not str(value).lower().endswith(".qgz"):
+        msg = f"a QGIS project file must end in .qgz, got {str(value)!r}"
+        raise _bad(option="--qgz", message=msg)
+    return value
+
+
+#: ``--qgz`` (optional): an editable QGIS project of the product's GeoPackage.
+QgzOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--qgz",
+        help="Also write an editable QGIS project (.qgz) of the GeoPackage: every layer "
+        "styled and grouped, the product's map CRS; it opens the GeoPackage by a relative "
+        "path (keep them together).",
+        callback=_qgz_cb,
+    ),
+]
+
+
+def check_qgz(qgz: object, gpkg: object) -> None:
+    """Check that ``--gpkg`` is given with ``--qgz`` (the project opens the GeoPackage).
+
+    Examples
+    --------
+    >>> check_qgz(None, None)
+    >>> check_qgz("p.qgz", None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    typer._click.exceptions.BadParameter: a QGIS project opens the product GeoPackage: ...
+    """
+    if qgz is not None and gpkg is None:
+        msg = "a QGIS project opens the product GeoPackage: also give --gpkg"
+        raise _bad(option="--qgz", message=msg)
+
+
+# ---------------------------------------------------------------------------------------------
+# outputs: the same names on every command (any subset, at least one where a command needs one)
+# ---------------------------------------------------------------------------------------------
+
+#: ``--gpkg``: the product's GeoPackage (layers with embedded QGIS styles and metadata).
+GpkgOption = Annotated[
+    Path | None,
+    typer.Option("--gpkg", help="Output GeoPackage (styled layers, metadata)."),
+]
+#: ``--html``: offline web map of every layer.
+HtmlOption = Annotated[Path | None, typer.Option("--html", help="Output web map (offline HTML).")]
+#: ``--png``: print-ready static map(s); several layers -> ``<stem>_<layer>.png``.
+PngOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--png", help="Output static map PNG (several layers: one file each, <stem>_<layer>.png)."
+    ),
+]
+#: ``--pdf``: the same static map(s) as vector PDF.
+PdfOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--pdf", help="Output static map PDF (several layers: one file each, <stem>_<layer>.pdf)."
+    ),
+]
+#: ``--csv``: the product's main table.
+CsvOption = Annotated[Path | None, typer.Option("--csv", help="Output CSV of the main table.")]
+#: ``--md``: Markdown report (``--report`` is the older name, kept as an alias).
+MdOption = Annotated[
+    Path | None, typer.Option("--md", "--report", help="Output Markdown report.")
+]
+
+
+def require_output(**outputs: object) -> None:
+    """Exit 2 unless at least one output option is given (names as ``--gpkg``...).
+
+    Examples
+    --------
+    >>> require_output(gpkg=None, md="r.md")
+    >>> try:
+    ...     require_output(gpkg=None, png=None)
+    ... except typer.BadParameter as e:
+    ...     print(e.message)
+    give at least one output: --gpkg, --png
+    """
+    if all(v is None for v in outputs.values()):
+        names = "/".join(f"--{n}" for n in outputs)
+        msg = f"give at least one output: {', '.join(names.split('/'))}"
+        raise _bad(option=names, message=msg)

@@ -45,9 +45,14 @@ def cli_products(tmp_path_factory, china_cache_dir, monkeypatch_module):
                       "--years", "2025,2030", "--gpkg", str(out / "prov.gpkg")],
         "cities": ["recycling", "cities", str(DATA / "synthetic_recycling_prefectures.csv"),
                    "--year", "2025", "--k", "5", "--gpkg", str(out / "pref.gpkg")],
+        "pattern": ["trade", "summary", str(DATA / "synthetic_li_ion_trade_2012_2022.csv"),
+                    "--focal", "CHN", "--years", "2022", "--gpkg", str(out / "tp.gpkg")],
     }  # fmt: skip
     for name, args in runs.items():
         assert main(["--quiet", *args]) == 0, name
+    classify = ["classify", str(out / "pref.gpkg"), "--layer", "prefecture_matching_2025",
+                "--field", "share_ratio", "--out", str(out / "cls.gpkg")]  # fmt: skip
+    assert main(["--quiet", *classify]) == 0, "classify"
     return out
 
 
@@ -86,7 +91,8 @@ def test_one_metadata_schema_for_every_product(demo_run, cli_products):
         _meta_keys(out / "li_ion_interdependence.gpkg"),
         _meta_keys(out / "recycling_mismatch.gpkg"),
     ]
-    keys += [_meta_keys(cli_products / f) for f in ("dep.gpkg", "prov.gpkg", "pref.gpkg")]
+    keys += [_meta_keys(cli_products / f)
+             for f in ("dep.gpkg", "prov.gpkg", "pref.gpkg", "tp.gpkg", "cls.gpkg")]  # fmt: skip
     core = {"product", "title", "title_en", "title_zh", "synthetic", "note", "source_files",
             "map_crs", "years", "classification", "join_reports", "geotrade_version"}  # fmt: skip
     for k in keys:

@@ -120,7 +120,6 @@ def test_classify_human_output_and_other_scheme(cells, tmp_path, capsys):
     [
         (["--field", "nope"], errors.InputFormatError, "its fields are: name, v"),
         (["--field", "name"], errors.ValidationError, "expected a number, got 'c0'"),
-        (["--field", "v", "--scheme", "magic"], errors.InputFormatError, "unknown scheme"),
         (["--field", "v", "--palette", "Set2"], errors.InputFormatError, "qualitative"),
         (["--field", "v", "--palette", "NoSuch"], errors.InputFormatError, "--palette"),
         (["--field", "v", "--layer", "other"], errors.DataNotFoundError, "no layer named"),

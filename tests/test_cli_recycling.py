@@ -55,7 +55,7 @@ def test_provinces_demo_reproduces_seed_figures(tmp_path: Path, capsys) -> None:
     )
     assert code == 0, rec
     assert rec["layers"] == ["province_capacity_ratio_2025", "province_capacity_ratio_2030"]
-    assert set(rec["outputs"]) == {"gpkg", "html", "report"}
+    assert set(rec["outputs"]) == {"gpkg", "html", "md"}
     assert rec["synthetic"] is True
     s = rec["summaries"]["2025"]
     assert round(s["median_ratio"], 4) == 0.1150

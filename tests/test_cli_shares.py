@@ -140,3 +140,31 @@ def test_partner_basis_on_reconciled_data_takes_imports_from_partners_exports(tm
     assert s.loc[("import", "unclassified"), "value_usd"] == pytest.approx(60.0)
     # exports 5 of 20 to FTA partners -> 25 %
     assert s.loc[("export", "us_fta"), "share_pct"] == pytest.approx(25.0)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["--years", "2017,2022"], ["--basis", "partner", "--by", "region", "--years", "2022"],
+     ["--by", "region", "--hs", "850760"]],
+    ids=["world", "partner", "hs"],
+)
+def test_engines_agree(capsys, tmp_path, extra):
+    pq = tmp_path / "flows.parquet"
+    assert main(["--quiet", "convert", str(TRADE), str(pq)]) == 0
+    out = {}
+    for src, engine in ((TRADE, "pandas"), (TRADE, "duckdb"), (pq, "duckdb")):
+        code, rec = run(capsys, ["shares", str(src), *extra, "--engine", engine,
+                                 "--csv", str(tmp_path / "s.csv")])  # fmt: skip
+        assert code == 0, rec
+        out[(src.suffix, engine)] = pd.read_csv(tmp_path / "s.csv")
+    ref = out[(".csv", "pandas")]
+    assert len(ref) > 3
+    for key, t in out.items():
+        pd.testing.assert_frame_equal(t, ref, obj=str(key))
+
+
+def test_duckdb_engine_refuses_the_imf_dashboard_clearly(capsys, tmp_path):
+    code, rec = run(capsys, ["shares", str(IMF), "--engine", "duckdb",
+                             "--csv", str(tmp_path / "s.csv")])  # fmt: skip
+    assert code not in (0, 9), rec
+    assert "--engine pandas" in rec["message"]

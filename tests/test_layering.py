@@ -18,6 +18,7 @@ FORBIDDEN = {
     "classification.py": ("geotrade.style", "geotrade.maps", "geotrade.io", "geotrade.metrics"),
     "style": ("geotrade.metrics", "geotrade.maps", "geotrade.builders"),
     "io/recycling.py": ("geotrade.metrics", "geotrade.classification", "geotrade.style"),
+    "io/maptable.py": ("geotrade.metrics", "geotrade.classification", "geotrade.style"),
     "typology.py": ("geotrade.",),
 }
 

@@ -19,10 +19,21 @@ BAD = {
     "mirror": ["maybe", ""],
     "focal": ["CH", "C1N", ""],
     "k": ["1000", "1", "0", "-3"],
+    "engine": ["spark", ""],
+    "scheme": ["magic", ""],
+    "level": ["county", ""],
 }
 
 #: Valid values for the other required options of a command.
-GOOD = {"years": "2022", "hs": "850760", "focal": "CHN", "reporter_": "CHN", "k": "5"}
+GOOD = {
+    "years": "2022",
+    "hs": "850760",
+    "focal": "CHN",
+    "reporter_": "CHN",
+    "k": "5",
+    "level": "country",
+    "field": "v",
+}
 
 
 def _commands() -> list[tuple[list[str], object]]:
@@ -69,8 +80,12 @@ def test_the_shared_options_are_everywhere():
         assert {"years", "hs", "mirror"} <= commands[name], name
     for name in ("trade summary", "interdependence"):
         assert "focal" in commands[name]
+    for name in ("trade summary", "interdependence", "network", "shares"):
+        assert "engine" in commands[name], name
     assert "years" in commands["fetch comtrade"]
     assert "k" in commands["classify"]
+    assert {"k", "scheme", "level", "year"} <= commands["map"]
+    assert "scheme" in commands["classify"]
     assert len(CASES) > 40
 
 
@@ -110,3 +125,35 @@ def test_a_year_absent_from_the_data_is_reported_not_zero(capsys, tmp_path, args
     rec = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert code == 5
     assert "none of the requested years" in rec["message"]
+
+
+MAP_COMMANDS = ["trade summary", "interdependence", "recycling provinces", "recycling cities",
+                "mismatch", "map"]  # fmt: skip
+
+
+def test_map_commands_have_the_same_output_options():
+    commands = {" ".join(path): cmd for path, cmd in _commands()}
+    for name in MAP_COMMANDS:
+        opts = {o: p for p in commands[name].params for o in p.opts}
+        for flag in ("--gpkg", "--html", "--png", "--pdf", "--qgz"):
+            assert flag in opts, (name, flag)
+            assert not opts[flag].required, (name, flag)
+        if "--md" in opts or "--report" in opts:
+            assert opts["--md"] is opts["--report"], name  # one option, two names
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["interdependence", DEMO, "--focal", "CHN"],
+        ["recycling", "provinces", "geotrade/data/demo/synthetic_recycling_provinces.csv"],
+        ["mismatch", "x.csv", "--demand", "retired_t", "--supply", "outlets"],
+    ],
+    ids=["interdependence", "provinces", "mismatch"],
+)
+def test_no_output_is_a_usage_error_naming_the_outputs(capsys, args):
+    code = main(["--json", *args])
+    rec = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert code == 2, rec
+    assert "--gpkg" in rec["message"]
+    assert "--png" in rec["message"]

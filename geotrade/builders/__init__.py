@@ -14,6 +14,7 @@ builder                     product (layers)
 :func:`build_prefecture_matching`  ``prefecture_matching_<year>`` (seed 004 §2)
 :func:`build_network`       ``flow_lines_<year>`` + network tables (seed 003)
 :func:`~geotrade.builders.shares.build_shares`  group and sector shares (seed 001)
+:func:`build_table_map`     ``<level>_<field>``: any table of units (``geotrade map``)
 ==========================  =====================================================
 """
 
@@ -23,6 +24,7 @@ from geotrade.builders.dependence import build_dependence
 from geotrade.builders.network import build_network
 from geotrade.builders.recycling import build_prefecture_matching, build_province_capacity
 from geotrade.builders.result import ProductMetadata, ProductResult, write_product
+from geotrade.builders.table_map import build_table_map
 
 __all__ = [
     "ProductMetadata",
@@ -31,5 +33,6 @@ __all__ = [
     "build_network",
     "build_prefecture_matching",
     "build_province_capacity",
+    "build_table_map",
     "write_product",
 ]

@@ -29,7 +29,14 @@ if TYPE_CHECKING:
 
     from geotrade.style.spec import LayerStyle
 
-__all__ = ["CHINA_CRS", "WORLD_CRS", "ProductMetadata", "ProductResult", "write_product"]
+__all__ = [
+    "CHINA_CRS",
+    "WORLD_CRS",
+    "ProductMetadata",
+    "ProductResult",
+    "static_paths",
+    "write_product",
+]
 
 #: Map CRS of world products: Equal Earth (EPSG:8857), as in the static maps.
 WORLD_CRS = EQUAL_EARTH
@@ -133,15 +140,31 @@ def write_product(
     *,
     gpkg: str | Path | None = None,
     html: str | Path | None = None,
+    png: str | Path | None = None,
+    pdf: str | Path | None = None,
     layer_labels: Mapping[str, str] | None = None,
     tooltip_fields: Sequence[str] | None = None,
+    qgz: str | Path | None = None,
+    dpi: int = 200,
 ) -> dict[str, str]:
-    """Write a product's GeoPackage and/or web map; return ``{"gpkg": path, "html": path}``.
+    """Write any of a product's GeoPackage, web map, QGIS project and static maps.
 
     The GeoPackage holds every layer with its embedded default QGIS style and the metadata
     (:meth:`ProductMetadata.to_dict` plus the join reports); the web map shows every layer
-    (labelled by ``layer_labels``, default the layer names) with the same classes.
+    (labelled by ``layer_labels``, default the layer names) with the same classes. The
+    QGIS project (``qgz``, needs ``gpkg``) opens every layer of the GeoPackage styled and
+    grouped in the product's map CRS (:func:`geotrade.io.qgis_project.write_qgz`). The
+    static maps (:func:`geotrade.maps.static.static_map`, in the product's map CRS: Equal
+    Earth or the China Albers) are one page per layer — at ``png``/``pdf`` itself for a
+    one-layer product, else at ``<stem>_<layer>.png`` beside it. Returns the paths written:
+    keys ``gpkg``, ``html``, ``qgz``, ``png``/``pdf`` (one layer) or ``png:<layer>``/
+    ``pdf:<layer>``.
     """
+    if qgz is not None and gpkg is None:
+        from geotrade.errors import OutputError
+
+        msg = "a QGIS project (--qgz) opens the product GeoPackage: also write --gpkg"
+        raise OutputError(msg, path=qgz)
     outputs: dict[str, str] = {}
     meta = result.metadata
     if gpkg is not None:
@@ -150,6 +173,10 @@ def write_product(
         record = {**meta.to_dict(), "join_reports": result.join_reports}
         outputs["gpkg"] = str(write_gpkg(gpkg, result.layers, styles=result.styles,
                                          metadata=record))  # fmt: skip
+    if qgz is not None:
+        from geotrade.io.qgis_project import write_qgz
+
+        outputs["qgz"] = str(write_qgz(qgz, [outputs["gpkg"]], map_crs=meta.map_crs))
     if html is not None:
         from geotrade.maps.webmap import web_map
 
@@ -163,4 +190,74 @@ def write_product(
                 tooltip_fields=list(tooltip_fields or result.tooltip_fields),
             )
         )
+    outputs.update(_static_maps(result, png=png, pdf=pdf, dpi=dpi, labels=layer_labels or {}))
     return outputs
+
+
+def static_paths(result: ProductResult, target: str | Path) -> dict[str, Path]:
+    """Where :func:`write_product` puts each layer's static map for ``target``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> empty = gpd.GeoDataFrame(geometry=[])
+    >>> r = ProductResult(ProductMetadata("p", "P", "P"), layers={"a_2012": empty,
+    ...     "a_2022": empty})
+    >>> {k: v.name for k, v in static_paths(r, "out/map.png").items()}
+    {'a_2012': 'map_a_2012.png', 'a_2022': 'map_a_2022.png'}
+    """
+    t = Path(target)
+    if len(result.layers) == 1:
+        return {next(iter(result.layers)): t}
+    return {n: t.with_name(f"{t.stem}_{n}{t.suffix}") for n in result.layers}
+
+
+def _static_maps(
+    result: ProductResult,
+    *,
+    png: str | Path | None,
+    pdf: str | Path | None,
+    dpi: int,
+    labels: Mapping[str, str],
+) -> dict[str, str]:
+    """Render each layer once and save it in the formats asked for (see :func:`write_product`)."""
+    from geotrade.maps.static import render_static_map
+
+    targets = {fmt: static_paths(result, t) for fmt, t in (("png", png), ("pdf", pdf)) if t}
+    if not targets:
+        return {}
+    meta = result.metadata
+    projection = (
+        "equal_earth"
+        if meta.map_crs == WORLD_CRS
+        else "albers_china"
+        if meta.map_crs == CHINA_CRS
+        else "auto"
+    )
+    source = meta.source or ", ".join(Path(f).name for f in meta.source_files) or None
+    out: dict[str, str] = {}
+    for name, gdf in result.layers.items():
+        year = name.rsplit("_", 1)[-1]
+        part = labels.get(name) or (year if year.isdigit() else "")
+        title = meta.title_en + (f", {part}" if part else "")
+        subtitle = " · ".join(x for x in (meta.title_zh, meta.subtitle) if x)
+        unmatched = (result.join_reports.get(name) or {}).get("unmatched_table") or []
+        if unmatched:
+            shown = ", ".join(map(str, unmatched[:6])) + (" ..." if len(unmatched) > 6 else "")
+            subtitle += f"; not mapped (no geometry): {shown}"
+        rendered = render_static_map(
+            gdf,
+            result.styles[name],
+            title=title + (" (SYNTHETIC)" if meta.synthetic else ""),
+            subtitle=subtitle or None,
+            note=meta.note or None,
+            source=source,
+            projection=projection,  # type: ignore[arg-type]
+        )
+        try:
+            for fmt, paths in targets.items():
+                (written,) = rendered.save(paths[name], formats=(fmt,), dpi=dpi)  # type: ignore[arg-type]
+                out[fmt if len(result.layers) == 1 else f"{fmt}:{name}"] = str(written)
+        finally:
+            rendered.close()
+    return out

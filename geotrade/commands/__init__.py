@@ -26,6 +26,7 @@ ORDER: tuple[str, ...] = (
     "recycling",
     "mismatch",
     "classify",
+    "map",
     "model",
     "fetch",
     "products",

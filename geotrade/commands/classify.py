@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from geotrade.commands._common import emit_result, reporter
-from geotrade.options import KOption
+from geotrade.options import KOption, SchemeOption
 
 
 def _floats(text: str | None) -> list[float] | None:
@@ -32,14 +32,7 @@ def classify(
         str | None, typer.Option("--out-layer", help="Layer name in the output.")
     ] = None,
     k: KOption = 5,
-    scheme: Annotated[
-        str,
-        typer.Option(
-            "--scheme",
-            help="fisher_jenks (exact natural breaks), quantiles, equal_interval, std_mean, "
-            "head_tail_breaks, box_plot, pretty, user_defined, symmetric.",
-        ),
-    ] = "fisher_jenks",
+    scheme: SchemeOption = "fisher_jenks",
     bins: Annotated[
         str | None, typer.Option("--bins", help="Upper bounds for user_defined, e.g. 1,5,10.")
     ] = None,

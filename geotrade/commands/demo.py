@@ -22,25 +22,35 @@ def demo(
             "it to the JSON result as 'profile'.",
         ),
     ] = False,
+    qgz: Annotated[
+        bool,
+        typer.Option(
+            "--qgz",
+            help="Also write an editable QGIS project next to each GeoPackage "
+            "(li_ion_interdependence.qgz, recycling_mismatch.qgz): every layer styled and "
+            "grouped, in the product's map CRS.",
+        ),
+    ] = False,
 ) -> None:
     """Run the whole pipeline offline on the embedded SYNTHETIC demo data.
 
     Writes li_ion_interdependence.gpkg (one layer per year 2012/2017/2022),
     recycling_mismatch.gpkg (province capacity ratio, prefecture matching degree), a web map
-    per GeoPackage, a PNG map per layer and report.md. Every output is labelled synthetic.
+    per GeoPackage, a PNG map per layer and report.md; with --qgz also a QGIS project per
+    GeoPackage. Every output is labelled synthetic.
     """
     from geotrade.demo import run_demo
 
     rep = reporter()
     if not profile:
-        result = run_demo(out, reporter=rep)
+        result = run_demo(out, reporter=rep, qgz=qgz)
         record = result.to_record()
     else:
         from geotrade.profiling import StageTimer, process_age
 
         startup = process_age()
         timer = StageTimer(rep)
-        result = run_demo(out, reporter=timer)
+        result = run_demo(out, reporter=timer, qgz=qgz)
         record = result.to_record()
         record["profile"] = {
             "startup_seconds": None if startup is None else round(startup, 3),

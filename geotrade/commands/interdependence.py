@@ -18,11 +18,17 @@ from geotrade.commands._common import emit_result, reporter
 from geotrade.options import (
     EngineOption,
     FocalOption,
+    GpkgOption,
     HsOption,
+    HtmlOption,
     MirrorOption,
+    PdfOption,
+    PngOption,
     ProductListOption,
+    QgzOption,
     UnknownCodesOption,
     YearsOption,
+    check_qgz,
     parse_mirror,
 )
 
@@ -55,8 +61,11 @@ def interdependence_cmd(
     high: Annotated[float, typer.Option("--high", help="GL <= high: high dependence.")] = 0.2,
     low: Annotated[float, typer.Option("--low", help="GL >= low: low dependence.")] = 0.5,
     lang: Annotated[str, typer.Option("--lang", help="Labels: zh or en.")] = "zh",
-    gpkg: Annotated[Path | None, typer.Option("--gpkg", help="Output GeoPackage.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
+    gpkg: GpkgOption = None,
+    html: HtmlOption = None,
+    png: PngOption = None,
+    pdf: PdfOption = None,
+    qgz: QgzOption = None,
 ) -> None:
     """Grubel-Lloyd interdependence and dependence class of every partner (seed 000 §2.1).
 
@@ -82,37 +91,28 @@ def interdependence_cmd(
         raise typer.BadParameter(msg, param_hint="--high/--low")
     from geotrade.io.atomic import check_outputs
 
-    check_outputs(csv, gpkg)  # before anything is written: no mixed output set
+    check_qgz(qgz, gpkg)
+    check_outputs(csv, gpkg, html, png, pdf, qgz)  # before anything is written
     focal = focal.strip().upper()
     rep = reporter()
-    if csv is None and gpkg is None and html is None:
-        msg = "give at least one output: --csv, --gpkg or --html"
-        raise typer.BadParameter(msg, param_hint="--csv/--gpkg/--html")
-    steps = 3 + (gpkg is not None or html is not None)
+    maps = any(o is not None for o in (gpkg, html, png, pdf))
+    if csv is None and not maps:
+        msg = "give at least one output: --csv, --gpkg, --html, --png or --pdf"
+        raise typer.BadParameter(msg, param_hint="--csv/--gpkg/--html/--png/--pdf")
+    steps = 3 + maps
     outputs: dict[str, str] = {}
     requested = mirror
-    if engine == "duckdb" and mirror not in ("auto", "reporter"):
-        msg = "the duckdb engine uses auto or reporter; use --engine pandas for other policies"
-        raise typer.BadParameter(msg, param_hint="--mirror")
     with rep.task("interdependence", steps, "reading flows") as task:
-        if engine == "duckdb":
-            table, synthetic, codes, notes, mirror = _duckdb_table(
-                flows_path, focal=focal, hs=hs, product_list=product_list, years=years,
-                high=high, low=low, mirror=mirror,
-            )  # fmt: skip
-            flows = table.rename(columns={"partner_iso3": "partner"})
-            task.advance(message="interdependence")
-        else:
-            from geotrade.commands.trade import focal_flows
+        from geotrade.commands.trade import focal_flows
 
-            flows, synthetic, codes, notes, mirror, _years = focal_flows(
-                flows_path, focal=focal, hs=hs, product_list=product_list, lumped=lumped,
-                mirror=requested, years=years, unknown_codes=unknown_codes,
-            )  # fmt: skip
-            task.advance(message="interdependence")
-            table = interdependence(
-                flows, focal=focal, years=_years, hs_codes=codes, high=high, low=low
-            )
+        flows, synthetic, codes, notes, mirror, _years = focal_flows(
+            flows_path, focal=focal, hs=hs, product_list=product_list, lumped=lumped,
+            mirror=requested, years=years, unknown_codes=unknown_codes, engine=engine,
+        )  # fmt: skip
+        task.advance(message="interdependence")
+        table = interdependence(
+            flows, focal=focal, years=_years, hs_codes=codes, high=high, low=low
+        )
         if table.empty:
             msg = f"no trade reported by {focal} for the selected years/products"
             raise ValidationError([Problem(msg, path=str(flows_path), column="reporter_iso3")])
@@ -135,7 +135,7 @@ def interdependence_cmd(
         task.advance(message="layers")
         layer_names: list[str] = []
         reports: dict[str, Any] = {}
-        if gpkg is not None or html is not None:
+        if maps:
             from geotrade.builders import build_dependence, write_product
 
             product = build_dependence(
@@ -161,6 +161,9 @@ def interdependence_cmd(
                 product,
                 gpkg=gpkg,
                 html=html,
+                png=png,
+                pdf=pdf,
+                qgz=qgz,
                 layer_labels={n: n.split("_")[-1] for n in layer_names},
             )
             outputs.update(written)
@@ -202,49 +205,6 @@ def interdependence_cmd(
     ]
     human.append("Written: " + ", ".join(outputs.values()))
     emit_result("interdependence", record, "\n".join(human))
-
-
-def _duckdb_table(
-    path: Path,
-    *,
-    focal: str,
-    hs: str | None,
-    product_list: str | None,
-    years: str | None,
-    high: float,
-    low: float,
-    mirror: str,
-) -> tuple[Any, bool, list[str] | None, list[str], str]:
-    """Compute the focal economy's GL table from parquet/CSV through the DuckDB engine."""
-    from geotrade.commands.network import _synthetic_source
-    from geotrade.commands.trade import parse_hs, parse_years
-    from geotrade.engine import focal_interdependence
-    from geotrade.errors import DataNotFoundError
-
-    if not path.exists():
-        msg = "flow file not found; check the path"
-        raise DataNotFoundError(msg, path=path)
-    codes = parse_hs(hs) or []
-    notes = ["engine: DuckDB (streamed year by year)"]
-    if product_list:
-        from geotrade.products import resolve_product_list
-
-        codes += [str(c) for c in resolve_product_list(product_list)["hs_code"]]
-        notes.append(f"product list {product_list!r}")
-    if codes:
-        notes.append("HS revisions not checked on the DuckDB path (use convert + pandas)")
-    basis = "auto" if mirror == "auto" else "reported"
-    table = focal_interdependence(
-        path, focal=focal, years=parse_years(years), hs_codes=codes or None, high=high,
-        low=low, basis=basis, engine="duckdb", reporter=reporter(),  # type: ignore[arg-type]
-    )  # fmt: skip
-    from geotrade.engine.sources import resolve_source
-
-    baci = resolve_source(path).layout == "baci"
-    applied = "prefer-reporter" if basis == "auto" and baci else "reporter"
-    how = "exports basis: each flow once, as BACI" if baci else "the reporters' own records"
-    notes.append(f"mirror policy {applied!r} ({mirror}): {how}")
-    return table, _synthetic_source(path), codes or None, notes, applied
 
 
 def _excluded_records(table: Any) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import typer
 
 from geotrade.commands._common import emit_result, reporter
 from geotrade.commands._keys import AliasesOpt, KeyOpt, ProvinceKeyOpt, user_aliases
+from geotrade.options import GpkgOption, HtmlOption, MdOption, PdfOption, PngOption, QgzOption
 
 
 def build_mismatch(
@@ -29,14 +30,17 @@ def build_mismatch(
     region: str | None,
     permutations: int,
     seed: int,
-    gpkg: Path,
+    gpkg: Path | None,
     alpha: float = 0.05,
     correction: Literal["fdr", "none"] = "fdr",
     html: Path | None,
     report: Path | None,
+    png: Path | None = None,
+    pdf: Path | None = None,
     key: str | None = None,
     province_key: str | None = None,
     aliases: Path | None = None,
+    qgz: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``geotrade mismatch`` and return the result record."""
     import pandas as pd
@@ -51,8 +55,11 @@ def build_mismatch(
         msg = f"--level must be 'province' or 'prefecture', got {level!r}"
         raise InputFormatError(msg)
     from geotrade.io.atomic import check_outputs
+    from geotrade.options import check_qgz, require_output
 
-    check_outputs(gpkg, report)  # before anything is written: no mixed output set
+    require_output(gpkg=gpkg, html=html, png=png, pdf=pdf, md=report)
+    check_qgz(qgz, gpkg)
+    check_outputs(gpkg, report, html, png, pdf, qgz)  # before anything is written
     rep = reporter()
     with rep.task("mismatch", 5, "reading") as task:
         t = read_unit_table(
@@ -110,7 +117,7 @@ def build_mismatch(
         task.advance(message="writing")
         from geotrade.builders import write_product
 
-        outputs = write_product(product, gpkg=gpkg, html=html)
+        outputs = write_product(product, gpkg=gpkg, html=html, png=png, pdf=pdf, qgz=qgz)
         task.advance(message="report")
         if report is not None:
             from geotrade.io.textsafe import md_text
@@ -160,17 +167,30 @@ def build_mismatch(
                 "",
             ]
             write_text(report, "\n".join(lines))
-            outputs["report"] = str(report)
+            outputs["md"] = str(report)
     del pd
     return {"outputs": outputs, "layers": [name], "synthetic": synthetic, **summary}
+
+
+def _china_level(value: str) -> str:
+    """``--level`` of the shared vocabulary (:func:`geotrade.options.parse_level`), China only."""
+    from geotrade.options import parse_level
+
+    level = parse_level(value)
+    if level == "country":
+        msg = "expected province or prefecture (the mismatch indices are for China)"
+        raise typer.BadParameter(msg, param_hint="'--level'")
+    return level
 
 
 def mismatch(
     table: Annotated[Path, typer.Argument(help="Province or prefecture table (CSV/XLSX).")],
     demand: Annotated[str, typer.Option("--demand", help="Demand column (e.g. retired_t).")],
     supply: Annotated[str, typer.Option("--supply", help="Supply column (e.g. outlets).")],
-    gpkg: Annotated[Path, typer.Option("--gpkg", help="Output GeoPackage.")],
-    level: Annotated[str, typer.Option("--level", help="province or prefecture.")] = "prefecture",
+    level: Annotated[
+        str,
+        typer.Option("--level", help="province or prefecture.", callback=_china_level),
+    ] = "prefecture",
     year: Annotated[int | None, typer.Option("--year", help="Year to use.")] = None,
     region: Annotated[
         str | None, typer.Option("--region", help="Region column for decompositions.")
@@ -187,8 +207,12 @@ def mismatch(
             help="LISA multiple-testing correction: fdr (Benjamini-Hochberg) or none.",
         ),
     ] = "fdr",
-    report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
+    report: MdOption = None,
+    gpkg: GpkgOption = None,
+    html: HtmlOption = None,
+    png: PngOption = None,
+    pdf: PdfOption = None,
+    qgz: QgzOption = None,
     key: KeyOpt = None,
     province_key: ProvinceKeyOpt = None,
     aliases: AliasesOpt = None,
@@ -207,6 +231,9 @@ def mismatch(
         correction=correction,  # type: ignore[arg-type]
         gpkg=gpkg,
         html=html,
+        png=png,
+        pdf=pdf,
+        qgz=qgz,
         report=report,
         key=key,
         province_key=province_key,

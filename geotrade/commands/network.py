@@ -20,8 +20,10 @@ from geotrade.options import (
     HsOption,
     MirrorOption,
     ProductListOption,
+    QgzOption,
     UnknownCodesOption,
     YearsOption,
+    check_qgz,
     parse_mirror,
     present_years,
 )
@@ -46,6 +48,7 @@ def network_cmd(
     ] = False,
     nodes: Annotated[Path | None, typer.Option("--nodes", help="Output CSV of nodes.")] = None,
     gpkg: Annotated[Path | None, typer.Option("--gpkg", help="Output GeoPackage.")] = None,
+    qgz: QgzOption = None,
     top_n: Annotated[
         int, typer.Option("--top-n", min=1, help="Flow lines: top partners per country.")
     ] = 5,
@@ -103,7 +106,8 @@ def network_cmd(
         raise typer.BadParameter(msg, param_hint="--mirror")
     from geotrade.io.atomic import check_outputs
 
-    check_outputs(edges, nodes, gpkg)  # before anything is written: no mixed output set
+    check_qgz(qgz, gpkg)
+    check_outputs(edges, nodes, gpkg, qgz)  # before anything is written: no mixed output set
     rep = reporter()
     outputs: dict[str, str] = {}
     with rep.task("network", 4, "reading flows") as task:
@@ -166,7 +170,7 @@ def network_cmd(
         layer_names = [n for n in product.layers if n.startswith("flow_lines_")]
         missing = [tuple(m.split("-", 1)) for m in product.metadata.extra["missing_coordinates"]]
         if gpkg is not None:
-            outputs.update(write_product(product, gpkg=gpkg))
+            outputs.update(write_product(product, gpkg=gpkg, qgz=qgz))
         task.advance(message="done")
     if missing:
         rep.log(

@@ -21,7 +21,19 @@ import typer
 
 from geotrade.commands._common import emit_result, reporter
 from geotrade.commands._keys import AliasesOpt, KeyOpt, ProvinceKeyOpt, user_aliases
-from geotrade.options import KOption, YearsOption, parse_years
+from geotrade.options import (
+    GpkgOption,
+    HtmlOption,
+    KOption,
+    MdOption,
+    PdfOption,
+    PngOption,
+    QgzOption,
+    YearsOption,
+    check_qgz,
+    parse_years,
+    require_output,
+)
 from geotrade.reporting import strict_json
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -113,12 +125,15 @@ def build_provinces(
     whitelist: Path | None,
     capital: Path | None,
     years: list[int] | None,
-    gpkg: Path,
+    gpkg: Path | None,
     html: Path | None,
     report: Path | None,
+    png: Path | None = None,
+    pdf: Path | None = None,
     key: str | None = None,
     province_key: str | None = None,
     aliases: Path | None = None,
+    qgz: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``recycling provinces`` and return the result record (see the CLI contract)."""
     import numpy as np
@@ -132,7 +147,9 @@ def build_provinces(
         ratio_summary,
     )
 
-    check_outputs(gpkg, report)  # before anything is written: no mixed output set
+    require_output(gpkg=gpkg, html=html, png=png, pdf=pdf, md=report)
+    check_qgz(qgz, gpkg)
+    check_outputs(gpkg, report, html, png, pdf, qgz)  # before anything is written
     rep = reporter()
     with rep.task("recycling provinces", 5, "reading") as task:
         if key is not None and province_key not in (None, key):
@@ -188,11 +205,11 @@ def build_provinces(
                 f"without geometry: {jr['unmatched_table'] or 'none'}"
             )
         task.advance(message="writing")
-        outputs = write_product(product, gpkg=gpkg, html=html)
+        outputs = write_product(product, gpkg=gpkg, html=html, png=png, pdf=pdf, qgz=qgz)
         task.advance(message="report")
         if report is not None:
             write_text(report, _provinces_report(summaries, corr, ratios, synthetic, notes))
-            outputs["report"] = str(report)
+            outputs["md"] = str(report)
     rec: dict[str, Any] = {
         "outputs": outputs,
         "layers": list(layers),
@@ -302,12 +319,15 @@ def build_cities(
     year: int | None,
     k: int,
     top: int,
-    gpkg: Path,
+    gpkg: Path | None,
     html: Path | None,
     report: Path | None,
+    png: Path | None = None,
+    pdf: Path | None = None,
     key: str | None = None,
     province_key: str | None = None,
     aliases: Path | None = None,
+    qgz: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``recycling cities`` and return the result record."""
     import pandas as pd
@@ -318,7 +338,9 @@ def build_cities(
     from geotrade.io.recycling import read_prefectures
     from geotrade.metrics.recycling import high_volume_low_outlet, prefecture_matching
 
-    check_outputs(gpkg, report)  # before anything is written: no mixed output set
+    require_output(gpkg=gpkg, html=html, png=png, pdf=pdf, md=report)
+    check_qgz(qgz, gpkg)
+    check_outputs(gpkg, report, html, png, pdf, qgz)  # before anything is written
     rep = reporter()
     with rep.task("recycling cities", 4, "reading") as task:
         with _reader_warnings(rep):
@@ -357,7 +379,7 @@ def build_cities(
         jr = product.join_reports[name]
         info = product.metadata.classification[name]
         task.advance(message="writing")
-        outputs = write_product(product, gpkg=gpkg, html=html)
+        outputs = write_product(product, gpkg=gpkg, html=html, png=png, pdf=pdf, qgz=qgz)
         task.advance(message="report")
         if report is not None:
             text = ["# Retired-volume share vs recycling-outlet share of cities", ""]
@@ -397,7 +419,7 @@ def build_cities(
                 "",
             ]
             write_text(report, "\n".join(text))
-            outputs["report"] = str(report)
+            outputs["md"] = str(report)
     return {
         "outputs": outputs,
         "layers": [name],
@@ -419,7 +441,6 @@ def build_cities(
 
 def provinces(
     table: Annotated[Path, typer.Argument(help="Province retired-volume table (CSV/XLSX).")],
-    gpkg: Annotated[Path, typer.Option("--gpkg", help="Output GeoPackage.")],
     whitelist: Annotated[
         Path | None, typer.Option("--whitelist", help="Whitelist enterprises (CSV/XLSX).")
     ] = None,
@@ -427,8 +448,12 @@ def provinces(
         Path | None, typer.Option("--capital", help="Registered capital by province.")
     ] = None,
     years: YearsOption = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
-    report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
+    gpkg: GpkgOption = None,
+    html: HtmlOption = None,
+    png: PngOption = None,
+    pdf: PdfOption = None,
+    report: MdOption = None,
+    qgz: QgzOption = None,
     key: KeyOpt = None,
     province_key: ProvinceKeyOpt = None,
     aliases: AliasesOpt = None,
@@ -441,6 +466,9 @@ def provinces(
         years=parse_years(years),
         gpkg=gpkg,
         html=html,
+        png=png,
+        pdf=pdf,
+        qgz=qgz,
         report=report,
         key=key,
         province_key=province_key,
@@ -460,12 +488,15 @@ def provinces(
 
 def cities(
     table: Annotated[Path, typer.Argument(help="Prefecture volume/outlet table (CSV/XLSX).")],
-    gpkg: Annotated[Path, typer.Option("--gpkg", help="Output GeoPackage.")],
     year: Annotated[int | None, typer.Option("--year", help="Year to map.")] = None,
     k: KOption = 5,
     top: Annotated[int, typer.Option("--top", help="High-volume low-outlet cities.")] = 18,
-    html: Annotated[Path | None, typer.Option("--html", help="Output web map.")] = None,
-    report: Annotated[Path | None, typer.Option("--report", help="Output Markdown.")] = None,
+    gpkg: GpkgOption = None,
+    html: HtmlOption = None,
+    png: PngOption = None,
+    pdf: PdfOption = None,
+    report: MdOption = None,
+    qgz: QgzOption = None,
     key: KeyOpt = None,
     province_key: ProvinceKeyOpt = None,
     aliases: AliasesOpt = None,
@@ -478,6 +509,9 @@ def cities(
         top=top,
         gpkg=gpkg,
         html=html,
+        png=png,
+        pdf=pdf,
+        qgz=qgz,
         report=report,
         key=key,
         province_key=province_key,

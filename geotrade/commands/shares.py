@@ -13,7 +13,10 @@ import typer
 
 from geotrade.commands._common import emit_result, reporter
 from geotrade.options import (
+    CsvOption,
+    EngineOption,
     HsOption,
+    MdOption,
     ProductListOption,
     UnknownCodesOption,
     YearsOption,
@@ -21,12 +24,20 @@ from geotrade.options import (
     parse_hs,
     parse_years,
     present_years,
+    require_output,
 )
 
 __all__ = ["register"]
 
 
-def _read(path: Path, unknown_codes: str) -> tuple[Any, str]:
+def _read(
+    path: Path,
+    unknown_codes: str,
+    *,
+    engine: str = "pandas",
+    years: list[int] | None = None,
+    hs: list[str] | None = None,
+) -> tuple[Any, str]:
     from geotrade.commands.trade import load_flows
     from geotrade.errors import DataNotFoundError
     from geotrade.io.detect import detect_format
@@ -34,6 +45,11 @@ def _read(path: Path, unknown_codes: str) -> tuple[Any, str]:
     if not path.exists():
         msg = "flow file not found; check the path"
         raise DataNotFoundError(msg, path=path)
+    if engine == "duckdb":  # the years and products asked for, scanned out of core
+        from geotrade.engine.focal import focal_rows
+
+        rows = focal_rows(path, focal=None, years=years, hs=hs, unknown_codes=unknown_codes)
+        return rows, "flows"
     if detect_format(path) == "imf-lct":
         from geotrade.builders.shares import country_totals_from_imf
         from geotrade.io.readers.imf_lct import read_imf_lct
@@ -89,8 +105,9 @@ def shares_cmd(
         ),
     ] = "published",
     unknown_codes: UnknownCodesOption = "error",
-    csv: Annotated[Path | None, typer.Option("--csv", help="Output CSV of the shares.")] = None,
-    md: Annotated[Path | None, typer.Option("--md", help="Output Markdown report.")] = None,
+    engine: EngineOption = "pandas",
+    csv: CsvOption = None,
+    md: MdOption = None,
     png: Annotated[Path | None, typer.Option("--png", help="Output chart (PNG).")] = None,
 ) -> None:
     """Group shares of world trade, or a focal economy's trade by partner group (seed 001)."""
@@ -125,21 +142,15 @@ def shares_cmd(
     if by_sector and product_list is None:
         msg = "--by-sector needs --product-list (a list with a sector column)"
         raise typer.BadParameter(msg, param_hint="--by-sector")
-    if csv is None and md is None and png is None:
-        msg = "give at least one output: --csv, --md or --png"
-        raise typer.BadParameter(msg, param_hint="--csv/--md/--png")
+    require_output(csv=csv, md=md, png=png)
     from geotrade.io.atomic import check_outputs
 
     check_outputs(csv, md, png)
     rep = reporter()
     with rep.task("shares", 3, "reading flows") as task:
-        flows, kind = _read(flows_path, unknown_codes)
-        synthetic = is_synthetic(flows)
-        notes: list[str] = []
-        if kind == "imf-lct":
-            notes.append("IMF dashboard: country totals (no partner detail), US-dollar indicators")
         codes = parse_hs(hs)
         sectors = None
+        notes: list[str] = []
         if product_list is not None:
             from geotrade.products import resolve_product_list
 
@@ -147,6 +158,14 @@ def shares_cmd(
             codes = [*(codes or []), *pl["hs_code"].astype(str)]
             sectors = pl if by_sector else None
             notes.append(f"product list {product_list!r}: {len(pl)} HS codes")
+        flows, kind = _read(flows_path, unknown_codes, engine=engine, years=parse_years(years),
+                            hs=codes)  # fmt: skip
+        synthetic = is_synthetic(flows)
+        if engine == "duckdb":
+            notes.insert(0, f"engine: DuckDB ({len(flows):,} rows of the selected years and "
+                         "products scanned out of core; only those rows were checked)")  # fmt: skip
+        if kind == "imf-lct":
+            notes.append("IMF dashboard: country totals (no partner detail), US-dollar indicators")
         history = None
         if income_vintage == "historical" and income_history is not None:
             from geotrade.io.readers.worldbank_income import read_income_history

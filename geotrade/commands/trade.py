@@ -6,7 +6,6 @@ reading a flow file, parsing year and HS lists, product selection and the synthe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,12 +13,22 @@ import typer
 
 from geotrade.commands._common import emit_result, reporter
 from geotrade.options import (
+    CsvOption,
+    EngineOption,
     FocalOption,
+    GpkgOption,
     HsOption,
+    HtmlOption,
+    KOption,
+    MdOption,
     MirrorOption,
+    PdfOption,
+    PngOption,
     ProductListOption,
+    QgzOption,
     UnknownCodesOption,
     YearsOption,
+    check_qgz,
     parse_hs,
     parse_mirror,
     parse_years,
@@ -62,22 +71,34 @@ def focal_flows(
     mirror: str,
     years: str | None,
     unknown_codes: str,
+    engine: str = "pandas",
 ) -> tuple[pd.DataFrame, bool, list[str] | None, list[str], str, list[int] | None]:
     """Read flows and apply the shared options of the focal-economy trade commands.
 
-    Reads with ``--unknown-codes``, selects ``--hs``/``--product-list`` (revision checks,
-    ``--lumped``), applies ``--mirror`` and checks ``--years`` against the data. Returns
+    Reads with ``--unknown-codes`` (``--engine pandas``: the whole file, every row checked;
+    ``--engine duckdb``: only the rows involving ``focal``, selected out of core by
+    :func:`geotrade.engine.focal.focal_rows`, then checked the same way), selects
+    ``--hs``/``--product-list`` (revision checks, ``--lumped``), applies ``--mirror`` and
+    checks ``--years`` against the data. Returns
     ``(flows, synthetic, codes, notes, mirror policy applied, years)``; the notes are also
     logged.
     """
     from geotrade.mirror import apply_mirror
 
     rep = reporter()
-    flows = load_flows(flows_path, unknown_codes=unknown_codes)
+    if engine == "duckdb":
+        from geotrade.engine.focal import focal_rows
+
+        flows = focal_rows(flows_path, focal=focal, unknown_codes=unknown_codes)
+    else:
+        flows = load_flows(flows_path, unknown_codes=unknown_codes)
     synthetic = is_synthetic(flows)
     flows, codes, notes = select_products(
         flows, parse_hs(hs), product_list, lumped=lumped, path=flows_path
     )
+    if engine == "duckdb":
+        notes.insert(0, f"engine: DuckDB (the {len(flows):,} rows involving {focal} selected out "
+                     "of core; only those rows were checked)")  # fmt: skip
     flows, policy, mirror_note = apply_mirror(flows, focal=focal, mirror=mirror)  # type: ignore[arg-type]
     notes.append(mirror_note)
     rep.log(mirror_note, level="warning" if "empty" in mirror_note else "info")
@@ -89,49 +110,15 @@ def focal_flows(
 
 
 def load_flows(path: Path, *, unknown_codes: str = "error") -> pd.DataFrame:
-    """Read a flow file into the canonical table (``geotrade.read_flows`` when available).
-
-    Until the readers land, a canonical CSV (``year, reporter_iso3, partner_iso3, flow,
-    hs_code, value_usd`` ...) is read directly.
-    """
-    import pandas as pd
-
-    from geotrade.errors import DataNotFoundError, InputFormatError
+    """Read a flow file into the canonical table with :func:`geotrade.read_flows`."""
+    from geotrade.errors import DataNotFoundError
+    from geotrade.io.readers import read_flows
 
     path = Path(path)
     if not path.exists():
         msg = "flow file not found; check the path"
         raise DataNotFoundError(msg, path=path)
-    read_flows: Callable[..., pd.DataFrame] | None = None
-    try:
-        from geotrade import read_flows
-    except ImportError:
-        try:
-            # older fallback location: geotrade.io.canonical has no read_flows today
-            from geotrade.io.canonical import read_flows  # type: ignore[attr-defined, no-redef]
-        except ImportError:
-            read_flows = None
-    if read_flows is not None:
-        return read_flows(path, unknown_codes=unknown_codes)
-    if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
-    try:
-        df = pd.read_csv(
-            path,
-            dtype={"hs_code": str, "partner_iso3": str, "reporter_iso3": str},
-            keep_default_na=False,
-            na_values=[""],
-            encoding="utf-8-sig",
-        )
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        msg = f"cannot read the file as a canonical flow CSV ({exc})"
-        raise InputFormatError(msg, path=path) from exc
-    try:
-        from geotrade.io.canonical import validate_flows
-
-        return validate_flows(df, path=path)
-    except ImportError:
-        return df
+    return read_flows(path, unknown_codes=unknown_codes)  # type: ignore[arg-type]
 
 
 def is_synthetic(flows: pd.DataFrame) -> bool:
@@ -349,44 +336,57 @@ def summary(
     ] = False,
     top: Annotated[int, typer.Option("--top", min=1, help="Number of leading partners.")] = 5,
     lang: Annotated[str, typer.Option("--lang", help="Partner names: zh or en.")] = "zh",
-    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
-    md: Annotated[Path | None, typer.Option("--md", help="Write a Markdown report.")] = None,
+    csv: CsvOption = None,
+    md: MdOption = None,
+    gpkg: GpkgOption = None,
+    html: HtmlOption = None,
+    png: PngOption = None,
+    pdf: PdfOption = None,
+    qgz: QgzOption = None,
+    k: KOption = 5,
     mirror: MirrorOption = "auto",
+    engine: EngineOption = "pandas",
 ) -> None:
-    """Trade pattern of a focal economy (seed 000 Table 2 shape).
+    """Trade pattern of a focal economy (seed 000 Table 2 shape), as tables and maps.
 
     Totals, YoY and compound growth, partner counts, top-N partner shares and their sum,
     HHI (0-1 and 0-10 000) and partners entering/exiting between the years, for exports,
-    imports and total trade.
+    imports and total trade (--csv, --md); maps of every partner's share of the focal
+    economy's trade, one layer per year (--gpkg, --html, --png, --pdf).
     """
     import pandas as pd
 
-    from geotrade.metrics.trade import table2
+    from geotrade.builders.trade_pattern import build_trade_pattern
+    from geotrade.options import check_k
 
+    k = check_k(k)
     if lang not in ("zh", "en"):
         msg = "expected zh or en"
         raise typer.BadParameter(msg, param_hint="--lang")
     mirror = parse_mirror(mirror)
     from geotrade.io.atomic import check_outputs
 
-    check_outputs(csv, md)  # before anything is written: no mixed output set
+    check_qgz(qgz, gpkg)
+    check_outputs(csv, md, gpkg, html, png, pdf, qgz)  # before anything is written
     rep = reporter()
     focal = focal.strip().upper()
     with rep.task("trade summary", 3, "reading flows") as task:
-        flows, synthetic, codes, notes, _policy, _years = focal_flows(
+        flows, synthetic, codes, notes, policy, _years = focal_flows(
             flows_path, focal=focal, hs=hs, product_list=product_list, lumped=lumped,
-            mirror=mirror, years=years, unknown_codes=unknown_codes,
+            mirror=mirror, years=years, unknown_codes=unknown_codes, engine=engine,
         )  # fmt: skip
         task.advance(message="metrics")
-        t2 = table2(
-            flows,
-            focal=focal,
-            years=_years,
-            hs_codes=codes,
-            top=top,
+        product = build_trade_pattern(
+            flows, focal=focal, years=_years, hs_codes=codes, top=top,
             lang=lang,  # type: ignore[arg-type]
-        )
-        s: pd.DataFrame = t2.attrs["summary"]
+            k=k, synthetic=synthetic, layers=any(o is not None for o in (gpkg, html, png, pdf)),
+            source=", ".join(sorted({str(v) for v in flows.get("source", [])})[:5]),
+            source_files=[str(flows_path)], notes=notes,
+            options={"hs_codes": codes or "all products in the file", "mirror": policy},
+            note=SYNTHETIC_NOTE if synthetic else "",
+        )  # fmt: skip
+        t2 = product.tables["table2"]
+        s: pd.DataFrame = product.tables["summary"]
         excluded: pd.DataFrame = s.attrs["excluded"]
         if s.empty or not (s["total_usd"] > 0).any():
             from geotrade.errors import Problem, ValidationError
@@ -444,6 +444,15 @@ def summary(
             outputs["csv"] = str(write_csv(csv_frame, csv))
         if md is not None:
             outputs["md"] = str(write_text(md, "\n".join(text) + "\n"))
+        if product.layers:
+            from geotrade.builders import write_product
+
+            outputs.update(
+                write_product(
+                    product, gpkg=gpkg, html=html, png=png, pdf=pdf, qgz=qgz,
+                    layer_labels={n: n.split("_")[-1] for n in product.layers},
+                )
+            )  # fmt: skip
         task.advance(message="done")
     record = {
         "outputs": outputs,
@@ -465,6 +474,11 @@ def summary(
             for r in s.itertuples()
         ],
         "excluded_rows": int(excluded["rows"].sum()) if len(excluded) else 0,
+        "layers": list(product.layers),
+        "join_reports": {
+            n: {"n_matched": r["n_matched"], "unmatched_table": r["unmatched_table"]}
+            for n, r in product.join_reports.items()
+        },
         "notes": notes,
     }
     human = "\n".join(text[:-1] if text and not text[-1] else text)

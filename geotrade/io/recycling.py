@@ -131,13 +131,14 @@ def _label(source: Source) -> str:
 
 
 def read_table(source: Source, *, sheet: str | int | None = None) -> pd.DataFrame:
-    r"""Read a CSV (UTF-8, UTF-8-BOM or GBK/GB18030) or XLSX file as strings.
+    r"""Read a CSV/TSV (UTF-8, UTF-8-BOM or GBK/GB18030), XLSX or Parquet file as strings.
 
     Parameters
     ----------
     source
-        Path or binary stream. ``.xlsx``/``.xlsm`` are read with openpyxl, everything else
-        as CSV (the delimiter is sniffed among ``,``, ``;``, tab).
+        Path or binary stream. ``.xlsx``/``.xlsm`` are read with openpyxl, ``.parquet``
+        with pyarrow (cells turned into their text), everything else as CSV (the
+        delimiter is sniffed among ``,``, ``;``, tab).
     sheet
         Sheet name or 0-based index (XLSX only; default the first sheet).
 
@@ -151,7 +152,7 @@ def read_table(source: Source, *, sheet: str | int | None = None) -> pd.DataFram
     DataNotFoundError
         The file does not exist.
     InputFormatError
-        The file is not valid CSV/XLSX or its text is in none of the supported encodings.
+        The file is not valid CSV/XLSX/Parquet or its text is in none of the supported encodings.
 
     Examples
     --------
@@ -169,7 +170,15 @@ def read_table(source: Source, *, sheet: str | int | None = None) -> pd.DataFram
     else:
         data = source.read()
         suffix = Path(label).suffix.lower()
-    if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
+    if suffix == ".parquet" or data[:4] == b"PAR1":
+        try:
+            df = pd.read_parquet(io.BytesIO(data))
+        except Exception as e:
+            msg = f"cannot read as a Parquet file ({type(e).__name__}: {e})"
+            raise InputFormatError(msg, path=label) from e
+        df = df.astype(object).where(df.notna(), np.nan)
+        df = df.apply(lambda c: c.map(lambda v: v if v is np.nan else str(v)))
+    elif suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
         try:
             df = pd.read_excel(
                 io.BytesIO(data), sheet_name=0 if sheet is None else sheet, dtype=str

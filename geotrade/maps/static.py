@@ -491,6 +491,22 @@ def _nice_length(target_km: float) -> float:
     return exp  # pragma: no cover
 
 
+def _fit_width(fig: Figure, artist, width_in: float, *, min_size: float) -> None:
+    """Shrink a text line to ``width_in`` (down to ``min_size`` pt), then wrap it."""
+    import textwrap
+
+    renderer = cast("FigureCanvasAgg", fig.canvas).get_renderer()
+    size = float(artist.get_fontsize())
+    while artist.get_window_extent(renderer).width / fig.dpi > width_in and size > min_size:
+        size = max(min_size, size - 0.5)
+        artist.set_fontsize(size)
+    text = artist.get_text()
+    w = artist.get_window_extent(renderer).width / fig.dpi
+    if w > width_in and len(text) > 20:  # still too wide at the smallest size: two lines
+        per_line = max(20, int(len(text) * width_in / w))
+        artist.set_text(textwrap.fill(text, width=per_line))
+
+
 def _text_height_in(fig: Figure, artist) -> float:
     renderer = cast("FigureCanvasAgg", fig.canvas).get_renderer()  # figures here draw with Agg
     return artist.get_window_extent(renderer).height / fig.dpi
@@ -585,6 +601,9 @@ def _draw(
         if subtitle
         else None
     )
+    _fit_width(fig, t_title, W - 2 * _MARGIN_IN, min_size=11)
+    if t_sub is not None:
+        _fit_width(fig, t_sub, W - 2 * _MARGIN_IN, min_size=8)
     handles = [
         Patch(facecolor=e.color, edgecolor=style.outline_color, linewidth=0.6) for e in entries
     ]

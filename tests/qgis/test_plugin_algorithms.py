@@ -159,6 +159,7 @@ def test_all_algorithms_are_registered(provider):
             "prefecture_matching",
             "mismatch",
             "classify",
+            "table_map",
             "model_nb",
             "model_gravity",
             "print_layout",
@@ -595,6 +596,117 @@ def test_mismatch(provider, tmp_path):
     assert 0.0 <= results["GINI"] <= 1.0
     assert 0.0 <= results["MORAN_P"] <= 1.0
     assert os.path.getsize(results["OUTPUT_HTML"]) > 500
+
+
+def test_table_map_of_a_network_node_table(provider, tmp_path):
+    require("map")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "QGIS_", "QT_"))}
+    nodes = tmp_path / "nodes.csv"
+    subprocess.run(
+        [str(engine_python()), "-m", "geotrade", "network", str(TRADE), "--years", "2022",
+         "--edges", str(tmp_path / "e.csv"), "--nodes", str(nodes)],
+        env=env, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    gpkg = tmp_path / "m.gpkg"
+    results, context, _ = run(
+        "geotrade:table_map",
+        {
+            "INPUT": str(nodes),
+            "FIELD": "strength",
+            "LEVEL": 0,  # country
+            "SCHEME": 2,  # quantiles (0 = engine default)
+            "K": 4,
+            "OUTPUT_GPKG": str(gpkg),
+            "OUTPUT_PNG": str(tmp_path / "m.png"),
+            "PROJECT_OUTPUT": str(tmp_path / "m.qgz"),
+        },
+    )
+    assert results["PROJECT_OUTPUT"] == str(tmp_path / "m.qgz")
+    assert (tmp_path / "m.qgz").stat().st_size > 1000
+    layers = loaded_layers(context)
+    assert list(layers) == ["country_strength"]
+    layer = layers["country_strength"]
+    assert_styled(layer, gpkg)
+    assert layer.renderer().type() == "graduatedSymbol"
+    assert layer.featureCount() == 239
+    assert len(results["BINS_OUT"].split(",")) == 4
+    assert results["UNMATCHED"] == ""
+    assert QImage(results["OUTPUT_PNG"]).width() > 500
+    strength = {r["iso3"]: float(r["strength"]) for r in read_csv(nodes) if r["year"] == "2022"}
+    values = sorted(strength.values())
+    top = max(values)
+    assert float(results["BINS_OUT"].split(",")[-1]) == pytest.approx(top)
+
+
+def test_table_map_reports_keys_without_geometry(provider, tmp_path):
+    require("map")
+    table = tmp_path / "c.csv"
+    table.write_text("country,v\nChina,3\n842,-1.5\nWLD,10\nFrnace,2\n", encoding="utf-8")
+    results, context, _ = run(
+        "geotrade:table_map",
+        {"INPUT": str(table), "FIELD": "v", "LEVEL": 0, "K": 2,
+         "OUTPUT_GPKG": str(tmp_path / "c.gpkg"), "OUTPUT_CSV": str(tmp_path / "c.csv.out")},
+    )  # fmt: skip
+    assert results["UNMATCHED"].split(",") == ["Frnace", "WLD"]
+    rows = {r["iso_a3"]: r for r in read_csv(results["OUTPUT_CSV"])}
+    assert rows["USA"]["v"] == "-1.5"
+    assert rows["USA"]["status"] == "data"
+    assert rows["FRA"]["status"] == "not covered"
+    assert list(loaded_layers(context)) == ["country_v"]
+
+
+def test_table_map_of_a_project_table_layer(provider, tmp_path):
+    """A table layer without geometry (exported to CSV for the engine) maps like a file."""
+    require("map")
+    table = QgsVectorLayer("None", "scores", "memory")
+    table.dataProvider().addAttributes(
+        [QgsField("code", QVariant.String), QgsField("score", QVariant.Double)]
+    )
+    table.updateFields()
+    feats = []
+    for code, score in (("156", 4.0), ("DEU", 1.0), ("USA", 2.5), ("IND", 0.5)):
+        f = QgsFeature(table.fields())
+        f.setAttributes([code, score])
+        feats.append(f)
+    assert table.dataProvider().addFeatures(feats)[0]
+    QgsProject.instance().addMapLayer(table)
+    try:
+        results, _, _ = run(
+            "geotrade:table_map",
+            {"INPUT": table.id(), "FIELD": "score", "KEY": "code", "LEVEL": 0, "K": 2,
+             "OUTPUT_CSV": str(tmp_path / "s.csv"), "OUTPUT_GPKG": str(tmp_path / "s.gpkg")},
+        )  # fmt: skip
+    finally:
+        QgsProject.instance().removeMapLayer(table.id())
+    rows = {r["iso_a3"]: r for r in read_csv(results["OUTPUT_CSV"])}
+    assert float(rows["CHN"]["score"]) == 4.0
+    assert rows["CHN"]["name_input"] == "156"
+    # exact natural breaks of 0.5, 1, 2.5, 4 in two classes: {0.5, 1} and {2.5, 4}
+    assert results["BINS_OUT"] == "1.0,4.0"
+
+
+def test_table_map_categorical_provinces(provider, tmp_path):
+    require("map")
+    from qgis.core import QgsProcessingException
+
+    table = tmp_path / "p.csv"
+    rows = "省份,group\n广东,south\nHubei,central\nheilongjiang,north\n广西,south\n"
+    table.write_text(rows, encoding="utf-8")
+    gpkg = tmp_path / "p.gpkg"
+    params = {"INPUT": str(table), "FIELD": "group", "LEVEL": 1, "CATEGORICAL": True,
+              "OUTPUT_GPKG": str(gpkg)}  # fmt: skip
+    _, context, _ = run("geotrade:table_map", params)
+    layer = loaded_layers(context)["province_group"]
+    assert_styled(layer, gpkg)
+    renderer = layer.renderer()
+    assert renderer.type() == "categorizedSymbol"
+    assert [c.value() for c in renderer.categories() if c.value() != ""][:3] == [
+        "central", "north", "south",
+    ]  # fmt: skip
+    assert layer.featureCount() == 34
+    table.write_text(rows + "Atlantis,x\n", encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match="Atlantis"):
+        run("geotrade:table_map", {**params, "OUTPUT_GPKG": str(tmp_path / "q.gpkg")})
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,7 @@ ALGORITHMS = [
     "print_layout",
     "province_capacity_ratio",
     "sample_data",
+    "table_map",
     "trade_summary",
 ]
 
@@ -210,6 +211,18 @@ def test_classify(env, demo_out, tmp_path):
 
 
 CASES = {
+    "table_map": lambda t, p: (
+        {
+            "INPUT": DEMO_DATA / "synthetic_recycling_provinces.csv",
+            "FIELD": "retired_t",
+            "LEVEL": 1,
+            "YEAR": 2025,
+            "K": 4,
+            "OUTPUT_GPKG": t / "m.gpkg",
+            "OUTPUT_PDF": t / "m.pdf",
+        },
+        ["OUTPUT_GPKG", "OUTPUT_PDF"],
+    ),
     "sample_data": lambda t, p: ({"OUTPUT": t / "s"}, ["TRADE", "PROVINCES", "PREFECTURES"]),
     "interdependence": lambda t, p: (
         {

@@ -5,6 +5,8 @@ from .data import DemoAlgorithm, SampleDataAlgorithm
 from .layout import PrintLayoutAlgorithm
 from .models import GravityModelAlgorithm, NegativeBinomialAlgorithm
 from .recycling import MismatchAlgorithm, PrefectureMatchingAlgorithm, ProvinceCapacityAlgorithm
+from .shares import SharesAlgorithm
+from .table_map import TableMapAlgorithm
 from .trade import InterdependenceAlgorithm, TradeSummaryAlgorithm
 
 __all__ = ["ALGORITHMS"]
@@ -12,10 +14,12 @@ __all__ = ["ALGORITHMS"]
 ALGORITHMS = (
     InterdependenceAlgorithm,
     TradeSummaryAlgorithm,
+    SharesAlgorithm,
     ProvinceCapacityAlgorithm,
     PrefectureMatchingAlgorithm,
     MismatchAlgorithm,
     ClassifyAlgorithm,
+    TableMapAlgorithm,
     NegativeBinomialAlgorithm,
     GravityModelAlgorithm,
     PrintLayoutAlgorithm,

@@ -15,6 +15,8 @@ from qgis.core import (
     QgsProcessingParameterCrs,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsVectorLayer,
 )
@@ -37,6 +39,9 @@ MD_FILTER = "Markdown (*.md)"
 TEX_FILTER = "LaTeX (*.tex)"
 QML_FILTER = "QGIS style (*.qml)"
 LAYOUT_FILTER = "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)"
+PROJECT_FILTER = "QGIS project (*.qgz)"
+#: Table formats the engine reads as they are; other layers are exported to CSV first.
+TABLE_EXTENSIONS = ["csv", "xlsx", "xls", "parquet"]
 PAGE_SIZES = ["A4", "A3"]
 ORIENTATIONS = ["landscape", "portrait"]
 
@@ -65,6 +70,8 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
     GROUP = ""
     GROUP_ID = ""
     HELP = ""
+    #: A worked example shown under the help (HTML allowed).
+    EXAMPLE = ""
     #: False for algorithms that only use QGIS (no engine needed).
     NEEDS_ENGINE = True
 
@@ -106,6 +113,8 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
 
     def shortHelpString(self):  # noqa: D102
         text = self.tr(self.HELP)
+        if self.EXAMPLE:
+            text += "<p><b>" + self.tr("Example") + "</b>: " + self.tr(self.EXAMPLE) + "</p>"
         if self.NEEDS_ENGINE:
             text += (
                 "<p>"
@@ -137,6 +146,68 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
         """Add ``param`` in the Advanced section of the dialog."""
         param.setFlags(param.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.addParameter(param)
+
+    def add_table_input(self, name: str, label: str) -> None:
+        """Add a table input: a file (CSV, XLSX, Parquet) or a table/vector layer of the project.
+
+        The dialog shows a layer picker with a file browser (a feature source of any
+        geometry, tables without geometry included); :meth:`table_path` turns the value
+        into a file the engine reads.
+        """
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(name, label, [QgsProcessing.SourceType.TypeVector])
+        )
+
+    def table_path(self, parameters, name: str, context, feedback) -> str:
+        """Return the file behind a :meth:`add_table_input` value.
+
+        A path to an existing file is passed as it is (the engine reads CSV, XLSX and
+        Parquet itself, also formats QGIS cannot open); a layer is passed by its file when
+        the engine reads that format, else exported to a temporary CSV (memory layers,
+        selections, database tables).
+        """
+        value = parameters.get(name)
+        if isinstance(value, str) and os.path.isfile(value):
+            return value
+        path = self.parameterAsCompatibleSourceLayerPath(
+            parameters, name, context, TABLE_EXTENSIONS, "csv", feedback
+        )
+        if not path:
+            raise QgsProcessingException(self.tr("Could not read the table: ") + str(value))
+        return path
+
+    def add_field(
+        self,
+        name: str,
+        label: str,
+        default: str,
+        *,
+        parent: str = "INPUT",
+        multiple: bool = False,
+        optional: bool = False,
+    ) -> None:
+        """Add a field picker on the table/layer ``parent``.
+
+        Any field type is offered: the columns of a CSV read by OGR are text.
+        """
+        self.addParameter(
+            QgsProcessingParameterField(
+                name,
+                label,
+                defaultValue=default,
+                parentLayerParameterName=parent,
+                type=QgsProcessingParameterField.DataType.Any,
+                allowMultiple=multiple,
+                optional=optional,
+            )
+        )
+
+    def fields_text(self, parameters, name: str, context) -> str:
+        """Comma-separated field names of a :meth:`add_field` value (list, ';' or ',')."""
+        names = []
+        for item in self.parameterAsFields(parameters, name, context):
+            names += [part.strip() for part in str(item).split(",") if part.strip()]
+        return ",".join(names)
 
     def add_choice(self, name: str, label: str, choices: list[str], *, advanced: bool = False):
         """Add an optional engine option with an '(engine default)' first entry."""
@@ -215,8 +286,21 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
             createByDefault=False,
         )
         self.addParameter(param)
+        self.add_project_output()
         self.addOutput(QgsProcessingOutputString("LAYOUT_FILES", self.tr("Layout files")))
         self.addOutput(QgsProcessingOutputNumber("LAYOUT_PAGES", self.tr("Layout pages")))
+
+    def add_project_output(self) -> None:
+        """PROJECT_OUTPUT: an editable QGIS project (.qgz) with the layers and the layout."""
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                "PROJECT_OUTPUT",
+                self.tr("Editable QGIS project with the print layout (.qgz; optional)"),
+                PROJECT_FILTER,
+                optional=True,
+                createByDefault=False,
+            )
+        )
 
     def page_options(self, parameters, context) -> dict:
         """``export_layout`` keyword arguments from MAP_CRS, PAGE_SIZE and ORIENTATION."""
@@ -231,9 +315,15 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
         if self.parameterDefinition("MAP_CRS") is None:
             return None
         req = self.page_options(parameters, context)
-        req["layout"] = ""
+        req["layout"] = req["project"] = ""
         if self.parameterDefinition("LAYOUT_OUTPUT") is not None:
             req["layout"] = self.out_path(parameters, "LAYOUT_OUTPUT", context)
+        if self.parameterDefinition("PROJECT_OUTPUT") is not None:
+            req["project"] = self.out_path(parameters, "PROJECT_OUTPUT", context)
+            if req["project"] and not req["project"].lower().endswith(".qgz"):
+                raise QgsProcessingException(
+                    self.tr("The project output must end in .qgz: ") + req["project"]
+                )
         return req
 
     def postProcessAlgorithm(self, context, feedback):  # noqa: D102 - main thread
@@ -280,6 +370,24 @@ class GeotradeAlgorithm(QgsProcessingAlgorithm):
                 LAYOUT_OUTPUT=req["layout"], LAYOUT_FILES=",".join(files), LAYOUT_PAGES=res["pages"]
             )
             feedback.pushInfo(self.tr("Print layout: ") + ", ".join(files))
+        if req["project"]:
+            from geotrade_qgis.project import save_project
+
+            try:
+                saved = save_project(
+                    req["project"],
+                    list(dict.fromkeys(gpkg for gpkg, _ in maps)),
+                    map_layers=[lyr.name() for lyr in layers],
+                    map_crs=req["map_crs"],
+                    page_size=req["page_size"],
+                    orientation=req["orientation"],
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise QgsProcessingException(str(exc)) from None
+            results["PROJECT_OUTPUT"] = saved["path"]
+            feedback.pushInfo(
+                self.tr("QGIS project (layers, styles, print layout): ") + saved["path"]
+            )
         return results
 
     @staticmethod

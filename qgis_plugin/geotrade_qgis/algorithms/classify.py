@@ -32,6 +32,11 @@ class ClassifyAlgorithm(GeotradeAlgorithm):
         "style with explicit class bounds. Note: QGIS's own Jenks method is approximate; "
         "pressing Classify in the layer properties recomputes the breaks with QGIS's method."
     )
+    EXAMPLE = (
+        "INPUT = any polygon layer of the project, FIELD = a numeric field, K = 5, SCHEME "
+        "= fisher_jenks gives a copy of the layer with a graduated style of five exact "
+        "natural-breaks classes; BINS lists the upper class bounds."
+    )
     SCHEMES: ClassVar = [
         "fisher_jenks",
         "quantiles",

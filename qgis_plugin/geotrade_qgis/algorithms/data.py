@@ -27,6 +27,11 @@ class SampleDataAlgorithm(GeotradeAlgorithm):
         "Writes the SYNTHETIC demo inputs (trade flows 2012-2022, recycling provinces and "
         "prefectures) to a folder, to try the other algorithms. Not real data."
     )
+    EXAMPLE = (
+        "OUTPUT = a folder gives synthetic_li_ion_trade_2012_2022.csv, "
+        "synthetic_recycling_provinces.csv and synthetic_recycling_prefectures.csv, the "
+        "inputs of the examples of the other algorithms."
+    )
     KEYS: ClassVar = {"trade": "TRADE", "provinces": "PROVINCES", "prefectures": "PREFECTURES"}
 
     def initAlgorithm(self, config=None):  # noqa: D102
@@ -58,6 +63,11 @@ class DemoAlgorithm(GeotradeAlgorithm):
         "Runs the whole geotrade pipeline offline on the embedded SYNTHETIC data and loads "
         "the styled layers (trade dependence 2012/2017/2022, province capacity ratio, "
         "prefecture matching). Every output is labelled synthetic."
+    )
+    EXAMPLE = (
+        "OUTPUT = a folder gives li_ion_interdependence.gpkg and recycling_mismatch.gpkg "
+        "(six styled layers), web maps, PNG maps and report.md; PROJECT_OUTPUT = demo.qgz "
+        "also saves them as a QGIS project with the print layout."
     )
 
     def initAlgorithm(self, config=None):  # noqa: D102

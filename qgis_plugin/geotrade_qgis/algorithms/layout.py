@@ -40,9 +40,13 @@ class PrintLayoutAlgorithm(GeotradeAlgorithm):
         "scale bar and a north arrow (never world maps); China maps get the South China Sea "
         "islands inset. When the layer is one year of a product (e.g. dependence_2022 next "
         "to dependence_2012 and dependence_2017), every year gets a page: one multi-page PDF, "
-        "or one PNG/SVG per page (map.png, map_2.png, ...). Example: INPUT = "
-        "recycling_mismatch.gpkg|layername=province_capacity_ratio_2030, ORIENTATION = "
-        "portrait, OUTPUT_PDF = capacity.pdf gives two portrait pages (2025, 2030)."
+        "or one PNG/SVG per page (map.png, map_2.png, ...). PROJECT_OUTPUT saves the "
+        "layout with the GeoPackage's layers in an editable QGIS project (.qgz)."
+    )
+    EXAMPLE = (
+        "INPUT = recycling_mismatch.gpkg|layername=province_capacity_ratio_2030, "
+        "ORIENTATION = portrait, OUTPUT_PDF = capacity.pdf gives two portrait pages (2025, "
+        "2030)."
     )
 
     def flags(self):  # noqa: D102 - layout rendering touches project layers: main thread
@@ -93,12 +97,13 @@ class PrintLayoutAlgorithm(GeotradeAlgorithm):
             self.addParameter(
                 QgsProcessingParameterFileDestination(key, self.tr(label), filt, optional=True)
             )
+        self.add_project_output()
         self.addOutput(QgsProcessingOutputBoolean("SYNTHETIC", self.tr("Synthetic note added")))
         self.addOutput(QgsProcessingOutputNumber("PAGES", self.tr("Pages")))
         self.addOutput(QgsProcessingOutputString("FILES", self.tr("Files written")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: D102
-        from geotrade_qgis.layout import export_layout, page_layers
+        from geotrade_qgis.layout import _source_parts, export_layout, page_layers
 
         layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
         if layer is None:
@@ -118,12 +123,21 @@ class PrintLayoutAlgorithm(GeotradeAlgorithm):
             k: self.out_path(parameters, f"OUTPUT_{k.upper()}", context)
             for k in ("pdf", "png", "svg")
         }
-        if not any(outs.values()):
-            raise QgsProcessingException(self.tr("Choose a PDF, PNG and/or SVG output."))
+        project_path = self.out_path(parameters, "PROJECT_OUTPUT", context)
+        if not any(outs.values()) and not project_path:
+            raise QgsProcessingException(
+                self.tr("Choose a PDF, PNG and/or SVG output, or a QGIS project.")
+            )
         layers = page_layers(
             layer, all_years=self.parameterAsBool(parameters, "ALL_YEARS", context)
         )
         synthetic = True if self.parameterAsBool(parameters, "FORCE_SYNTHETIC", context) else None
+        gpkg = layer.source().split("|")[0]
+        if project_path and not gpkg.lower().endswith(".gpkg"):
+            raise QgsProcessingException(
+                self.tr("A QGIS project can be written for a GeoPackage layer only: ")
+                + layer.source()
+            )
         try:
             res = export_layout(
                 layers,
@@ -135,6 +149,17 @@ class PrintLayoutAlgorithm(GeotradeAlgorithm):
                 **outs,
                 **self.page_options(parameters, context),
             )
+            saved = {"path": ""}
+            if project_path:
+                from geotrade_qgis.project import save_project
+
+                saved = save_project(
+                    project_path,
+                    [gpkg],
+                    map_layers=[_source_parts(lyr)[1] for lyr in layers],
+                    **self.page_options(parameters, context),
+                )
+                feedback.pushInfo(self.tr("QGIS project with the layout: ") + saved["path"])
         except (RuntimeError, ValueError) as exc:
             raise QgsProcessingException(str(exc)) from None
         if res["synthetic"]:
@@ -148,4 +173,5 @@ class PrintLayoutAlgorithm(GeotradeAlgorithm):
             "SYNTHETIC": res["synthetic"],
             "PAGES": res["pages"],
             "FILES": ",".join(files),
+            "PROJECT_OUTPUT": saved["path"],
         }

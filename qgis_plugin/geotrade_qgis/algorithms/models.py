@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterFile,
     QgsProcessingParameterString,
 )
 
@@ -12,32 +11,28 @@ from .base import CSV_FILTER, GPKG_FILTER, MD_FILTER, TEX_FILTER, GeotradeAlgori
 
 __all__ = ["GravityModelAlgorithm", "NegativeBinomialAlgorithm"]
 
-TABLES = "Tables (*.csv *.parquet *.xlsx);;All files (*.*)"
-
 
 class _ModelBase(GeotradeAlgorithm):
     GROUP = "Models"
     GROUP_ID = "models"
 
     def add_model_inputs(self, label: str, y: str, x: str) -> None:
-        self.addParameter(QgsProcessingParameterFile("INPUT", label, fileFilter=TABLES))
-        self.addParameter(QgsProcessingParameterString("Y", self.tr("Dependent variable"), y))
-        self.addParameter(
-            QgsProcessingParameterString("X", self.tr("Explanatory variables (comma-separated)"), x)
-        )
+        self.add_table_input("INPUT", label)
+        self.add_field("Y", self.tr("Dependent variable"), y)
+        self.add_field("X", self.tr("Explanatory variables"), x, multiple=True)
 
     def add_table_outputs(self) -> None:
         self.add_output("OUTPUT_CSV", self.tr("Coefficient table"), CSV_FILTER)
         self.add_output("OUTPUT_MD", self.tr("Table (Markdown)"), MD_FILTER, optional=True)
         self.add_output("OUTPUT_TEX", self.tr("Table (LaTeX)"), TEX_FILTER, optional=True)
 
-    def model_args(self, parameters, context, paths) -> list:
+    def model_args(self, parameters, context, paths, feedback) -> list:
         args = [
-            self.parameterAsFile(parameters, "INPUT", context),
+            self.table_path(parameters, "INPUT", context, feedback),
             "--y",
-            self.parameterAsString(parameters, "Y", context).strip(),
+            self.fields_text(parameters, "Y", context),
             "--x",
-            self.parameterAsString(parameters, "X", context).strip(),
+            self.fields_text(parameters, "X", context),
         ]
         self.opt(args, "--csv", paths["OUTPUT_CSV"])
         self.opt(args, "--md", paths["OUTPUT_MD"])
@@ -54,9 +49,13 @@ class NegativeBinomialAlgorithm(_ModelBase):
         "Negative binomial regression of a count outcome (e.g. number of trade "
         "partners), optionally by year and flow, with incidence-rate tables."
     )
+    EXAMPLE = (
+        "INPUT = panel.csv (geotrade model sample-panel panel.csv), Y = exports_usd, X = "
+        "gdp_log and openness gives the coefficient table with incidence-rate ratios."
+    )
 
     def initAlgorithm(self, config=None):  # noqa: D102
-        self.add_model_inputs(self.tr("Design table (CSV)"), "y", "x1,x2")
+        self.add_model_inputs(self.tr("Design table (file or table layer)"), "y", "x1;x2")
         self.addParameter(
             QgsProcessingParameterString(
                 "BY", self.tr("Fit separately by (comma-separated columns)"), optional=True
@@ -74,7 +73,7 @@ class NegativeBinomialAlgorithm(_ModelBase):
             k: self.out_path(parameters, k, context)
             for k in ("OUTPUT_CSV", "OUTPUT_MD", "OUTPUT_TEX")
         }
-        args = ["model", "nb", *self.model_args(parameters, context, paths)]
+        args = ["model", "nb", *self.model_args(parameters, context, paths, feedback)]
         self.opt(args, "--by", self.parameterAsString(parameters, "BY", context).strip())
         if self.parameterAsBool(parameters, "ROUND_THOUSAND", context):
             args.append("--round-thousand")
@@ -93,10 +92,15 @@ class GravityModelAlgorithm(_ModelBase):
         "Structural gravity model with fixed effects, estimated by PPML and/or OLS with "
         "clustered standard errors; optional residual map."
     )
+    EXAMPLE = (
+        "INPUT = panel.csv (geotrade model sample-panel panel.csv), Y = lct_imports, X = "
+        "gdp_log and pol_stability, FE = partner,year, CLUSTER = partner, METHOD = ppml "
+        "gives the PPML coefficient table."
+    )
 
     def initAlgorithm(self, config=None):  # noqa: D102
         self.add_model_inputs(
-            self.tr("Panel table (CSV)"), "value_usd", "ln_gdp_partner,ln_distance"
+            self.tr("Panel table (file or table layer)"), "value_usd", "ln_gdp_partner;ln_distance"
         )
         self.addParameter(
             QgsProcessingParameterString(
@@ -118,7 +122,7 @@ class GravityModelAlgorithm(_ModelBase):
             k: self.out_path(parameters, k, context)
             for k in ("OUTPUT_CSV", "OUTPUT_MD", "OUTPUT_TEX", "OUTPUT_GPKG")
         }
-        args = ["model", "gravity", *self.model_args(parameters, context, paths)]
+        args = ["model", "gravity", *self.model_args(parameters, context, paths, feedback)]
         self.opt(args, "--fe", self.parameterAsString(parameters, "FE", context).strip())
         self.opt(args, "--cluster", self.parameterAsString(parameters, "CLUSTER", context).strip())
         self.opt(args, "--method", self.choice(parameters, "METHOD", context))

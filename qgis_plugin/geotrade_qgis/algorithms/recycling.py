@@ -5,7 +5,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
@@ -13,8 +12,6 @@ from qgis.core import (
 from .base import GPKG_FILTER, HTML_FILTER, MD_FILTER, GeotradeAlgorithm
 
 __all__ = ["MismatchAlgorithm", "PrefectureMatchingAlgorithm", "ProvinceCapacityAlgorithm"]
-
-TABLES = "Tables (*.csv *.xlsx *.parquet *.gpkg);;All files (*.*)"
 
 
 class _RecyclingBase(GeotradeAlgorithm):
@@ -55,11 +52,14 @@ class ProvinceCapacityAlgorithm(_RecyclingBase):
         "Ratio of retired power-battery volume to whitelisted recycling capacity per "
         "province and year; graduated map with a distinct 'no whitelist capacity' class."
     )
+    EXAMPLE = (
+        "INPUT = synthetic_recycling_provinces.csv (a file, or that table loaded in the "
+        "project), YEARS = 2025,2030 gives layers province_capacity_ratio_2025 and "
+        "province_capacity_ratio_2030 in the China Albers map CRS."
+    )
 
     def initAlgorithm(self, config=None):  # noqa: D102
-        self.addParameter(
-            QgsProcessingParameterFile("INPUT", self.tr("Province table (CSV)"), fileFilter=TABLES)
-        )
+        self.add_table_input("INPUT", self.tr("Province table (file or table layer)"))
         self.addParameter(
             QgsProcessingParameterString(
                 "YEARS", self.tr("Years (comma-separated)"), "2025,2030", optional=True
@@ -69,7 +69,7 @@ class ProvinceCapacityAlgorithm(_RecyclingBase):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: D102
         paths = self.common_paths(parameters, context)
-        args = ["recycling", "provinces", self.parameterAsFile(parameters, "INPUT", context)]
+        args = ["recycling", "provinces", self.table_path(parameters, "INPUT", context, feedback)]
         self.opt(args, "--years", self.parameterAsString(parameters, "YEARS", context).strip())
         result = self.engine([*args, *self.output_args(paths)], feedback)
         return self.finish(result, paths, context)
@@ -84,13 +84,13 @@ class PrefectureMatchingAlgorithm(_RecyclingBase):
         "Matching degree of each prefecture-level city: share of retired volume divided by "
         "share of recycling outlets, classified with exact natural breaks."
     )
+    EXAMPLE = (
+        "INPUT = synthetic_recycling_prefectures.csv, YEAR = 2025, K = 5 gives the layer "
+        "prefecture_matching_2025 with five natural-breaks classes."
+    )
 
     def initAlgorithm(self, config=None):  # noqa: D102
-        self.addParameter(
-            QgsProcessingParameterFile(
-                "INPUT", self.tr("Prefecture table (CSV)"), fileFilter=TABLES
-            )
-        )
+        self.add_table_input("INPUT", self.tr("Prefecture table (file or table layer)"))
         self.addParameter(
             QgsProcessingParameterNumber(
                 "YEAR", self.tr("Year"), QgsProcessingParameterNumber.Type.Integer, 2025
@@ -113,7 +113,7 @@ class PrefectureMatchingAlgorithm(_RecyclingBase):
         args = [
             "recycling",
             "cities",
-            self.parameterAsFile(parameters, "INPUT", context),
+            self.table_path(parameters, "INPUT", context, feedback),
             "--year",
             str(self.parameterAsInt(parameters, "YEAR", context)),
             "--k",
@@ -133,20 +133,19 @@ class MismatchAlgorithm(_RecyclingBase):
         "(SMI) with a confidence interval, Theil, Gini, global Moran's I and local LISA "
         "clusters (HH/LL/HL/LH) as a styled layer, with an HTML report."
     )
+    EXAMPLE = (
+        "INPUT = synthetic_recycling_prefectures.csv, DEMAND = retired_t, SUPPLY = "
+        "outlets, LEVEL = prefecture, YEAR = 2025 gives the layer mismatch_prefecture "
+        "(LISA clusters) and the SMI, Theil, Gini and Moran's I outputs."
+    )
     STATS = ("smi", "theil", "gini", "moran_i", "moran_p")
 
     def initAlgorithm(self, config=None):  # noqa: D102
-        self.addParameter(
-            QgsProcessingParameterFile(
-                "INPUT", self.tr("Table (CSV) with demand and supply columns"), fileFilter=TABLES
-            )
+        self.add_table_input(
+            "INPUT", self.tr("Table with demand and supply columns (file or table layer)")
         )
-        self.addParameter(
-            QgsProcessingParameterString("DEMAND", self.tr("Demand column"), "retired_t")
-        )
-        self.addParameter(
-            QgsProcessingParameterString("SUPPLY", self.tr("Supply column"), "outlets")
-        )
+        self.add_field("DEMAND", self.tr("Demand column"), "retired_t")
+        self.add_field("SUPPLY", self.tr("Supply column"), "outlets")
         self.add_choice("LEVEL", self.tr("Level"), ["province", "prefecture"])
         self.addParameter(
             QgsProcessingParameterNumber(
@@ -178,11 +177,11 @@ class MismatchAlgorithm(_RecyclingBase):
         paths = self.common_paths(parameters, context)
         args = [
             "mismatch",
-            self.parameterAsFile(parameters, "INPUT", context),
+            self.table_path(parameters, "INPUT", context, feedback),
             "--demand",
-            self.parameterAsString(parameters, "DEMAND", context),
+            self.fields_text(parameters, "DEMAND", context),
             "--supply",
-            self.parameterAsString(parameters, "SUPPLY", context),
+            self.fields_text(parameters, "SUPPLY", context),
         ]
         self.opt(args, "--level", self.choice(parameters, "LEVEL", context))
         if parameters.get("YEAR") not in (None, ""):

@@ -64,6 +64,13 @@ class InterdependenceAlgorithm(_TradeInputs, GeotradeAlgorithm):
         "year: exports, imports, GL index, signed index and dependence class. Writes a CSV "
         "and a GeoPackage with one styled layer per year (dependence_&lt;year&gt;)."
     )
+    EXAMPLE = (
+        'FLOWS = synthetic_li_ion_trade_2012_2022.csv (from "Write synthetic sample '
+        'data"), FOCAL = CHN, YEARS = 2012,2017,2022, HS = 850760 gives layers '
+        "dependence_2012, dependence_2017 and dependence_2022, styled by dependence "
+        "class; add PROJECT_OUTPUT = trade.qgz for an editable project with the print "
+        "layout."
+    )
     MIRRORS: ClassVar = ["reporter", "partner", "max", "prefer-reporter"]
 
     def initAlgorithm(self, config=None):  # noqa: D102
@@ -117,7 +124,15 @@ class TradeSummaryAlgorithm(_TradeInputs, GeotradeAlgorithm):
     GROUP_ID = "trade"
     HELP = (
         "Trade pattern summary of a focal country: totals, growth, top partners and "
-        "dependence classes per year (Table 2/Table 3 shaped), as CSV and Markdown."
+        "dependence classes per year (Table 2/Table 3 shaped), as CSV and Markdown; with "
+        "OUTPUT_GPKG, one styled map layer per year (partner_shares_&lt;year&gt;) of every "
+        "partner's share of the focal country's trade."
+    )
+    EXAMPLE = (
+        "FLOWS = synthetic_li_ion_trade_2012_2022.csv, FOCAL = CHN, YEARS = "
+        "2012,2017,2022, TOP = 5 gives the totals, growth and five largest partners per "
+        "year as a CSV table (loaded into the project) and, with OUTPUT_MD, as Markdown; "
+        "OUTPUT_GPKG = pattern.gpkg adds the layers partner_shares_2012 ... _2022."
     )
 
     def initAlgorithm(self, config=None):  # noqa: D102
@@ -133,15 +148,24 @@ class TradeSummaryAlgorithm(_TradeInputs, GeotradeAlgorithm):
         )
         self.add_output("OUTPUT_CSV", self.tr("Summary table"), CSV_FILTER)
         self.add_output("OUTPUT_MD", self.tr("Summary (Markdown)"), MD_FILTER, optional=True)
+        self.add_output(
+            "OUTPUT_GPKG", self.tr("Partner-share maps (GeoPackage)"), GPKG_FILTER, optional=True
+        )
+        self.add_map_options()
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: D102
         flows = self.parameterAsFile(parameters, "FLOWS", context)
-        paths = {k: self.out_path(parameters, k, context) for k in ("OUTPUT_CSV", "OUTPUT_MD")}
+        paths = {
+            k: self.out_path(parameters, k, context)
+            for k in ("OUTPUT_CSV", "OUTPUT_MD", "OUTPUT_GPKG")
+        }
         args = ["trade", "summary", flows, *self.trade_args(parameters, context)]
         args += ["--top", str(self.parameterAsInt(parameters, "TOP", context))]
         args += ["--csv", paths["OUTPUT_CSV"]]
         self.opt(args, "--md", paths["OUTPUT_MD"])
+        self.opt(args, "--gpkg", paths["OUTPUT_GPKG"])
         result = self.engine(args, feedback)
         out = self.output_paths(result, paths)
         self.load_table(out["OUTPUT_CSV"], self.tr("trade summary"), context, "OUTPUT_CSV")
+        self.load_gpkg(result, out["OUTPUT_GPKG"], context, "OUTPUT_GPKG")
         return out

@@ -243,6 +243,74 @@
         <source>Synthetic note added</source>
         <translation>Synthetic note added</translation>
     </message>
+    <message>
+        <source>Map a table (countries, provinces, prefectures)</source>
+        <translation>Map a table (countries, provinces, prefectures)</translation>
+    </message>
+    <message>
+        <source>Maps</source>
+        <translation>Maps</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Table</translation>
+    </message>
+    <message>
+        <source>Column to map</source>
+        <translation>Column to map</translation>
+    </message>
+    <message>
+        <source>Categorical (one colour per value)</source>
+        <translation>Categorical (one colour per value)</translation>
+    </message>
+    <message>
+        <source>Year (empty: the only year in the table)</source>
+        <translation>Year (empty: the only year in the table)</translation>
+    </message>
+    <message>
+        <source>Key column (empty: found automatically)</source>
+        <translation>Key column (empty: found automatically)</translation>
+    </message>
+    <message>
+        <source>Upper class bounds for user_defined, e.g. 1,5,10</source>
+        <translation>Upper class bounds for user_defined, e.g. 1,5,10</translation>
+    </message>
+    <message>
+        <source>Alias file (alias,adcode) for extra Chinese unit spellings</source>
+        <translation>Alias file (alias,adcode) for extra Chinese unit spellings</translation>
+    </message>
+    <message>
+        <source>Static map (PNG)</source>
+        <translation>Static map (PNG)</translation>
+    </message>
+    <message>
+        <source>Static map (PDF)</source>
+        <translation>Static map (PDF)</translation>
+    </message>
+    <message>
+        <source>Every unit with its value (CSV)</source>
+        <translation>Every unit with its value (CSV)</translation>
+    </message>
+    <message>
+        <source>Keys without geometry</source>
+        <translation>Keys without geometry</translation>
+    </message>
+    <message>
+        <source>Name the column to map.</source>
+        <translation>Name the column to map.</translation>
+    </message>
+    <message>
+        <source>Table keys without a geometry (not mapped): </source>
+        <translation>Table keys without a geometry (not mapped): </translation>
+    </message>
+    <message>
+        <source>Table (file or table layer)</source>
+        <translation>Table (file or table layer)</translation>
+    </message>
+    <message>
+        <source>Alias table (alias,adcode) for extra Chinese unit spellings</source>
+        <translation>Alias table (alias,adcode) for extra Chinese unit spellings</translation>
+    </message>
 </context>
 <context>
     <name>GeotradePlugin</name>

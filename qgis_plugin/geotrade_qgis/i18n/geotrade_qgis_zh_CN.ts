@@ -243,6 +243,74 @@
         <source>Synthetic note added</source>
         <translation>已添加合成数据说明</translation>
     </message>
+    <message>
+        <source>Map a table (countries, provinces, prefectures)</source>
+        <translation>表格制图（国家、省份、地级市）</translation>
+    </message>
+    <message>
+        <source>Maps</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>表格</translation>
+    </message>
+    <message>
+        <source>Column to map</source>
+        <translation>制图字段</translation>
+    </message>
+    <message>
+        <source>Categorical (one colour per value)</source>
+        <translation>分类型（每个取值一种颜色）</translation>
+    </message>
+    <message>
+        <source>Year (empty: the only year in the table)</source>
+        <translation>年份（留空：表中唯一的年份）</translation>
+    </message>
+    <message>
+        <source>Key column (empty: found automatically)</source>
+        <translation>键字段（留空：自动识别）</translation>
+    </message>
+    <message>
+        <source>Upper class bounds for user_defined, e.g. 1,5,10</source>
+        <translation>user_defined 的各级上界，如 1,5,10</translation>
+    </message>
+    <message>
+        <source>Alias file (alias,adcode) for extra Chinese unit spellings</source>
+        <translation>别名文件（alias,adcode），补充中国行政单元的写法</translation>
+    </message>
+    <message>
+        <source>Static map (PNG)</source>
+        <translation>静态地图（PNG）</translation>
+    </message>
+    <message>
+        <source>Static map (PDF)</source>
+        <translation>静态地图（PDF）</translation>
+    </message>
+    <message>
+        <source>Every unit with its value (CSV)</source>
+        <translation>全部单元及其数值（CSV）</translation>
+    </message>
+    <message>
+        <source>Keys without geometry</source>
+        <translation>无几何图形的键</translation>
+    </message>
+    <message>
+        <source>Name the column to map.</source>
+        <translation>请指定制图字段。</translation>
+    </message>
+    <message>
+        <source>Table keys without a geometry (not mapped): </source>
+        <translation>无几何图形的表格键（未制图）：</translation>
+    </message>
+    <message>
+        <source>Table (file or table layer)</source>
+        <translation>表格（文件或表格图层）</translation>
+    </message>
+    <message>
+        <source>Alias table (alias,adcode) for extra Chinese unit spellings</source>
+        <translation>别名表（alias,adcode），补充中国行政单元的写法</translation>
+    </message>
 </context>
 <context>
     <name>GeotradePlugin</name>

@@ -638,6 +638,12 @@ def _files() -> dict[str, Callable[[], bytes]]:
         "provinces_duplicated_header_semicolon.csv": lambda: (
             "省份;年份;退役量;退役量\n广东;2025;82000;8200\n湖南;2025;31000;3100\n"
         ).encode(_U),
+        # geotrade map: a text cell in a numeric column, ROM/ROU twice, no key, a misspelt
+        # province
+        "map_not_a_number.csv": lambda: b"iso3,v\nCHN,1\nUSA,abc\n",
+        "map_duplicate_country.csv": lambda: b"iso3,v\nROU,1\nDEU,2\nROM,3\n",
+        "map_no_key_column.csv": lambda: b"foo,v\nbar,1\nbaz,2\n",
+        "map_unknown_province.csv": lambda: "province,v\n广东,1\n广冬省,2\n".encode(_U),
         # lon/lat coordinates labelled web mercator (metres)
         "layer_degrees_as_3857.gpkg": lambda: _gpkg(
             [(_shape(_square(100 + 2 * i, 25, 2)), float(i + 1)) for i in range(6)],
