@@ -7,10 +7,13 @@ first) this benchmark runs, as **whole processes timed from the parent**:
 
 * ``python``: start the interpreter, import numpy, load the .npy (the floor of every row);
 * ``ckwrap``: the above + ``ckwrap.ckmeans(x, 5)``;
-* ``geotrade``: the above + ``geotrade.classification.classify(x, k=5)`` (backend ``auto``);
-* ``geotrade, prewarm``: ``geotrade._fisher_jenks.prewarm()`` first, then load the input and
-  classify (what ``geotrade classify`` does: numba loads while the input is read);
-* ``geotrade numpy fallback``: ``GEOTRADE_DISABLE_NUMBA=1`` (no numba at all).
+* ``geotrade``: the above + ``geotrade.classification.classify(x, k=5)`` (backend ``auto``:
+  the ahead-of-time compiled C kernel, ``geotrade/_fj_kernel.c``, built at install);
+* ``geotrade numba``: the same with ``GEOTRADE_DISABLE_C_KERNEL=1`` (what ``auto`` does
+  where no C compiler was available at install: numba for large inputs, numpy for small);
+* ``geotrade numba, prewarm``: as ``geotrade numba`` with ``geotrade._fisher_jenks.prewarm()``
+  first (numba loads while the input is read);
+* ``geotrade numpy fallback``: neither the C kernel nor numba.
 
 Rounds are interleaved (one process of each kind per round, in turn), repeated, and the
 median is reported; ratio = median / median of ckwrap. Warm times are the best of 3 calls
@@ -57,17 +60,20 @@ CODE = {
     + "x = np.load(sys.argv[1])\nfrom geotrade.classification import classify\n"
     + f"lab = classify(x, k={K}).yb\n"
     + _MAXIMA,
-    "geotrade, prewarm": _PRE
+    "geotrade numba, prewarm": _PRE
     + "from geotrade._fisher_jenks import prewarm\nprewarm()\n"
     + "x = np.load(sys.argv[1])\nfrom geotrade.classification import classify\n"
     + f"lab = classify(x, k={K}).yb\n"
     + _MAXIMA,
 }
+CODE["geotrade numba"] = CODE["geotrade"]
 CODE["geotrade numpy fallback"] = CODE["geotrade"]
 WARM = {
     "ckwrap": f"import ckwrap\nf = lambda x: ckwrap.ckmeans(x, {K}).labels\n",
     "geotrade": "from geotrade.classification import classify\n"
     f"f = lambda x: classify(x, k={K}).yb\n",
+    "geotrade numba": "from geotrade.classification import classify\n"
+    f"f = lambda x: classify(x, k={K}, backend='numba').yb\n",
     "geotrade numpy fallback": "from geotrade.classification import classify\n"
     f"f = lambda x: classify(x, k={K}, backend='numpy').yb\n",
 }
@@ -91,10 +97,12 @@ def sse(x: np.ndarray, maxima: list[float]) -> float:
 
 def _env(kind: str) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("GEOTRADE_DISABLE_NUMBA", None)
+    env.pop("GEOTRADE_DISABLE_C_KERNEL", None)
+    if kind.startswith(("geotrade numba", "geotrade numpy")):
+        env["GEOTRADE_DISABLE_C_KERNEL"] = "1"
     if kind == "geotrade numpy fallback":
         env["GEOTRADE_DISABLE_NUMBA"] = "1"
-    else:
-        env.pop("GEOTRADE_DISABLE_NUMBA", None)
     return env
 
 
@@ -137,7 +145,7 @@ def run(sizes: tuple[int, ...] = SIZES, rounds: int = 7) -> list[str]:
         # make sure numba's on-disk cache holds the kernel (users run it after installation)
         p0 = Path(tmp) / "warmup.npy"
         np.save(p0, rng.lognormal(0.0, 1.0, 2000))
-        fresh("geotrade", p0)
+        warm("geotrade numba", p0)  # compiles or loads the numba cache once
         for n in sizes:
             x = rng.lognormal(0.0, 1.0, n)
             path = Path(tmp) / f"x{n}.npy"

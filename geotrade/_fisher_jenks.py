@@ -15,13 +15,16 @@ Numerical safety: repeated values are merged first (summing their weights), the 
 shifted by their median before the prefix sums are accumulated (so ``1e9 + small noise``
 keeps its precision), and all arithmetic is float64.
 
-Two interchangeable implementations exist:
+Three interchangeable implementations exist:
 
-* ``"numba"``: a single ``@njit(cache=True)`` loop (imported lazily on first use);
+* ``"c"``: the loops in C (``geotrade/_fj_kernel.c``), compiled ahead of time when geotrade
+  is installed (``hatch_build.py``) and called through ctypes: no JIT in a fresh process;
+* ``"numba"``: the same loops under ``@njit(cache=True)`` (imported lazily on first use);
 * ``"numpy"``: the same divide and conquer, processed one recursion level at a time with
   vectorised numpy (no compiler needed; slower, still ``O(k m log m)``).
 
-Both return the same optimum (up to ties between equally good partitions).
+All return the same optimum (up to ties between equally good partitions). ``"auto"`` takes
+the C kernel when it was built, else numba for large inputs and numpy for small ones.
 
 Examples
 --------
@@ -43,9 +46,9 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Backend", "fisher_jenks_classes", "numba_available", "prewarm"]
+__all__ = ["Backend", "c_kernel_available", "fisher_jenks_classes", "numba_available", "prewarm"]
 
-Backend = Literal["auto", "numba", "numpy"]
+Backend = Literal["auto", "c", "numba", "numpy"]
 
 #: Below this many distinct values times classes the numpy path is used by ``"auto"`` once
 #: the numba kernel is loaded in this process: numpy is as fast there.
@@ -57,6 +60,8 @@ AUTO_NUMPY_BELOW = 500_000
 AUTO_NUMPY_BELOW_COLD = 1_500_000
 
 _KERNEL: Callable[..., None] | None = None
+_C_KERNEL: Callable[..., int] | None = None
+_C_CHECKED = False
 _NUMBA_CHECKED = False
 _LOCK = threading.Lock()
 _WARMER: threading.Thread | None = None
@@ -79,6 +84,66 @@ def numba_available() -> bool:
     True
     """
     return _get_kernel() is not None
+
+
+def c_kernel_available() -> bool:
+    """Return whether the ahead-of-time compiled C kernel is installed and usable.
+
+    Set ``GEOTRADE_DISABLE_C_KERNEL=1`` to ignore it (then ``"auto"`` uses numba/numpy).
+
+    Examples
+    --------
+    >>> isinstance(c_kernel_available(), bool)
+    True
+    """
+    return _get_c_kernel() is not None
+
+
+def _get_c_kernel() -> Callable[..., int] | None:
+    global _C_KERNEL, _C_CHECKED
+    with _LOCK:
+        if _C_CHECKED:
+            return _C_KERNEL
+        _C_CHECKED = True
+        if os.environ.get("GEOTRADE_DISABLE_C_KERNEL", "").strip() not in ("", "0"):
+            return None
+        import ctypes
+        from pathlib import Path
+
+        lib_path = Path(__file__).with_name("_fj_kernel.so")
+        if not lib_path.is_file():
+            return None
+        try:
+            lib = ctypes.CDLL(str(lib_path))
+            fn = lib.fj_dp
+        except (OSError, AttributeError):  # pragma: no cover - a broken or foreign build
+            return None
+        dbl = ctypes.POINTER(ctypes.c_double)
+        fn.argtypes = [dbl, dbl, dbl, ctypes.c_int64, ctypes.c_int64,
+                       ctypes.POINTER(ctypes.c_int64)]  # fmt: skip
+        fn.restype = ctypes.c_int
+        _C_KERNEL = fn
+        return fn
+
+
+def _dp_c(w: NDArray, s: NDArray, ss: NDArray, k: int, back: NDArray) -> None:
+    """Run the C kernel on contiguous float64 prefix sums; ``back`` is int64 ``(k, m)``."""
+    import ctypes
+
+    fn = _get_c_kernel()
+    if fn is None:  # pragma: no cover - callers check first
+        msg = "the C kernel is not installed"
+        raise ImportError(msg)
+    arrays = [np.ascontiguousarray(a, dtype=np.float64) for a in (w, s, ss)]
+    if back.dtype != np.int64 or not back.flags.c_contiguous:  # pragma: no cover
+        msg = "back must be a C-contiguous int64 array"
+        raise ValueError(msg)
+    dbl = ctypes.POINTER(ctypes.c_double)
+    rc = fn(*(a.ctypes.data_as(dbl) for a in arrays), w.shape[0] - 1, k,
+            back.ctypes.data_as(ctypes.POINTER(ctypes.c_int64)))  # fmt: skip
+    if rc != 0:
+        msg = "the C Fisher-Jenks kernel could not allocate its work arrays"
+        raise MemoryError(msg)
 
 
 def _get_kernel() -> Callable[..., None] | None:
@@ -302,10 +367,11 @@ def fisher_jenks_classes(
     weights
         Optional strictly positive weights, same shape as ``x``.
     backend
-        ``"numba"``, ``"numpy"`` or ``"auto"``: numpy for small problems (classes times
-        distinct values below :data:`AUTO_NUMPY_BELOW`, or below
-        :data:`AUTO_NUMPY_BELOW_COLD` while numba is not loaded in this process yet), numba
-        when available otherwise. All give the same minimal SSE.
+        ``"c"``, ``"numba"``, ``"numpy"`` or ``"auto"``: the C kernel when it is installed;
+        else numpy for small problems (classes times distinct values below
+        :data:`AUTO_NUMPY_BELOW`, or below :data:`AUTO_NUMPY_BELOW_COLD` while numba is not
+        loaded in this process yet) and numba when available otherwise. All give the same
+        minimal SSE.
 
     Returns
     -------
@@ -322,7 +388,13 @@ def fisher_jenks_classes(
     >>> u[starts].tolist()
     [1.0, 10.0]
     """
-    if backend == "numba" or (backend == "auto" and k > 1 and k * x.size >= AUTO_NUMPY_BELOW_COLD):
+    use_c = backend == "c" or (backend == "auto" and _get_c_kernel() is not None)
+    if backend == "c" and _get_c_kernel() is None:
+        msg = "the C kernel was requested but is not installed (reinstall with a C compiler)"
+        raise ImportError(msg)
+    if not use_c and (
+        backend == "numba" or (backend == "auto" and k > 1 and k * x.size >= AUTO_NUMPY_BELOW_COLD)
+    ):
         prewarm()  # load numba on another core while this thread sorts and sums
     if weights is None:
         xs = np.sort(x, kind="quicksort")
@@ -356,6 +428,10 @@ def fisher_jenks_classes(
     np.cumsum(wsum, out=pw[1:])
     np.cumsum(wd, out=ps[1:])
     np.cumsum(wd * d, out=pss[1:])
+    if use_c:
+        back = np.empty((k, m), dtype=np.int64)
+        _dp_c(pw, ps, pss, k, back)
+        return u, _starts(back, k, m), wsum
     back = np.empty((k, m), dtype=np.int32 if m < 2**31 - 1 else np.int64)
     kernel = None
     threshold = AUTO_NUMPY_BELOW if _WARM_DONE.is_set() else AUTO_NUMPY_BELOW_COLD
@@ -370,10 +446,15 @@ def fisher_jenks_classes(
     else:
         kernel(pw, ps, pss, k, back)
         _WARM_DONE.set()
+    return u, _starts(back, k, m), wsum
+
+
+def _starts(back: NDArray, k: int, m: int) -> NDArray[np.int64]:
+    """Walk the back pointers from the last value: the first index of each class."""
     starts = np.empty(k, dtype=np.int64)
     i = m - 1
     for q in range(k - 1, -1, -1):
         j = int(back[q, i])
         starts[q] = j
         i = j - 1
-    return u, starts, wsum
+    return starts

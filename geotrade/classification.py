@@ -776,7 +776,9 @@ def _prepare(
             msg = f"option {opt}= is only used by scheme={owner!r}; got scheme={name!r}. Drop it."
             raise ClassificationError(msg)
     opts: dict[str, Any] = {
-        "backend": _choice("backend", options.get("backend", "auto"), ("auto", "numba", "numpy")),
+        "backend": _choice(
+            "backend", options.get("backend", "auto"), ("auto", "c", "numba", "numpy")
+        ),
         "midpoint": 0.0 if options.get("midpoint") is None else float(options["midpoint"]),
         "spread": _choice("spread", options.get("spread") or "equal", ("equal", "quantiles")),
         "anchor": _choice("anchor", options.get("anchor") or "midpoint", ("midpoint", "break")),
@@ -856,7 +858,8 @@ def classify(
         ``box_plot``: fence multiplier of the IQR (default 1.5). Outlier classes exist only
         when some value lies beyond a fence (see ``result.params``).
     backend
-        ``fisher_jenks`` kernel: ``"auto"``, ``"numba"`` or ``"numpy"`` (identical results).
+        ``fisher_jenks`` kernel: ``"auto"``, ``"c"`` (compiled at install), ``"numba"`` or
+        ``"numpy"`` (identical results).
 
     Returns
     -------

@@ -31,6 +31,15 @@ Transformations (every one reports what it did; nothing is silent)
   sample (after listwise deletion), as in seed 001 ("all regressors standardised").
 * ``lag``: one-period lag within a country: the value of year ``t - 1`` of the same country
   (matched by year, not by row order: a missing year gives a missing lag).
+* ``rolling_sd``: rolling standard deviation of a country's series over the ``window``
+  years ending in year ``t`` (``t - window + 1 .. t``, the current year included), sample SD
+  (``ddof=1``), by default only where all ``window`` years are observed
+  (``min_periods = window``); years are matched by value, so a missing year counts as a
+  missing value in the window, not as a shorter window. Seed 001 uses a 4-year rolling SD of
+  inflation and of the real effective exchange rate (Table 3 "(滚动标准差)", §六: "以 4 年滚动
+  标准差衡量"); the seed does not say whether the window includes the current year or how
+  many observations it needs, so those are the documented defaults here. Lag the result
+  (``lags=["<col>_rsd4"]``) for the seed's ``X_{i,t-1}``.
 * ``interpolate``: linear interpolation in time of **interior** gaps of a country's series
   (between two observed years); leading and trailing gaps stay missing. The number of values
   filled per variable is reported (seed 000 §2.3: "其余部分缺失值均用插值法填补").
@@ -73,6 +82,7 @@ __all__ = [
     "lag",
     "listwise_delete",
     "log_values",
+    "rolling_sd",
     "trade_totals",
     "wide_indicators",
     "zscore",
@@ -298,9 +308,11 @@ def group_dummy(
     Parameters
     ----------
     membership
-        Either ``iso3, year`` (one row per member and year) or ``iso3, start_year`` with an
-        optional ``end_year`` (inclusive; missing = still a member). geotrade ships no
-        membership list: supply your own and cite its source.
+        Either ``iso3, year`` (one row per member and year), ``iso3, start_year`` with an
+        optional ``end_year`` (inclusive; missing = still a member), or a geotrade grouping
+        file ``iso3, group, from, to`` (``geotrade products groups NAME --csv``; an empty
+        ``from`` counts in every year). Belt and Road membership is not shipped: supply your
+        own and cite its source.
     iso3, year
         Keys of the panel rows.
     path
@@ -322,6 +334,11 @@ def group_dummy(
     yr = pd.to_numeric(year).to_numpy()
     m = membership.copy()
     m["iso3"] = m["iso3"].astype(str).str.upper()
+    if "year" not in m.columns and "start_year" not in m.columns and "from" in m.columns:
+        # a geotrade grouping file (``geotrade products groups NAME --csv``):
+        # iso3,group,from,to; an empty 'from' (undated, e.g. the Quad) is a member every year
+        m = m.rename(columns={"from": "start_year", "to": "end_year"})
+        m["start_year"] = pd.to_numeric(m["start_year"], errors="coerce").fillna(-np.inf)
     if "year" in m.columns:
         pairs = set(zip(m["iso3"], pd.to_numeric(m["year"]).astype("int64"), strict=True))
         vals = [int((a, int(b)) in pairs) for a, b in zip(iso, yr, strict=True)]
@@ -334,7 +351,10 @@ def group_dummy(
             for a, b in zip(iso, yr, strict=True)
         ]
     else:
-        msg = "a membership table needs 'iso3' and either 'year' or 'start_year' [, 'end_year']"
+        msg = (
+            "a membership table needs 'iso3' and either 'year', 'start_year' [, 'end_year'] "
+            "or 'from' [, 'to'] (a geotrade grouping file)"
+        )
         raise InputFormatError(msg, path=path)
     return pd.Series(vals, index=iso3.index, dtype="int64")
 
@@ -448,6 +468,94 @@ def lag(
     return merged
 
 
+def rolling_sd(
+    df: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    window: int = 4,
+    min_periods: int | None = None,
+    id: str = "partner_iso3",
+    time: str = "year",
+    suffix: str | None = None,
+) -> pd.DataFrame:
+    """Add the rolling standard deviation of each country's series over ``window`` years.
+
+    The window of year ``t`` is the years ``t - window + 1 .. t`` (the current year
+    included); the SD is the sample SD (``ddof=1``, as pandas and Stata). Years are matched
+    by value, not by row order: a year absent from the panel is a missing value inside the
+    window.
+
+    Parameters
+    ----------
+    df
+        Panel with ``id`` and ``time`` columns (one row per id and time).
+    columns
+        Columns to transform.
+    window
+        Window length in years (>= 2; seed 001 uses 4).
+    min_periods
+        Observed values needed in a window (default ``window``: a full window; at least 2,
+        since one value has no sample SD).
+    id, time
+        Panel keys.
+    suffix
+        Suffix of the new columns (default ``_rsd<window>``, e.g. ``inflation_rsd4``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` with ``<column><suffix>`` columns.
+
+    Raises
+    ------
+    InputFormatError
+        If a column is missing, the window or ``min_periods`` is out of range, or a country
+        has a year twice.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"partner_iso3": "A", "year": [2010, 2011, 2012, 2013, 2014],
+    ...                   "x": [1.0, 2.0, 4.0, 7.0, 11.0]})
+    >>> rolling_sd(p, ["x"], window=3)["x_rsd3"].round(4).tolist()
+    [nan, nan, 1.5275, 2.5166, 3.5119]
+    """
+    _need(df, [id, time, *columns], "rolling_sd")
+    if not isinstance(window, int) or isinstance(window, bool) or window < 2:
+        msg = f"the rolling window must be a whole number of years >= 2; got {window!r}"
+        raise InputFormatError(msg)
+    mp = window if min_periods is None else min_periods
+    if not 2 <= mp <= window:
+        msg = f"min_periods must be between 2 and the window ({window}); got {mp!r}"
+        raise InputFormatError(msg)
+    sfx = f"_rsd{window}" if suffix is None else suffix
+    years = pd.to_numeric(df[time], errors="coerce")
+    if years.isna().any():
+        row = int(np.flatnonzero(years.isna().to_numpy())[0]) + 2
+        msg = "year is not a number"
+        raise InputFormatError(msg, row=row, column=time)
+    dup = pd.DataFrame({id: df[id].to_numpy(), time: years.to_numpy()}).duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        msg = (
+            f"{df[id].iloc[i]} has year {int(years.iloc[i])} twice; a rolling SD needs one "
+            "row per country and year"
+        )
+        raise InputFormatError(msg, row=i + 2, column=time)
+    out = df.copy()
+    yr = years.astype("int64").to_numpy()
+    for col in columns:
+        x = pd.to_numeric(df[col], errors="coerce").astype("float64").to_numpy()
+        res = np.full(len(df), np.nan)
+        for _, idx in df.groupby(id, sort=False).indices.items():
+            t = yr[idx]
+            full = pd.Series(np.nan, index=np.arange(t.min(), t.max() + 1), dtype="float64")
+            full.loc[t] = x[idx]
+            sd = full.rolling(window, min_periods=mp).std(ddof=1)
+            res[idx] = sd.loc[t].to_numpy()
+        out[f"{col}{sfx}"] = res
+    return out
+
+
 def interpolate_interior(
     df: pd.DataFrame,
     columns: Sequence[str],
@@ -546,12 +654,14 @@ class DesignReport:
     distance_source: str = ""
     trade_basis: dict[str, int] = field(default_factory=dict)
     n_in: int = 0
+    n_filtered: int = 0
     n_out: int = 0
 
     def to_dict(self) -> dict[str, object]:
         """JSON-serialisable summary."""
         return {
             "n_in": self.n_in,
+            "n_filtered": self.n_filtered,
             "n_out": self.n_out,
             "n_dropped": len(self.dropped),
             "interpolated": self.interpolated.to_dict(orient="records"),
@@ -577,7 +687,9 @@ def build_design(
     interpolate: Sequence[str] | None = None,
     log: Sequence[str] = (),
     zeros: Zeros = "missing",
+    rolling: Sequence[tuple[str, int]] = (),
     lags: Sequence[str] = (),
+    where: str | None = None,
     required: Sequence[str] | None = None,
     standardize: Sequence[str] = (),
     id: str = "partner_iso3",
@@ -588,8 +700,11 @@ def build_design(
     Steps, in order: merge indicators (wide, by ``id``/``time``) → EV trade from ``flows``
     (``ev_trade_usd``) → ``dist_km`` and ``ln_dist`` to ``distance_to`` → group dummies →
     interpolation of interior gaps (``interpolate``; default: the indicator columns) → logs
-    (``ln_<col>``) → lags (``<col>_lag1``) → listwise deletion on ``required`` → z-scores
-    (``z_<col>``) on the remaining rows.
+    (``ln_<col>``) → rolling SDs (``<col>_rsd<w>``) → lags (``<col>_lag1``) → the ``where``
+    filter → listwise deletion on ``required`` → z-scores (``z_<col>``) on the remaining rows.
+
+    Lags and rolling windows are computed on the whole panel *before* ``where``, so a filter
+    such as ``year >= 1993`` keeps the 1992 values inside the 1993 lag and window.
 
     Parameters
     ----------
@@ -621,8 +736,19 @@ def build_design(
         Columns to log into ``ln_<col>`` (zeros per ``zeros``, see :func:`log_values`).
     zeros
         Zero handling of the logs.
+    rolling
+        ``(column, window)`` pairs: rolling SD over ``window`` years ending in the current
+        year into ``<col>_rsd<window>`` (see :func:`rolling_sd`; seed 001: window 4). For an
+        indicator column the SD is computed on the indicator's whole published series before
+        it is merged (so the panel's first years get full windows from earlier years; no
+        interpolation); for any other column, on the panel's rows.
     lags
-        Columns (after logging, e.g. ``"ln_GDP"``) to lag into ``<col>_lag1``.
+        Columns (after logging and rolling SDs, e.g. ``"ln_GDP"``, ``"inflation_rsd4"``) to
+        lag into ``<col>_lag1``.
+    where
+        Row filter (``column op value`` clauses joined by ``and``; see
+        :mod:`geotrade.filters`), applied after the transforms and before listwise deletion
+        and z-scores; the rows removed are counted in ``DesignReport.n_filtered``.
     required
         Columns that must be present for a row to stay (default: every column created
         here). ``[]`` keeps all rows.
@@ -646,8 +772,14 @@ def build_design(
         w = wide_indicators(indicators, names=indicator_names).rename(columns={"iso3": id})
         w = w.rename(columns={"year": time})
         ind_cols = [c for c in w.columns if c not in (id, time)]
-        d = d.drop(columns=[c for c in ind_cols if c in d]).merge(w, on=[id, time], how="left")
-        created += ind_cols
+        # an indicator's rolling SD uses its whole published series (years before the
+        # panel's first year too), not only the panel's rows
+        for col, window in rolling:
+            if col in ind_cols:
+                w = rolling_sd(w, [col], window=window, id=id, time=time)
+        d = d.drop(columns=[c for c in w.columns if c in d and c not in (id, time)])
+        d = d.merge(w, on=[id, time], how="left")
+        created += ind_cols + [f"{c}_rsd{win}" for c, win in rolling if c in ind_cols]
     if flows is not None:
         ev = trade_totals(flows, hs_codes=ev_hs).rename(columns={"iso3": id, "year": time})
         d = d.merge(ev.drop(columns="basis"), on=[id, time], how="left")
@@ -692,9 +824,18 @@ def build_design(
         log_rows.append({"variable": col, "n_zero": nz, "n_negative": nn, "zeros": zeros})
         created.append(f"ln_{col}")
     rep.logs = pd.DataFrame(log_rows, columns=["variable", "n_zero", "n_negative", "zeros"])
+    for col, window in rolling:
+        if col not in ind_cols:
+            d = rolling_sd(d, [col], window=window, id=id, time=time)
+            created.append(f"{col}_rsd{window}")
     if lags:
         d = lag(d, list(lags), id=id, time=time)
         created += [f"{c}_lag1" for c in lags]
+    if where:
+        from geotrade.filters import apply_where
+
+        d, rep.n_filtered = apply_where(d, where)
+        d = d.reset_index(drop=True)
     req = list(dict.fromkeys(created if required is None else required))
     d, rep.dropped = listwise_delete(d, req, keys=(id, time)) if req else (d, pd.DataFrame())
     for col in standardize:

@@ -47,6 +47,7 @@ __all__ = [
     "members",
     "membership_by_year",
     "resolve_groupings",
+    "shipped_names",
 ]
 
 #: Columns of a grouping table, in order.
@@ -218,6 +219,17 @@ def load_groupings(path: str | PathLike[str]) -> pd.DataFrame:
 def _shipped() -> pd.DataFrame:
     p = _shipped_path()
     return _validate(_read(p), path=str(p), require_source=True)
+
+
+def shipped_names() -> list[str]:
+    """Names of the shipped groupings, in file order.
+
+    Examples
+    --------
+    >>> shipped_names()
+    ['eu', 'us_fta', 'msp', 'ipef', 'quad']
+    """
+    return list(dict.fromkeys(_shipped()["group"]))
 
 
 def list_groupings() -> pd.DataFrame:

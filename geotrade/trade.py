@@ -20,6 +20,10 @@ function                      result                                            
 :func:`group_aggregates`      trade summed by country groups                         001
 ============================  ====================================================  =======
 
+For the every-product screen of a BACI-size year (seed 003):
+:func:`pair_interdependence_by_product` (all pairs of each HS code, streamed to parquet)
+and :func:`network_metrics_by_product` (degree, strength, betweenness... per product).
+
 With ``engine="pandas"`` a path is read whole by :func:`geotrade.read_flows` (every row
 checked); with ``engine="duckdb"`` the focal-economy metrics read only the focal economy's
 rows (:func:`geotrade.engine.focal.focal_rows`) and the all-pairs metrics stream the file
@@ -52,7 +56,12 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
-from geotrade.engine import group_aggregates, pair_interdependence
+from geotrade.engine import (
+    group_aggregates,
+    network_metrics_by_product,
+    pair_interdependence,
+    pair_interdependence_by_product,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,14 +70,17 @@ __all__ = [
     "Engine",
     "group_aggregates",
     "interdependence",
+    "network_metrics_by_product",
     "pair_interdependence",
+    "pair_interdependence_by_product",
     "partner_shares",
     "table2",
     "table3",
     "trade_summary",
 ]
 
-# group_aggregates and pair_interdependence are geotrade.engine's (they take ``engine``)
+# group_aggregates and pair_interdependence are geotrade.engine's (they take ``engine``); the
+# *_by_product functions are DuckDB-only (the every-product screen of a BACI year)
 
 #: How a source is read: ``pandas`` (whole, every row checked) or ``duckdb`` (out of core).
 Engine = Literal["pandas", "duckdb"]

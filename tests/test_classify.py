@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geotrade._fisher_jenks import fisher_jenks_classes, numba_available
+from geotrade._fisher_jenks import c_kernel_available, fisher_jenks_classes, numba_available
 from geotrade.classification import (
     SCHEMES,
     Classification,
@@ -87,12 +87,14 @@ def make_case(rng, i):
 CASES = 240
 
 
-@pytest.mark.parametrize("backend", ["numpy", "numba"])
+@pytest.mark.parametrize("backend", ["numpy", "numba", "c"])
 def test_fisher_jenks_matches_ckwrap_and_jenkspy(backend):
     if backend == "numba" and not numba_available():
         pytest.fail(
             "numba is a geotrade dependency but cannot be imported; reinstall with make test"
         )
+    if backend == "c" and not c_kernel_available():
+        pytest.fail("the C kernel was not built at install (hatch_build.py); reinstall")
     rng = np.random.default_rng(20240601)
     compared_jenkspy = 0
     jenkspy_worse = 0
@@ -145,6 +147,36 @@ def test_numba_and_numpy_backends_agree():
         b = classify(x, k=k, backend="numba")
         np.testing.assert_array_equal(a.bins, b.bins)
         np.testing.assert_array_equal(a.yb, b.yb)
+        if c_kernel_available():
+            c = classify(x, k=k, backend="c")
+            np.testing.assert_array_equal(a.bins, c.bins)
+            np.testing.assert_array_equal(a.yb, c.yb)
+
+
+def test_c_kernel_is_built_and_used_by_auto():
+    """The install compiles geotrade/_fj_kernel.so; auto then needs no numba import."""
+    assert c_kernel_available(), "C kernel missing: reinstall geotrade (make test does)"
+    code = (
+        "import sys, numpy as np\n"
+        "from geotrade.classification import classify\n"
+        "x = np.random.default_rng(5).lognormal(size=400_000)\n"
+        "r = classify(x, k=5)\n"
+        "print(repr(r.sse), 'numba' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    sse_txt, numba_loaded = out.stdout.split()
+    x = np.random.default_rng(5).lognormal(size=400_000)
+    assert float(sse_txt) == pytest.approx(sse(x, ckwrap.ckmeans(x, 5).labels), rel=1e-9)
+    assert numba_loaded == "False"
+
+
+def test_c_kernel_can_be_disabled():
+    env = dict(os.environ, GEOTRADE_DISABLE_C_KERNEL="1")
+    code = "from geotrade._fisher_jenks import c_kernel_available; print(c_kernel_available())"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_numpy_fallback_when_numba_cannot_be_imported():
@@ -177,7 +209,9 @@ def test_offset_clusters_peers_case():
     rng = np.random.default_rng(42)
     clusters = [rng.normal(c * 1000, 50, 60) + 1e9 for c in range(5)]
     x = rng.permutation(np.concatenate(clusters))
-    for backend in ("numpy", "numba") if numba_available() else ("numpy",):
+    backends = ["numpy", *(["numba"] if numba_available() else []),
+                *(["c"] if c_kernel_available() else [])]  # fmt: skip
+    for backend in backends:
         r = classify(x, k=5, backend=backend)
         np.testing.assert_array_equal(r.counts, [60] * 5)
         np.testing.assert_array_equal(r.bins, [c.max() for c in clusters])

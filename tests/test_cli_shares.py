@@ -106,10 +106,49 @@ def test_bad_options_are_usage_errors(capsys, tmp_path, args, option):
     assert option in rec["message"]
 
 
+def test_partner_basis_on_reconciled_data_takes_imports_from_partners_exports(tmp_path):
+    """BACI-like data (exports only, many reporters): the focal economy's imports by partner
+    group are its partners' exports to it (mirror 'auto'), not an empty table."""
+    rows = [
+        # exporter, importer, value
+        ("CHL", "USA", 30.0),  # US FTA partner (2004)
+        ("AUS", "USA", 10.0),  # US FTA partner (2005)
+        ("CHN", "USA", 60.0),  # not an FTA partner
+        ("USA", "CAN", 5.0),  # US export to an FTA partner
+        ("USA", "CHN", 15.0),
+        ("CHN", "DEU", 99.0),  # neither side is the focal economy
+    ]
+    flows = pd.DataFrame(
+        [
+            {"year": 2022, "reporter_iso3": i, "partner_iso3": j, "flow": "export",
+             "hs_code": "283691", "value_usd": v, "source": "baci test rows"}
+            for i, j, v in rows
+        ]
+    )  # fmt: skip
+    src = tmp_path / "flows.csv"
+    flows.to_csv(src, index=False)
+    groups = tmp_path / "fta.csv"
+    groups.write_text("iso3,group,from\nCHL,us_fta,2004\nAUS,us_fta,2005\nCAN,us_fta,1989\n")
+    out = tmp_path / "s.csv"
+    args = ["--json", "shares", str(src), "--basis", "partner", "--focal", "USA",
+            "--by", str(groups), "--csv", str(out)]  # fmt: skip
+    assert main(args) == 0
+    s = pd.read_csv(out).set_index(["flow", "group"])
+    # hand computation: imports 30 + 10 from FTA partners of 100 in all -> 40 %
+    assert s.loc[("import", "us_fta"), "value_usd"] == pytest.approx(40.0)
+    assert s.loc[("import", "us_fta"), "share_pct"] == pytest.approx(40.0)
+    assert s.loc[("import", "unclassified"), "value_usd"] == pytest.approx(60.0)
+    # exports 5 of 20 to FTA partners -> 25 %
+    assert s.loc[("export", "us_fta"), "share_pct"] == pytest.approx(25.0)
+
+
 @pytest.mark.parametrize(
     "extra",
-    [["--years", "2017,2022"], ["--basis", "partner", "--by", "region", "--years", "2022"],
-     ["--by", "region", "--hs", "850760"]],
+    [
+        ["--years", "2017,2022"],
+        ["--basis", "partner", "--by", "region", "--years", "2022"],
+        ["--by", "region", "--hs", "850760"],
+    ],
     ids=["world", "partner", "hs"],
 )
 def test_engines_agree(capsys, tmp_path, extra):
@@ -132,3 +171,52 @@ def test_duckdb_engine_refuses_the_imf_dashboard_clearly(capsys, tmp_path):
                              "--csv", str(tmp_path / "s.csv")])  # fmt: skip
     assert code not in (0, 9), rec
     assert "--engine pandas" in rec["message"]
+
+
+def _reconciled(tmp_path, rows):
+    flows = pd.DataFrame(
+        [
+            {"year": y, "reporter_iso3": i, "partner_iso3": j, "flow": "export",
+             "hs_code": "283691", "value_usd": v, "source": "baci test rows"}
+            for y, i, j, v in rows
+        ]
+    )  # fmt: skip
+    src = tmp_path / "flows.csv"
+    flows.to_csv(src, index=False)
+    return src
+
+
+def test_grouping_file_dates_count_only_in_member_years(tmp_path):
+    """``from``/``to`` of a grouping file are honoured per year (ITA joins in 2023)."""
+    src = _reconciled(
+        tmp_path,
+        [(2022, "ITA", "USA", 40.0), (2022, "JPN", "USA", 60.0),
+         (2023, "ITA", "USA", 40.0), (2023, "JPN", "USA", 60.0)],
+    )  # fmt: skip
+    g = tmp_path / "g.csv"
+    g.write_text("iso3,group,from,to\nITA,msp,2023,\nJPN,msp,2022,\n")
+    out = tmp_path / "s.csv"
+    args = ["shares", str(src), "--basis", "partner", "--focal", "USA", "--by", str(g),
+            "--csv", str(out)]  # fmt: skip
+    assert main(["--quiet", *args]) == 0
+    s = pd.read_csv(out).query("flow == 'import'").set_index(["year", "group"])["share_pct"]
+    # 2022: only JPN (60 of 100) is a member; 2023: both
+    assert s.loc[(2022, "msp")] == pytest.approx(60.0)
+    assert s.loc[(2022, "unclassified")] == pytest.approx(40.0)
+    assert s.loc[(2023, "msp")] == pytest.approx(100.0)
+
+
+def test_shipped_grouping_name_and_overlapping_groups(capsys, tmp_path):
+    src = _reconciled(tmp_path, [(2023, "ITA", "USA", 40.0), (2023, "CHN", "USA", 60.0)])
+    out = tmp_path / "s.csv"
+    code, _rec = run(capsys, ["shares", str(src), "--basis", "partner", "--focal", "USA",
+                              "--by", "msp", "--csv", str(out)])  # fmt: skip
+    assert code == 0
+    s = pd.read_csv(out).query("flow == 'import'").set_index("group")["share_pct"]
+    assert s.loc["msp"] == pytest.approx(40.0)  # Italy joined the MSP in 2023
+    g = tmp_path / "both.csv"
+    g.write_text("iso3,group,from,to\nITA,msp,2023,\nITA,eu,1958,\n")
+    code, rec = run(capsys, ["shares", str(src), "--basis", "partner", "--focal", "USA",
+                             "--by", str(g), "--csv", str(out)])  # fmt: skip
+    assert code == 3
+    assert "ITA is in several groups in 2023" in rec["message"]

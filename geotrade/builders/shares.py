@@ -145,7 +145,10 @@ def build_shares(
         ``"income3"`` (focal economy, high income, EMDEs), ``"income"``, ``"region"``, a
         mapping ``{iso3: group}`` or a CSV path (:func:`geotrade.metrics.groups.group_table`).
     basis
-        ``"world"`` or ``"partner"`` (see the module docstring).
+        ``"world"`` or ``"partner"`` (see the module docstring). On the partner basis the
+        focal economy's records come from :func:`geotrade.mirror.apply_mirror` with
+        ``mirror="auto"``: on reconciled data (BACI, exports only) its imports are its
+        partners' exports to it; on Comtrade-style data, its own reports (a note says which).
     focal
         The economy shown on its own (world basis) or whose partners are grouped.
     years, hs_codes
@@ -187,10 +190,16 @@ def build_shares(
     elif basis == "partner":
         if groups == "income3":
             groups = "income"
+        from geotrade.mirror import apply_mirror
+
+        # reconciled data (BACI: each flow once, as an export) hold the focal economy's
+        # imports as its partners' exports: the same 'auto' mirror rule as interdependence
+        # and trade summary, so the import shares are not silently empty
+        focal_flows, _policy, mirror_note = apply_mirror(flows, focal=focal, mirror="auto")
         parts = []
         for flow in ("export", "import"):
-            p = partner_group_shares(flows, focal=focal, by=groups, flow=flow, years=years,
-                                     hs_codes=hs_codes, **income)  # fmt: skip
+            p = partner_group_shares(focal_flows, focal=focal, by=groups, flow=flow,
+                                     years=years, hs_codes=hs_codes, **income)  # fmt: skip
             parts.append(p)
         # attrs hold DataFrames (excluded rows): concatenate copies without them
         bare = [
@@ -201,6 +210,8 @@ def build_shares(
         shares = pd.concat(bare, ignore_index=True)
         shares = shares[["year", "flow", *[c for c in shares.columns if c not in ("year", "flow")]]]
         part_notes = [n for p in parts for n in p.attrs.get("notes", [])]
+        if _policy != "reporter":
+            part_notes.insert(0, mirror_note)
         shares.attrs["notes"] = list(dict.fromkeys(part_notes))
     else:
         msg = f"basis must be 'world' or 'partner', got {basis!r}"

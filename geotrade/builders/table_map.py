@@ -2,7 +2,7 @@
 
 One layer, ``<level>_<field>``: **every** unit of the boundary set (Natural Earth
 countries, or the China provinces / prefecture-level units of :mod:`geotrade.boundaries`),
-joined to the table by :func:`geotrade.join.join_to_geometry`; units the table does not
+joined to the table by :func:`geotrade.join.complete_geography`; units the table does not
 have keep NULL values. Table keys without a geometry are listed in the join report (with
 the closest names), never dropped silently. A numeric field is classified with
 :func:`geotrade.classification.classify` (the schemes and ``k`` of ``geotrade classify``)

@@ -307,11 +307,59 @@ def sample_panel(
     )
 
 
+def _wdi_files(spec: str) -> list[Path]:
+    """Expand ``--wdi``: files as given; a directory gives its ``API_*`` CSV and zip files."""
+    from geotrade.errors import DataNotFoundError
+
+    files: list[Path] = []
+    for item in _list(spec):
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.iterdir()
+                if f.is_file()
+                and f.name.startswith("API_")
+                and f.name.lower().endswith((".csv", ".csv.gz", ".zip"))
+            )
+            if not found:
+                msg = "no World Bank API_*.csv or API_*.zip file in this directory (--wdi)"
+                raise DataNotFoundError(msg, path=p)
+            files += found
+        else:
+            files.append(p)
+    return files
+
+
+def _parse_rolling(items: list[str]) -> list[tuple[str, int]]:
+    """Parse ``--rolling-sd COL[:WINDOW]`` values (also comma-separated) into pairs."""
+    out: list[tuple[str, int]] = []
+    for item in (p for raw in items for p in _list(raw)):
+        col, _sep, win = item.rpartition(":") if ":" in item else (item, "", "4")
+        col = col.strip()
+        try:
+            w = int(win)
+        except ValueError:
+            w = -1
+        if not col or w < 2:
+            msg = f"expected COL or COL:WINDOW, a whole WINDOW >= 2 (inflation:4); got {item!r}"
+            raise typer.BadParameter(msg, param_hint="'--rolling-sd'")
+        out.append((col, w))
+    return out
+
+
 def design(
     panel: Annotated[Path, typer.Argument(help="Base panel (CSV) with partner and year columns.")],
     out: Annotated[Path, typer.Option("--out", help="Design table to write (CSV).")],
     wdi: Annotated[
-        str | None, typer.Option("--wdi", help="World Bank API_*.csv files, comma-separated.")
+        str | None,
+        typer.Option(
+            "--wdi",
+            help=(
+                "World Bank API_*.csv/.zip files, comma-separated, or a directory (every "
+                "API_*.csv, API_*.csv.gz and API_*.zip in it)."
+            ),
+        ),
     ] = None,
     names: Annotated[
         str | None, typer.Option("--names", help="Rename indicators: CODE=name,CODE=name.")
@@ -345,12 +393,45 @@ def design(
     zeros: Annotated[str, typer.Option("--zeros", help="ln(0): missing, log1p or error.")] = (
         "missing"
     ),
-    lag: Annotated[str | None, typer.Option("--lag", help="Columns to lag (<col>_lag1).")] = None,
+    rolling_sd: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rolling-sd",
+            help=(
+                "Rolling SD per country: COL[:WINDOW] (default window 4, seed 001), years "
+                "t-WINDOW+1..t, full windows only -> <col>_rsd<WINDOW>. Repeatable."
+            ),
+        ),
+    ] = None,
+    lag: Annotated[
+        str | None,
+        typer.Option("--lag", help="Columns to lag (<col>_lag1; also ln_<col>, <col>_rsd4)."),
+    ] = None,
+    where: Annotated[
+        str | None,
+        typer.Option(
+            "--where",
+            help=(
+                "Keep rows matching 'col op value [and ...]' (==, !=, <, <=, >, >=, in (...), "
+                "not in (...)); after lags/rolling SDs, before deletion and z-scores."
+            ),
+        ),
+    ] = None,
     standardize: Annotated[
         str | None, typer.Option("--standardize", help="Columns to z-score (z_<col>).")
     ] = None,
     no_interpolate: Annotated[
         bool, typer.Option("--no-interpolate", help="Do not fill interior gaps.")
+    ] = False,
+    keep_missing: Annotated[
+        bool,
+        typer.Option(
+            "--keep-missing",
+            help=(
+                "No listwise deletion: keep rows with missing values (per-variable N in "
+                "model describe, as seed 001 Table 3; model nb/gravity drop and list them)."
+            ),
+        ),
     ] = False,
     id: Annotated[str, typer.Option("--id", help="Partner key column.")] = "partner_iso3",
     time: Annotated[str, typer.Option("--time", help="Year column.")] = "year",
@@ -382,6 +463,11 @@ def design(
     if geodist is not None and distance != "cepii":
         msg = "--geodist is used with --distance cepii; add it or drop --geodist"
         raise InputFormatError(msg)
+    rolling = _parse_rolling(rolling_sd or [])
+    if where:
+        from geotrade.filters import parse_where
+
+        parse_where(where, option="--where")  # a syntax error before any file is read
     rep = reporter()
     with rep.task("model design", 3, "reading inputs") as t:
         base = _read_csv(panel)
@@ -397,7 +483,7 @@ def design(
         if wdi:
             from geotrade.io.readers.wdi import read_wdi
 
-            tidy = pd.concat([read_wdi(Path(f)) for f in _list(wdi)], ignore_index=True)
+            tidy = pd.concat([read_wdi(f) for f in _wdi_files(wdi)], ignore_index=True)
             if "is_aggregate" in tidy.columns:
                 tidy = tidy[~tidy["is_aggregate"].astype(bool)]
         rename = {}
@@ -433,13 +519,18 @@ def design(
             interpolate=[] if no_interpolate else None,
             log=_list(log),
             zeros=zeros,  # type: ignore[arg-type]
+            rolling=rolling,
             lags=_list(lag),
+            where=where,
+            required=[] if keep_missing else None,
             standardize=_list(standardize),
             id=id,
             time=time,
         )
         for row in r.interpolated.to_dict(orient="records"):
             rep.log(f"interpolated {row['n_filled']} value(s) of {row['variable']}")
+        if where:
+            rep.log(f"--where {where}: removed {r.n_filtered} row(s)")
         if len(r.dropped):
             rep.log(f"listwise deletion dropped {len(r.dropped)} of {r.n_in} rows", level="warning")
         if r.no_coordinates:
@@ -473,6 +564,91 @@ def design(
     )
 
 
+def describe(
+    design: Annotated[Path, typer.Argument(help="Design table (CSV), e.g. from model design.")],
+    columns: Annotated[
+        str | None,
+        typer.Option("--columns", help="Variables in order (default: every numeric column)."),
+    ] = None,
+    labels: Annotated[
+        str | None, typer.Option("--labels", help="Display names: col=Label,col=Label.")
+    ] = None,
+    where: Annotated[
+        str | None,
+        typer.Option("--where", help="Keep rows matching 'col op value [and ...]' first."),
+    ] = None,
+    id: Annotated[str, typer.Option("--id", help="Partner key column (not described).")] = (
+        "partner_iso3"
+    ),
+    time: Annotated[str, typer.Option("--time", help="Year column (not described).")] = "year",
+    digits: Annotated[
+        int, typer.Option("--digits", min=0, max=10, help="Decimals in --md/--tex.")
+    ] = 3,
+    csv: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write variable,label,n,mean,sd,min,max (full precision)."),
+    ] = None,
+    md: Annotated[Path | None, typer.Option("--md", help="Write the table as Markdown.")] = None,
+    tex: Annotated[Path | None, typer.Option("--tex", help="Write the table as LaTeX.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Labels: en or zh.")] = "en",
+) -> None:
+    """Summary statistics (N, mean, SD, min, max per variable) as in seed 001 Table 3."""
+    from geotrade.errors import InputFormatError
+    from geotrade.io.atomic import atomic_path
+    from geotrade.models.describe import summary_statistics, summary_table
+
+    if lang not in ("en", "zh"):
+        msg = f"expected en or zh, got {lang!r}"
+        raise typer.BadParameter(msg, param_hint="'--lang'")
+    label_map: dict[str, str] = {}
+    for item in _list(labels):
+        col, sep, text = item.partition("=")
+        if not sep or not col.strip() or not text.strip():
+            msg = f"expected col=Label pairs; got {item!r}"
+            raise typer.BadParameter(msg, param_hint="'--labels'")
+        label_map[col.strip()] = text.strip()
+    if where:
+        from geotrade.filters import parse_where
+
+        parse_where(where, option="--where")
+    rep = reporter()
+    with rep.task("model describe", 2, "reading the design table") as t:
+        df = _read_csv(design)
+        if where:
+            from geotrade.filters import apply_where
+
+            df, removed = apply_where(df, where)
+            rep.log(f"--where {where}: removed {removed} row(s), {len(df)} left")
+        t.advance(message="describing")
+        stats = summary_statistics(
+            df, _list(columns) or None, id=id, time=time, labels=label_map, path=str(design)
+        )
+        unknown = sorted(set(label_map) - set(stats["variable"]))
+        if unknown:
+            msg = f"--labels names column(s) not described: {', '.join(unknown)}"
+            raise InputFormatError(msg, path=design)
+        synthetic = _is_synthetic(df)
+        table = summary_table(
+            stats,
+            digits=digits,
+            lang=lang,  # type: ignore[arg-type]
+            note="SYNTHETIC DATA - not real statistics." if synthetic else "",
+        )
+        outputs = _write_tables(table, None, md, tex)
+        if csv is not None:
+            with atomic_path(csv) as tmp:
+                neutralise_csv(stats).to_csv(tmp, index=False, float_format="%.10g")
+            outputs["csv"] = str(csv)
+        t.advance()
+    record = {
+        "outputs": outputs,
+        "synthetic": synthetic,
+        "rows": len(df),
+        "statistics": stats.astype(object).where(stats.notna(), None).to_dict(orient="records"),
+    }
+    emit_result("model describe", record, table.to_markdown())
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``model`` command group to the main app."""
     sub = typer.Typer(
@@ -483,4 +659,5 @@ def register(app: typer.Typer) -> None:
     sub.command("gravity")(gravity)
     sub.command("sample-panel")(sample_panel)
     sub.command("design")(design)
+    sub.command("describe")(describe)
     app.add_typer(sub, name="model")

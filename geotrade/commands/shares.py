@@ -66,8 +66,9 @@ def shares_cmd(
         str,
         typer.Option(
             "--by",
-            help="income3 (focal / high income / EMDE), income, region, or a CSV grouping "
-            "(iso3,group[,from,to]).",
+            help="income3 (focal / high income / EMDE), income, region, a shipped grouping "
+            "(eu, us_fta, msp, ipef, quad) or a CSV grouping (iso3,group[,from,to]; members "
+            "count only in their from-to years).",
         ),
     ] = "income3",
     basis: Annotated[

@@ -11,6 +11,9 @@ with a DuckDB ``memory_limit``; with ``engine="pandas"`` it is loaded into memor
 * :func:`focal_interdependence` — one focal economy against every partner.
 * :func:`partner_shares`, :func:`pattern_summary` — shares, ranks, top-N, HHI.
 * :func:`group_aggregates` — trade summed by user-defined country groups.
+* :func:`pair_interdependence_by_product` — all pairs for **each product** separately (every
+  HS code of a BACI year), streamed to a parquet file; :func:`network_metrics_by_product`
+  — degree, strength, betweenness (and optionally Louvain communities) of every product.
 
 Examples
 --------
@@ -37,12 +40,15 @@ from geotrade.engine.api import (
     partner_shares,
     pattern_summary,
 )
+from geotrade.engine.by_product import network_metrics_by_product, pair_interdependence_by_product
 
 __all__ = [
     "Engine",
     "focal_interdependence",
     "group_aggregates",
+    "network_metrics_by_product",
     "pair_interdependence",
+    "pair_interdependence_by_product",
     "partner_shares",
     "pattern_summary",
 ]

@@ -185,6 +185,40 @@ def _read_group_csv(path: Path) -> dict[str, str]:
     return dict(zip(iso, t[cols["group"]].str.strip(), strict=True))
 
 
+def _dated_groups(spec: str | Path, years: list[int]) -> pd.Series:
+    """Group of each ``(iso3, year)`` from a shipped grouping or a CSV ``iso3,group[,from,to]``.
+
+    ``from``/``to`` are inclusive years (empty = open-ended), so an economy counts only in the
+    years it was a member. An economy in two groups of the same file in one year is an error.
+    A plain ``iso3,group`` file (no dates) gives the same group in every year.
+    """
+    from geotrade.groupings import load_groupings, membership_by_year, resolve_groupings
+
+    if isinstance(spec, Path):
+        if not spec.is_file():
+            msg = "group file not found; give a CSV with columns iso3,group[,from,to]"
+            raise DataNotFoundError(msg, path=spec)
+        head = pd.read_csv(spec, dtype=str, nrows=0, encoding="utf-8-sig")
+        cols = {str(c).strip().lower() for c in head.columns}
+        if not {"iso3", "group"} <= cols:
+            msg = f"expected columns iso3,group[,from,to]; found {', '.join(head.columns)}"
+            raise InputFormatError(msg, path=spec, row=1)
+        table = load_groupings(spec)
+    else:
+        table = resolve_groupings(spec)
+    m = membership_by_year(table, years)
+    dup = m[m.duplicated(["iso3", "year"], keep=False)]
+    if not dup.empty:
+        r = dup.iloc[0]
+        both = ", ".join(sorted(set(dup.loc[dup["iso3"] == r["iso3"], "group"])))
+        msg = (
+            f"economy {r['iso3']} is in several groups in {int(r['year'])} ({both}); "
+            "give each economy one group per year (run one grouping at a time)"
+        )
+        raise InputFormatError(msg, path=str(spec))
+    return m.set_index(["iso3", "year"])["group"]
+
+
 _RULE_TEXT = {
     "published": "FY(Y+1), the classification published in July of Y (GNI of Y-1)",
     "gni": "FY(Y+2), the classification based on GNI of Y",
@@ -371,22 +405,32 @@ def group_table(
             base.loc[f, "group"] = focal.strip().upper()
             base.loc[f, "source"] = "focal"
     else:
+        mapping: dict[str, str] | None
         if isinstance(groups, Mapping):
             mapping = {str(k).strip().upper(): str(v) for k, v in groups.items()}
         elif isinstance(groups, (str, os.PathLike)):
+            from geotrade.groupings import shipped_names
+
             p = Path(groups)
-            if not p.suffix and not p.exists():
+            shipped = str(groups) in shipped_names()
+            if not shipped and not p.suffix and not p.exists():
                 msg = (
                     f"unknown grouping {str(groups)!r}; use income3, income, region, a "
-                    "mapping iso3 -> group or a CSV file with columns iso3,group"
+                    f"shipped grouping ({', '.join(shipped_names())}), a mapping iso3 -> "
+                    "group or a CSV file with columns iso3,group[,from,to]"
                 )
                 raise InputFormatError(msg)
-            mapping = _read_group_csv(p)
+            dated = _dated_groups(str(groups) if shipped else p, sorted(set(base["year"])))
+            key = pd.MultiIndex.from_arrays([base["iso3"], base["year"]])
+            base["group"] = dated.reindex(key).to_numpy()
+            base["source"] = "user"
+            mapping = None
         else:  # pragma: no cover - typing guards this
             msg = f"groups must be a name, a mapping or a CSV path, got {type(groups).__name__}"
             raise InputFormatError(msg)
-        base["group"] = base["iso3"].map(mapping)
-        base["source"] = "user"
+        if mapping is not None:
+            base["group"] = base["iso3"].map(mapping)
+            base["source"] = "user"
     unclassified = sorted(set(base.loc[base["group"].isna(), "iso3"]))
     base["group"] = base["group"].fillna(UNCLASSIFIED)
     if unclassified:

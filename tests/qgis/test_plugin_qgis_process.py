@@ -35,6 +35,7 @@ ALGORITHMS = [
     "print_layout",
     "province_capacity_ratio",
     "sample_data",
+    "shares",
     "table_map",
     "trade_summary",
 ]
@@ -243,6 +244,16 @@ CASES = {
             "OUTPUT_CSV": t / "s.csv",
         },
         ["OUTPUT_CSV"],
+    ),
+    "shares": lambda t, p: (
+        {
+            "FLOWS": DEMO_DATA / "synthetic_li_ion_trade_2012_2022.csv",
+            "BY": "income3",
+            "YEARS": "2022",
+            "OUTPUT_CSV": t / "sh.csv",
+            "OUTPUT_PNG": t / "sh.png",
+        },
+        ["OUTPUT_CSV", "OUTPUT_PNG"],
     ),
     "province_capacity_ratio": lambda t, p: (
         {

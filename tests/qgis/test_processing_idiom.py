@@ -73,8 +73,10 @@ def test_tables_and_layers_are_pickers_with_field_pickers(provider):
                 parent = alg.parameterDefinition(param.parentLayerParameterName())
                 assert isinstance(parent, QgsProcessingParameterFeatureSource), param.name()
     # only the trade flow files stay file inputs: BACI zips, Parquet and Comtrade bulk
-    # files are formats QGIS cannot open as layers (and too big to export)
-    assert sorted(files) == [("interdependence", "FLOWS"), ("trade_summary", "FLOWS")]
+    # files are formats QGIS cannot open as layers (and too big to export); OGHIST.xlsx is a
+    # many-sheet workbook read as the World Bank publishes it
+    assert sorted(files) == [("interdependence", "FLOWS"), ("shares", "FLOWS"),
+                             ("shares", "INCOME_HISTORY"), ("trade_summary", "FLOWS")]  # fmt: skip
     for alg_id, fields in {
         "mismatch": ["DEMAND", "SUPPLY"],
         "model_nb": ["Y", "X"],

@@ -311,6 +311,34 @@
         <source>Alias table (alias,adcode) for extra Chinese unit spellings</source>
         <translation>Alias table (alias,adcode) for extra Chinese unit spellings</translation>
     </message>
+    <message>
+        <source>Group and sector trade shares</source>
+        <translation>Group and sector trade shares</translation>
+    </message>
+    <message>
+        <source>Partner-share maps (GeoPackage)</source>
+        <translation>Partner-share maps (GeoPackage)</translation>
+    </message>
+    <message>
+        <source>Shares table</source>
+        <translation>Shares table</translation>
+    </message>
+    <message>
+        <source>Share charts (PNG)</source>
+        <translation>Share charts (PNG)</translation>
+    </message>
+    <message>
+        <source>Shares (Markdown)</source>
+        <translation>Shares (Markdown)</translation>
+    </message>
+    <message>
+        <source>Basis</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <source>Income groups</source>
+        <translation>Income groups</translation>
+    </message>
 </context>
 <context>
     <name>GeotradePlugin</name>

@@ -311,6 +311,34 @@
         <source>Alias table (alias,adcode) for extra Chinese unit spellings</source>
         <translation>别名表（alias,adcode），补充中国行政单元的写法</translation>
     </message>
+    <message>
+        <source>Group and sector trade shares</source>
+        <translation>国家组与部门贸易份额</translation>
+    </message>
+    <message>
+        <source>Partner-share maps (GeoPackage)</source>
+        <translation>贸易伙伴份额地图（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>Shares table</source>
+        <translation>份额表</translation>
+    </message>
+    <message>
+        <source>Share charts (PNG)</source>
+        <translation>份额图表（PNG）</translation>
+    </message>
+    <message>
+        <source>Shares (Markdown)</source>
+        <translation>份额（Markdown）</translation>
+    </message>
+    <message>
+        <source>Basis</source>
+        <translation>口径</translation>
+    </message>
+    <message>
+        <source>Income groups</source>
+        <translation>收入组</translation>
+    </message>
 </context>
 <context>
     <name>GeotradePlugin</name>
