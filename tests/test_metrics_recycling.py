@@ -355,3 +355,19 @@ def test_correlation_errors() -> None:
         capital_whitelist_correlation(df)
     with pytest.raises(ValidationError, match="at least 3"):
         capital_whitelist_correlation(df.iloc[:2])
+
+
+def test_closed_form_ols_matches_statsmodels_on_random_panels() -> None:
+    from geotrade.metrics.recycling import _ols
+
+    rng = np.random.default_rng(2024)
+    for n in (3, 5, 24, 31, 200):
+        x = rng.lognormal(10, 1, n)
+        y = 0.5 - 2e-6 * x + rng.normal(0, 0.3, n)
+        ours = _ols(x, y, capacity_per=10_000.0)
+        fit = sm.OLS(y, sm.add_constant(x / 10_000.0)).fit()
+        assert ours.slope == pytest.approx(fit.params[1], rel=1e-9)
+        assert ours.intercept == pytest.approx(fit.params[0], rel=1e-9)
+        assert ours.t_slope == pytest.approx(fit.tvalues[1], rel=1e-9)
+        assert ours.p_slope == pytest.approx(fit.pvalues[1], rel=1e-7, abs=1e-300)
+        assert ours.r_squared == pytest.approx(fit.rsquared, rel=1e-9, abs=1e-12)

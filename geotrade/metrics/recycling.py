@@ -362,9 +362,14 @@ def province_capacity_ratio(
 
 
 def _ols(x: np.ndarray, y: np.ndarray, *, capacity_per: float) -> OLSResult:
-    # the two modules OLS needs, not statsmodels.api (which imports all of statsmodels, ~0.6 s)
-    from statsmodels.regression.linear_model import OLS
-    from statsmodels.tools.tools import add_constant
+    """Least squares of ``y`` on ``x / capacity_per`` with an intercept, in closed form.
+
+    The same estimates, t and two-sided p as ``statsmodels`` OLS (checked in
+    ``tests/test_metrics_recycling.py``) without importing statsmodels (~2 s in a fresh
+    process): slope ``Sxy / Sxx``, residual variance ``SSR / (n - 2)``, ``se = sqrt(s2 /
+    Sxx)``, ``p = I_{df/(df+t^2)}(df/2, 1/2)`` (the Student t tail as an incomplete beta).
+    """
+    from scipy.special import betainc
 
     n = len(x)
     if n < 3:
@@ -373,13 +378,25 @@ def _ols(x: np.ndarray, y: np.ndarray, *, capacity_per: float) -> OLSResult:
     if np.ptp(x) == 0:
         msg = "OLS undefined: every province with capacity has the same capacity_t"
         raise ValidationError([Problem(msg, column="capacity_t")])
-    fit = OLS(y, add_constant(x / capacity_per)).fit()
+    xs = np.asarray(x, dtype=float) / capacity_per
+    ys = np.asarray(y, dtype=float)
+    dx, dy = xs - xs.mean(), ys - ys.mean()
+    sxx = float(dx @ dx)
+    slope = float(dx @ dy) / sxx
+    intercept = float(ys.mean() - slope * xs.mean())
+    resid = ys - intercept - slope * xs
+    ssr = float(resid @ resid)
+    syy = float(dy @ dy)
+    df = n - 2
+    se = np.sqrt(ssr / df / sxx)
+    t = slope / se if se > 0 else np.copysign(np.inf, slope)
+    p = float(betainc(df / 2.0, 0.5, df / (df + t * t))) if np.isfinite(t) else 0.0
     return OLSResult(
-        slope=float(fit.params[1]),
-        intercept=float(fit.params[0]),
-        t_slope=float(fit.tvalues[1]),
-        p_slope=float(fit.pvalues[1]),
-        r_squared=float(fit.rsquared),
+        slope=slope,
+        intercept=intercept,
+        t_slope=float(t),
+        p_slope=p,
+        r_squared=1.0 - ssr / syy if syy > 0 else float("nan"),
         n=int(n),
         capacity_per=float(capacity_per),
     )
