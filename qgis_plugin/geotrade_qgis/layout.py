@@ -97,6 +97,8 @@ INSET_FRAC = 0.2  # inset width / map frame width
 STRETCH = 0.35  # the frame may exceed the extent's aspect by 35 % to fill the page
 _YEAR = re.compile(r"^(?P<stem>.+?)_(?P<year>(19|20)\d\d)$")
 _SCS_NAMES = re.compile(r"south_china_sea|(^|_)scs(_|$)|nanhai", re.IGNORECASE)
+#: The boundary line companion of China maps (the standard map's maritime line).
+_LINE_NAMES = re.compile(r"boundary_line", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- metadata
@@ -167,6 +169,11 @@ def year_layers(path: str, table: str) -> list[str]:
 def scs_layers(path: str) -> list[str]:
     """Return the South China Sea companion tables of a GeoPackage (by name)."""
     return [name for name in _feature_tables(path) if _SCS_NAMES.search(name)]
+
+
+def line_layers(path: str) -> list[str]:
+    """Return the boundary-line companion tables of a GeoPackage (drawn above the data)."""
+    return [name for name in _feature_tables(path) if _LINE_NAMES.search(name)]
 
 
 def _source_parts(layer) -> tuple[str, str]:
@@ -508,6 +515,7 @@ def _page(
     page_w,
     page_h,
     counts,
+    line_layers=(),
 ) -> dict:
     plan = _page_plan(layer, crs, project, inset_layers=inset_layers)
     title, sub, legend_title = _titles(layer, table, meta, title, legend_title)
@@ -530,7 +538,7 @@ def _page(
 
     map_item = QgsLayoutItemMap(layout)
     map_item.setCrs(crs)
-    map_item.setLayers([layer])
+    map_item.setLayers([*line_layers, layer])  # first drawn on top: the line above the data
     map_item.setFrameEnabled(True)
     map_item.setFrameStrokeColor(QColor("#999999"))
     layout.addLayoutItem(map_item)
@@ -603,7 +611,7 @@ def _page(
     if plan["inset"] is not None:
         inset = QgsLayoutItemMap(layout)
         inset.setCrs(crs)
-        inset.setLayers([*inset_layers, layer])
+        inset.setLayers([*line_layers, *inset_layers, layer])
         inset.setFrameEnabled(True)
         inset.setFrameStrokeWidth(QgsLayoutMeasurement(0.4, QgsUnitTypes.LayoutMillimeters))
         inset.setBackgroundColor(QColor("#ffffff"))
@@ -706,6 +714,9 @@ def export_layout(
         pages.addPage(page)
 
     info = {"titles": [], "subtitles": [], "scalebar": [], "north": [], "inset": []}
+    # the companion layers drawn by the map items: the items hold weak references only, so
+    # the result keeps them alive as long as its layout (else a later save loses them)
+    companions: list = []
     any_synthetic = False
     for i, layer in enumerate(layers):
         path, table = _source_parts(layer)
@@ -726,6 +737,12 @@ def export_layout(
             if path
             else []
         )
+        lines = (
+            [lyr for lyr in (_styled(path, n) for n in line_layers(path)) if lyr is not None]
+            if path and inset_layers
+            else []
+        )
+        companions += [*inset_layers, *lines]
         items = _page(
             layout,
             i,
@@ -739,6 +756,7 @@ def export_layout(
             synthetic=syn,
             project=project,
             inset_layers=inset_layers,
+            line_layers=lines,
             page_w=pw,
             page_h=ph,
             counts=counts,
@@ -759,6 +777,7 @@ def export_layout(
         "synthetic": bool(any_synthetic),
         "pages": len(layers),
         "layout": layout,
+        "companion_layers": companions,
         **info,
     }
     if pdf:

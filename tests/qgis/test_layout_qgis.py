@@ -247,6 +247,12 @@ def test_china_layout_has_scale_bar_north_arrow_and_inset(china):
         assert bar.linkedMap() is main
         (arrow,) = items(layout, QgsLayoutItemPicture, page)
         assert arrow.northMode() == QgsLayoutItemPicture.TrueNorth
+        # the standard map's boundary line is drawn above the data, in both map items
+        for m in (main, inset):
+            names = [lyr.name() for lyr in m.layers()]
+            assert names[0] == "china_boundary_line", names
+            assert layers[page].name() in names
+        assert "south_china_sea" in [lyr.name() for lyr in inset.layers()]
 
 
 def test_china_layout_a3_portrait_pdf_png_svg(china):
