@@ -271,6 +271,17 @@ def build_trade_pattern(
             title_zh=f"占{name_zh}贸易额比重，{year}年（%）",
             fmt="{:.1f}",
         )
+        if style.nodata is not None:  # the covered countries without a share this year
+            from dataclasses import replace
+
+            style = replace(
+                style,
+                nodata=replace(
+                    style.nodata,
+                    label_en=f"No trade with {name_en} this year, or {name_en} itself",
+                    label_zh=f"当年与{name_zh}无贸易，或为{name_zh}",
+                ),
+            )
         counts = {str(k_): int(v) for k_, v in gdf[STATUS_FIELD].value_counts().items()}
         style = style.with_status_classes(counts=counts, missing=False)
         name = f"partner_shares_{year}"
