@@ -23,7 +23,6 @@ Run: ``nice -n 10 .venv/bin/python benchmarks/bench_b5_all_products.py`` (data c
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import statistics
@@ -35,7 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_common import DATA, PY, last_json, machine_info, peak_rss_mb, run_child  # noqa: E402
+from bench_common import DATA, PY, last_json, peak_rss_mb, replace_section, run_child  # noqa: E402
 
 THREADS = 2
 #: DuckDB memory_limit of both methods: with the interpreter, pandas and pyarrow on top,
@@ -432,23 +431,9 @@ def _section(n_rows, path, out_rows, out_mb, results, ok, check, net, load0, loa
 
 def update_results(section: list[str], path: Path = HERE / "RESULTS.md") -> None:
     """Replace (or append) the B5 section of ``path``; the rest of the file is kept."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    head = "## B5 "
-    start = text.find(head)
-    if start < 0:
-        before, after = text.rstrip("\n") + "\n\n", ""
-    else:
-        nxt = text.find("\n## ", start + len(head))
-        before, after = text[:start], ("" if nxt < 0 else text[nxt + 1 :])
-    stamp = [
-        f"Produced by `benchmarks/bench_b5_all_products.py` on {dt.date.today().isoformat()}; "
-        "machine:",
-        "",
-        *machine_info(),
-        "",
-    ]
-    body = "\n".join([section[0], "", *stamp, *section[2:]]) + "\n"
-    path.write_text(before + body + ("\n" + after if after else ""), encoding="utf-8")
+    replace_section(
+        path, section, head="## B5 ", script="benchmarks/bench_b5_all_products.py"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

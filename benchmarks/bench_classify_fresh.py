@@ -27,7 +27,6 @@ Run: ``.venv/bin/python benchmarks/bench_classify_fresh.py [--rounds 7] [--out F
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import statistics
@@ -42,7 +41,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_common import machine_info  # noqa: E402
+from bench_common import replace_section  # noqa: E402
 
 K = 5
 SIZES = (10**3, 10**4, 10**5, 10**6)
@@ -215,23 +214,13 @@ def run(sizes: tuple[int, ...] = SIZES, rounds: int = 7) -> list[str]:
 
 def update_results(section: list[str], path: Path = HERE / "RESULTS_classify.md") -> None:
     """Replace (or append) the B1b section of ``path``; the rest of the file is kept."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Classification benchmarks\n"
-    head = "## B1b "
-    start = text.find(head)
-    if start < 0:
-        before, after = text.rstrip("\n") + "\n\n", ""
-    else:
-        nxt = text.find("\n## ", start + len(head))
-        before, after = text[:start], ("" if nxt < 0 else text[nxt + 1 :])
-    stamp = [
-        f"Produced by `benchmarks/bench_classify_fresh.py` on {dt.date.today().isoformat()}; "
-        "machine:",
-        "",
-        *machine_info(),
-        "",
-    ]
-    body = "\n".join([section[0], "", *stamp, *section[2:]]) + "\n"
-    path.write_text(before + body + ("\n" + after if after else ""), encoding="utf-8")
+    replace_section(
+        path,
+        section,
+        head="## B1b ",
+        script="benchmarks/bench_classify_fresh.py",
+        title="# Classification benchmarks",
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -102,3 +102,30 @@ def machine_info() -> list[str]:
 
 def fmt_ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}×" if b > 0 else "–"
+
+
+def replace_section(
+    path: Path, section: list[str], *, head: str, script: str, title: str = "# Benchmarks"
+) -> None:
+    """Replace (or append) the section of ``path`` starting with ``head``; keep the rest.
+
+    ``section[0]`` is the section heading; a "Produced by ``script`` on <date>; machine:"
+    stamp with :func:`machine_info` is put under it.
+    """
+    import datetime as dt
+
+    text = path.read_text(encoding="utf-8") if path.exists() else f"{title}\n"
+    start = text.find(head)
+    if start < 0:
+        before, after = text.rstrip("\n") + "\n\n", ""
+    else:
+        nxt = text.find("\n## ", start + len(head))
+        before, after = text[:start], ("" if nxt < 0 else text[nxt + 1 :])
+    stamp = [
+        f"Produced by `{script}` on {dt.date.today().isoformat()}; machine:",
+        "",
+        *machine_info(),
+        "",
+    ]
+    body = "\n".join([section[0], "", *stamp, *section[2:]]) + "\n"
+    path.write_text(before + body + ("\n" + after if after else ""), encoding="utf-8")

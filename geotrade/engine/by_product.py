@@ -68,6 +68,7 @@ from geotrade.engine import duckdb_engine as dde
 from geotrade.engine.pandas_engine import EXCLUDED_COLUMNS, normalise_hs
 from geotrade.engine.sources import Source, SourceLike, baci_code_table, resolve_source
 from geotrade.errors import InputFormatError, OutputError, Problem, ValidationError
+from geotrade.metrics.network import NODE_METRIC_COLUMNS
 from geotrade.reporting import Reporter
 from geotrade.schema import is_aggregate_code, normalise_codes
 from geotrade.typology import DEPENDENCE_CLASSES
@@ -555,24 +556,7 @@ def pair_interdependence_by_product(
 # network metrics of every product
 # -----------------------------------------------------------------------------------------
 
-NODE_COLUMNS: tuple[str, ...] = (
-    "year",
-    "hs_code",
-    "iso3",
-    "out_degree",
-    "in_degree",
-    "degree",
-    "out_strength",
-    "in_strength",
-    "strength",
-    "betweenness",
-    "community",
-    "n_partners",
-    "n_depend_on",
-    "n_depends",
-    "share_depend_on_pct",
-    "share_depends_pct",
-)
+NODE_COLUMNS: tuple[str, ...] = ("year", "hs_code", *NODE_METRIC_COLUMNS[1:])
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "year",
     "hs_code",

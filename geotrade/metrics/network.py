@@ -63,6 +63,25 @@ __all__ = [
     "trade_graph",
 ]
 
+#: Columns of :func:`node_metrics` (``geotrade.engine.by_product`` adds ``hs_code``).
+NODE_METRIC_COLUMNS: tuple[str, ...] = (
+    "year",
+    "iso3",
+    "out_degree",
+    "in_degree",
+    "degree",
+    "out_strength",
+    "in_strength",
+    "strength",
+    "betweenness",
+    "community",
+    "n_partners",
+    "n_depend_on",
+    "n_depends",
+    "share_depend_on_pct",
+    "share_depends_pct",
+)
+
 #: Columns of :func:`pair_interdependence` (the contract with the DuckDB engine).
 PAIR_COLUMNS: tuple[str, ...] = (
     "year",
@@ -275,23 +294,7 @@ def node_metrics(pairs: pd.DataFrame, *, years: Iterable[int] | None = None) -> 
         f["share_depend_on_pct"] = 100.0 * f["n_depend_on"] / n
         f["share_depends_pct"] = 100.0 * f["n_depends"] / n
         frames.append(f)
-    cols = [
-        "year",
-        "iso3",
-        "out_degree",
-        "in_degree",
-        "degree",
-        "out_strength",
-        "in_strength",
-        "strength",
-        "betweenness",
-        "community",
-        "n_partners",
-        "n_depend_on",
-        "n_depends",
-        "share_depend_on_pct",
-        "share_depends_pct",
-    ]
+    cols = list(NODE_METRIC_COLUMNS)
     if not frames:
         return pd.DataFrame(columns=cols)
     return pd.concat(frames, ignore_index=True)[cols]
