@@ -16,6 +16,13 @@ Inputs
   ``dist``, ``distw`` or ``distwces``), which also bring the dummies ``contig``,
   ``comlang_off`` and ``colony``. The two agree closely for capitals (CHN-USA: CEPII
   ``distcap`` 11,159.25 km, geotrade 11,173.9 km).
+* **UN General Assembly ideal points** (geo-affinity): the Bailey-Strezhnev-Voeten estimates
+  (``IdealpointestimatesAll_<date>.csv``, Harvard Dataverse doi:10.7910/DVN/LEJUQZ; read with
+  :func:`geotrade.io.readers.unga.read_unga_ideal_points`, **user-supplied**). With
+  ``unga_focal``, each row gets the partner's ``ideal_point`` of that year and
+  ``ideal_distance = |ideal_point(partner, t) - ideal_point(focal, t)|`` (Bailey, Strezhnev
+  & Voeten 2017); a year without an estimate of either economy gives ``NaN`` (counted in
+  ``DesignReport.unga``).
 * **Group dummies** (Belt and Road, free-trade agreements, ...): **user-supplied**
   membership tables, ``iso3, year`` (member in that year) or ``iso3, start_year
   [, end_year]``. geotrade ships no membership list (no authoritative machine-readable Belt
@@ -652,6 +659,7 @@ class DesignReport:
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
     no_coordinates: list[str] = field(default_factory=list)
     distance_source: str = ""
+    unga: dict[str, object] = field(default_factory=dict)
     trade_basis: dict[str, int] = field(default_factory=dict)
     n_in: int = 0
     n_filtered: int = 0
@@ -668,6 +676,7 @@ class DesignReport:
             "logs": self.logs.to_dict(orient="records"),
             "no_coordinates": self.no_coordinates,
             "distance_source": self.distance_source,
+            "unga": self.unga,
             "trade_basis": self.trade_basis,
         }
 
@@ -683,6 +692,8 @@ def build_design(
     distance: DistanceSource = "capital",
     geodist: pd.DataFrame | None = None,
     geodist_column: Literal["distcap", "dist", "distw", "distwces"] = "distcap",
+    unga: pd.DataFrame | None = None,
+    unga_focal: str | None = None,
     groups: Mapping[str, pd.DataFrame] | None = None,
     interpolate: Sequence[str] | None = None,
     log: Sequence[str] = (),
@@ -698,7 +709,8 @@ def build_design(
     """Assemble a partner-year design table and report every step.
 
     Steps, in order: merge indicators (wide, by ``id``/``time``) → EV trade from ``flows``
-    (``ev_trade_usd``) → ``dist_km`` and ``ln_dist`` to ``distance_to`` → group dummies →
+    (``ev_trade_usd``) → ``dist_km`` and ``ln_dist`` to ``distance_to`` → UNGA
+    ``ideal_point`` and ``ideal_distance`` to ``unga_focal`` → group dummies →
     interpolation of interior gaps (``interpolate``; default: the indicator columns) → logs
     (``ln_<col>``) → rolling SDs (``<col>_rsd<w>``) → lags (``<col>_lag1``) → the ``where``
     filter → listwise deletion on ``required`` → z-scores (``z_<col>``) on the remaining rows.
@@ -728,6 +740,11 @@ def build_design(
     geodist_column
         GeoDist distance column: ``distcap`` (capitals, default), ``dist`` (largest
         cities), ``distw``/``distwces`` (population-weighted).
+    unga
+        UNGA ideal points from :func:`geotrade.io.readers.unga.read_unga_ideal_points`
+        (``iso3, year, ideal_point``).
+    unga_focal
+        ISO3 of the economy the ideal point distance is measured to (needed with ``unga``).
     groups
         ``{dummy name: membership table}`` (see :func:`group_dummy`).
     interpolate
@@ -809,6 +826,28 @@ def build_design(
         rep.no_coordinates = dist.loc[~dist["has_coordinates"], "iso3"].tolist()
         rep.distance_source = "geotrade capital distance (WGS84 geodesic)"
         created += ["dist_km", "ln_dist"]
+    if (unga is None) != (unga_focal is None):
+        msg = "the UNGA ideal point distance needs both unga= (the table) and unga_focal="
+        raise InputFormatError(msg)
+    if unga is not None and unga_focal is not None:
+        from geotrade.io.readers.unga import ideal_point_distances
+
+        ipd = ideal_point_distances(unga, d[id], d[time], focal=unga_focal)
+        d = d.drop(columns=[c for c in ipd.columns if c in d])
+        d = pd.concat([d, ipd], axis=1)
+        focal = str(unga_focal).strip().upper()
+        focal_years = set(unga.loc[unga["iso3"] == focal, "year"].astype(int))
+        no_partner = d["ideal_point"].isna()
+        rep.unga = {
+            "focal": focal,
+            "source": str(unga.attrs.get("path", "")),
+            "year_rule": str(unga.attrs.get("year_rule", "")),
+            "n_missing_ideal_point": int(no_partner.sum()),
+            "n_missing_distance": int(d["ideal_distance"].isna().sum()),
+            "focal_years_missing": sorted({int(y) for y in d[time].unique()} - focal_years),
+            "partners_missing": sorted(set(d.loc[no_partner, id].astype(str))),
+        }
+        created += ["ideal_point", "ideal_distance"]
     for name, table in (groups or {}).items():
         d[name] = group_dummy(table, d[id], d[time])
         created.append(name)

@@ -69,6 +69,7 @@ __all__ = [
     "RequiredHsOption",
     "RequiredYearsOption",
     "SchemeOption",
+    "UngaFocalOption",
     "UnknownCodesOption",
     "YearsOption",
     "check_k",
@@ -331,6 +332,10 @@ def _focal_cb(value: str) -> str:
     return parse_focal(value)
 
 
+def _unga_focal_cb(value: str | None) -> str | None:
+    return None if value is None else parse_focal(value, option="--unga-focal")
+
+
 def _k_cb(value: int) -> int:
     return check_k(value)
 
@@ -359,6 +364,15 @@ MirrorOption = Annotated[str, typer.Option("--mirror", help=MIRROR_HELP, callbac
 FocalOption = Annotated[
     str,
     typer.Option("--focal", help="ISO3 code of the focal economy, e.g. CHN.", callback=_focal_cb),
+]
+#: ``--unga-focal`` (``model design``: the economy the UNGA ideal point distance is measured to).
+UngaFocalOption = Annotated[
+    str | None,
+    typer.Option(
+        "--unga-focal",
+        help="ISO3 of the economy the UNGA ideal point distance is measured to (with --unga).",
+        callback=_unga_focal_cb,
+    ),
 ]
 #: ``--product-list`` (a shipped list's name or a CSV file of HS codes).
 ProductListOption = Annotated[

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 
 from geotrade.commands._common import emit_result, reporter
 from geotrade.io.textsafe import neutralise_csv
-from geotrade.options import YearsOption, parse_years
+from geotrade.options import UngaFocalOption, YearsOption, parse_years
 from geotrade.reporting import strict_json
 
 
@@ -385,6 +385,17 @@ def design(
         str,
         typer.Option("--geodist-column", help="GeoDist distance: distcap, dist, distw, distwces."),
     ] = "distcap",
+    unga: Annotated[
+        Path | None,
+        typer.Option(
+            "--unga",
+            help=(
+                "UNGA ideal points, IdealpointestimatesAll_<date>.csv (Bailey-Strezhnev-Voeten, "
+                "Harvard Dataverse doi:10.7910/DVN/LEJUQZ) -> ideal_point, ideal_distance."
+            ),
+        ),
+    ] = None,
+    unga_focal: UngaFocalOption = None,
     group: Annotated[
         list[str] | None,
         typer.Option("--group", help="Dummy from a membership CSV: NAME=FILE (repeatable)."),
@@ -463,6 +474,9 @@ def design(
     if geodist is not None and distance != "cepii":
         msg = "--geodist is used with --distance cepii; add it or drop --geodist"
         raise InputFormatError(msg)
+    if (unga is None) != (unga_focal is None):
+        msg = "--unga FILE and --unga-focal ISO3 go together; give both or neither"
+        raise typer.BadParameter(msg, param_hint="'--unga-focal'" if unga else "'--unga'")
     rolling = _parse_rolling(rolling_sd or [])
     if where:
         from geotrade.filters import parse_where
@@ -479,6 +493,19 @@ def design(
             if gd.attrs.get("recoded"):
                 pairs = ", ".join(f"{a}->{b}" for a, b in gd.attrs["recoded"].items())
                 rep.log(f"GeoDist codes mapped to ISO3: {pairs}")
+        ip = None
+        if unga is not None:
+            from geotrade.io.readers.unga import read_unga_ideal_points
+
+            ip = read_unga_ideal_points(unga)
+            if ip.attrs.get("recoded"):
+                rep.log(f"UNGA codes mapped: {', '.join(ip.attrs['recoded'])}")
+            if ip.attrs.get("n_missing_ideal_point"):
+                n = ip.attrs["n_missing_ideal_point"]
+                rep.log(f"UNGA: {n} row(s) with ideal point NA left out", level="warning")
+            if ip.attrs.get("n_no_iso3"):
+                left = ", ".join(f"{c} {n}" for c, n in ip.attrs["no_iso3"].items())
+                rep.log(f"UNGA: rows without ISO3 (iso3c NA) left out: {left}", level="warning")
         tidy = None
         if wdi:
             from geotrade.io.readers.wdi import read_wdi
@@ -515,6 +542,8 @@ def design(
             distance=distance,  # type: ignore[arg-type]
             geodist=gd,
             geodist_column=geodist_column,  # type: ignore[arg-type]
+            unga=ip,
+            unga_focal=unga_focal,
             groups=groups or None,
             interpolate=[] if no_interpolate else None,
             log=_list(log),
@@ -533,6 +562,21 @@ def design(
             rep.log(f"--where {where}: removed {r.n_filtered} row(s)")
         if len(r.dropped):
             rep.log(f"listwise deletion dropped {len(r.dropped)} of {r.n_in} rows", level="warning")
+        if r.unga:
+            focal_missing = cast("list[int]", r.unga["focal_years_missing"])
+            partners_missing = cast("list[str]", r.unga["partners_missing"])
+            if focal_missing:
+                rep.log(
+                    f"UNGA: no ideal point of {r.unga['focal']} in "
+                    f"{', '.join(map(str, focal_missing))}: ideal_distance is missing",
+                    level="warning",
+                )
+            if partners_missing:
+                rep.log(
+                    f"UNGA: {r.unga['n_missing_ideal_point']} row(s) without the partner's "
+                    f"ideal point ({', '.join(partners_missing)})",
+                    level="warning",
+                )
         if r.no_coordinates:
             what = "not in GeoDist" if distance == "cepii" else "no capital coordinates"
             rep.log(f"{what}: {', '.join(r.no_coordinates)}", level="warning")
