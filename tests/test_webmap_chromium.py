@@ -209,3 +209,29 @@ def test_web_map_screenshot_is_not_blank(page, tmp_path):
     blue = np.array([0x21, 0x66, 0xAC])
     blended = tuple(np.round(0.85 * blue + 0.15 * bg).astype(int))
     assert any(np.abs(np.array(c) - blended).max() <= 3 for c in colours)
+
+
+def test_always_on_boundary_line_draws_above_the_layers(tmp_path):
+    """``lines=`` (the boundary line of China maps): drawn, not interactive, not switchable."""
+    from shapely.geometry import LineString
+
+    style = LayerStyle(
+        kind="categorized",
+        field="dep",
+        classes=(ClassStyle("A", "甲", "#2166ac", value="a"),),
+        title_en="T",
+        title_zh="T",
+    )
+    gdf = gpd.GeoDataFrame(
+        {"dep": ["a", "a"]}, geometry=[box(100, 20, 110, 30), box(110, 20, 120, 30)], crs=4326
+    )
+    line = gpd.GeoDataFrame(geometry=[LineString([(112, 5), (118, 15)])], crs=4326)
+    out = web_map([("2022", gdf, style)], tmp_path / "l.html", title="t", lines=[line])
+    dom, errors = _dump(out)
+    assert errors == []
+    assert len(re.findall(r'<path class="leaflet-interactive"', dom)) == 2  # the two boxes
+    assert 'stroke="#4d4d4d"' in dom  # the line is drawn, as a non-interactive path
+    plain, _ = _dump(web_map([("2022", gdf, style)], tmp_path / "p.html", title="t"))
+    assert 'stroke="#4d4d4d"' not in plain
+    selector = r'class="leaflet-control-layers-selector"'
+    assert len(re.findall(selector, dom)) == len(re.findall(selector, plain))  # not switchable

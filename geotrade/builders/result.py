@@ -274,8 +274,10 @@ def write_product(
         from geotrade.maps.webmap import web_map
 
         labels = dict(layer_labels or {})
-        # the web map switches between thematic layers; companion layers are for GIS/print
+        # the web map switches between thematic layers; the boundary line of China maps is
+        # always drawn on top (the SCS islands are part of the thematic layers already)
         shown = {n: g for n, g in result.layers.items() if n not in COMPANION_LAYERS}
+        lines = [g for n, g in result.layers.items() if n.endswith("boundary_line")]
         outputs["html"] = str(
             web_map(
                 [(labels.get(n, n), g, result.styles[n]) for n, g in shown.items()],
@@ -283,6 +285,7 @@ def write_product(
                 title=meta.bilingual_title,
                 note=meta.note or None,
                 tooltip_fields=list(tooltip_fields or result.tooltip_fields),
+                lines=lines,
             )
         )
     outputs.update(_static_maps(result, png=png, pdf=pdf, dpi=dpi, labels=layer_labels or {}))

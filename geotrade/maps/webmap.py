@@ -206,6 +206,7 @@ def web_map(
     counts: Literal["map", "style", "none"] = "map",
     fill_opacity: float = 0.85,
     exclusive: bool = True,
+    lines: Sequence[gpd.GeoDataFrame] = (),
 ) -> Path:
     """Write an offline, self-contained HTML web map of one or more classified layers.
 
@@ -240,6 +241,9 @@ def web_map(
     exclusive : bool, default True
         Show one layer at a time (radio buttons, e.g. one layer per year). ``False`` gives
         independent check boxes; the legends of all visible layers are then stacked.
+    lines : sequence of GeoDataFrame
+        Line layers always drawn above every thematic layer, outside the layer switcher
+        (e.g. the standard map's boundary line of China maps), dark grey, not interactive.
 
     Returns
     -------
@@ -352,6 +356,22 @@ def web_map(
         hatches = tuple(hatch_of.get((label, color)) for label, color, _ in rows)
         legends.append(WebLegend(name, _title_of(style, lang), rows, hatches))
 
+    for line in lines:  # always on, above the thematic layers, not in the switcher
+        g = line.to_crs(4326)
+        g = g[~(g.geometry.isna() | g.geometry.is_empty)]
+        if len(g):
+            import shapely
+
+            features = [
+                {"type": "Feature", "properties": {}, "geometry": json.loads(part)}
+                for part in shapely.to_geojson(g.geometry.values)
+            ]
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": features},
+                control=False,
+                interactive=False,
+                style_function=lambda _f: {"color": "#4d4d4d", "weight": 1.6, "opacity": 1.0},
+            ).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
 
