@@ -644,6 +644,18 @@ def _files() -> dict[str, Callable[[], bytes]]:
         "map_duplicate_country.csv": lambda: b"iso3,v\nROU,1\nDEU,2\nROM,3\n",
         "map_no_key_column.csv": lambda: b"foo,v\nbar,1\nbaz,2\n",
         "map_unknown_province.csv": lambda: "province,v\n广东,1\n广冬省,2\n".encode(_U),
+        # UNGA ideal points (model design --unga): the ideal point column renamed away, a
+        # text ideal point
+        "unga_missing_ideal_point.csv": lambda: (
+            '"","ccode","session","NVotesAll","IdealPoint","iso3c","Countryname"\n'
+            '"1",2,77,88,2.5,"USA","United States"\n'
+            '"2",710,77,88,-0.8,"CHN","China"\n'
+        ).encode(_U),
+        "unga_text_ideal_point.csv": lambda: (
+            '"","ccode","session","NVotesAll","IdealPointAll","iso3c","Countryname"\n'
+            '"1",2,77,88,2.5,"USA","United States"\n'
+            '"2",710,77,88,"n/a?","CHN","China"\n'
+        ).encode(_U),
         # lon/lat coordinates labelled web mercator (metres)
         "layer_degrees_as_3857.gpkg": lambda: _gpkg(
             [(_shape(_square(100 + 2 * i, 25, 2)), float(i + 1)) for i in range(6)],
