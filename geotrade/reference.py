@@ -296,6 +296,7 @@ def _country_row(iso3: str) -> pd.Series:
     return t.iloc[pos]
 
 
+@functools.lru_cache(maxsize=4096)
 def country_name(iso3: str, *, lang: Lang = "en", common: bool = False) -> str:
     """Return the name of an economy.
 

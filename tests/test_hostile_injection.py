@@ -164,3 +164,23 @@ def test_regression_table_escapes_labels_but_keeps_coefficients() -> None:
     md = t.to_markdown()
     assert "| =cmd\\|x | 1.1122*** |" in md
     assert "<b>" not in md
+
+
+def test_web_map_text_is_not_a_jinja_template(tmp_path):
+    """Titles and notes are data: ``{{ 7*7 }}`` must reach the page as written, not as 49."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geotrade.maps.webmap import web_map
+    from geotrade.style.spec import ClassStyle, LayerStyle
+
+    style = LayerStyle(kind="categorized", field="v", title_en="T {{ 7*7 }}", title_zh="T",
+                       classes=(ClassStyle("A", "A", "#2166ac", value="a"),))  # fmt: skip
+    gdf = gpd.GeoDataFrame({"v": ["a"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
+    out = web_map([("L", gdf, style)], tmp_path / "m.html", title="Map {{ 7*7 }} {% raw %}",
+                  note="note {{ 6*7 }}")  # fmt: skip
+    text = out.read_text(encoding="utf-8")
+    assert "Map {{ 7*7 }} {% raw %}" in text
+    assert "note {{ 6*7 }}" in text
+    assert "Map 49" not in text
+    assert "note 42" not in text

@@ -413,6 +413,9 @@ def render_static_map(
     }
     with mpl.rc_context(rc):
         fig = plt.figure(figsize=(width_in or (10.0 if proj == "equal_earth" else 8.0), 6.0))
+        # geopandas redraws the whole figure after every .plot() (canvas.draw_idle): with six
+        # layers that was 0.8 s of a 2.6 s map; the figure is drawn once, when it is saved
+        fig.canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
         result = _draw(
             fig,
             data=data.assign(_color=colors, _hatch=[c.hatch for c in classes]),
@@ -545,6 +548,7 @@ def _simplified(gdf: gpd.GeoDataFrame, tol: float) -> gpd.GeoSeries:
         gdf.geometry.values,
         (float(tol),),
         lambda g: shapely.simplify(np.asarray(g, dtype=object), tol, preserve_topology=True),
+        persist=True,
     )
     return gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
 

@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from functools import cache, partial, wraps
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -275,7 +275,7 @@ def web_map(
     ('cn.html', True)
     """
     import folium
-    from branca.element import Element, Figure, MacroElement
+    from branca.element import Figure, MacroElement
     from jinja2 import Template
 
     _check_choice("lang", lang, _LANGS)
@@ -322,12 +322,12 @@ def web_map(
     m.default_css = []
     js, css = _vendored_leaflet()
     root = cast(Figure, m.get_root())  # a Map's root is its Figure
-    root.header.add_child(Element(f"<style>{css}</style>"), name="geotrade_leaflet_css")
-    root.header.add_child(Element(f"<script>{js}</script>"), name="geotrade_leaflet_js")
-    root.header.add_child(Element(f"<style>{_page_css()}</style>"), name="geotrade_css")
+    root.header.add_child(_raw(f"<style>{css}</style>"), name="geotrade_leaflet_css")
+    root.header.add_child(_raw(f"<script>{js}</script>"), name="geotrade_leaflet_js")
+    root.header.add_child(_raw(f"<style>{_page_css()}</style>"), name="geotrade_css")
     # branca renders Figure.title unescaped: only this escaped <title> is written
     root.header.add_child(
-        Element(f"<title>{_html.escape(title)}</title>"), name="geotrade_title_tag"
+        _raw(f"<title>{_html.escape(title)}</title>"), name="geotrade_title_tag"
     )
 
     legends: list[WebLegend] = []
@@ -375,10 +375,10 @@ def web_map(
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
 
-    root.html.add_child(Element(_overlay_html(title, note, legends)), name="geotrade_overlay")
+    root.html.add_child(_raw(_overlay_html(title, note, legends)), name="geotrade_overlay")
     defs = _hatch_defs([p[2] for p in prepared])
     if defs:  # SVG patterns for hatched classes ("not covered"), referenced as url(#id)
-        root.html.add_child(Element(defs), name="geotrade_hatch_defs")
+        root.html.add_child(_raw(defs), name="geotrade_hatch_defs")
 
     pairs = ", ".join(
         f"[{g.get_name()}, {json.dumps(f'gt-legend-{i}')}]" for i, g in enumerate(geo_layers)
@@ -419,6 +419,26 @@ def web_map(
 # --------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------
+
+
+def _raw(text: str) -> Any:
+    """Return a branca element that writes ``text`` as it is.
+
+    ``branca.element.Element(text)`` compiles ``text`` as a Jinja template: slow for the
+    inlined Leaflet (≈ 0.5 s a map) and wrong for data-borne text, in which ``{{ ... }}``
+    would be evaluated.
+    """
+    from branca.element import Element
+
+    class Raw(Element):
+        def __init__(self, body: str) -> None:
+            super().__init__()
+            self._body = body
+
+        def render(self, **kwargs: Any) -> str:
+            return self._body
+
+    return Raw(text)
 
 
 @cache
@@ -597,6 +617,7 @@ def _prepare(gdf: gpd.GeoDataFrame, style: LayerStyle, tol: float | None) -> gpd
         g.geometry.values,
         (world, float(tol)),
         partial(_simplify, world=world, tol=tol),
+        persist=True,
     )
     g = g.assign(geometry=geoms)
     return g[~(g.geometry.isna() | g.geometry.is_empty)]
