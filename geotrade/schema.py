@@ -142,8 +142,10 @@ CODE_ALIASES: dict[str, str] = {
 #: Three-letter codes of aggregates: World and the EU as reported by WITS (``EUN``;
 #: notes/real-data.md).
 _AGGREGATE_LITERALS: frozenset[str] = frozenset({"WLD", "EUN"})
-#: Codes of unspecified partners: WITS ``UNS`` (notes/real-data.md), ``XXX``/``ZZZ`` as used
-#: in user files, Comtrade+ ``_X`` (areas nes).
+#: Codes of unspecified partners: WITS ``UNS`` (notes/real-data.md); ``XXX`` and ``ZZZ``, which
+#: lie in ISO 3166-1's user-assigned alpha-3 ranges (XAA-XZZ, ZZA-ZZZ) and so are no economy
+#: (``XXX`` is "unspecified" in ICAO Doc 9303; issue #17's test file uses both as unknown
+#: partners); Comtrade+ ``_X`` (areas nes).
 _AREA_LITERALS: frozenset[str] = frozenset({"UNS", "XXX", "ZZZ", "_X"})
 #: UN Comtrade area categories (``geotrade.reference.comtrade_codes()``): groups of
 #: economies, and areas that are not one economy.
