@@ -24,12 +24,13 @@ For the every-product screen of a BACI-size year (seed 003):
 :func:`pair_interdependence_by_product` (all pairs of each HS code, streamed to parquet)
 and :func:`network_metrics_by_product` (degree, strength, betweenness... per product).
 
-With ``engine="pandas"`` a path is read whole by :func:`geotrade.read_flows` (every row
-checked); with ``engine="duckdb"`` the focal-economy metrics read only the focal economy's
-rows (:func:`geotrade.engine.focal.focal_rows`) and the all-pairs metrics stream the file
-year by year (:mod:`geotrade.engine`). :mod:`geotrade.metrics.trade` (in-memory pandas)
-and :mod:`geotrade.engine` (DuckDB and its pandas twin) are the implementations behind
-this module.
+A DataFrame is used as it is (it is already in memory; ``engine`` then only matters for
+the all-pairs and group functions). With ``engine="pandas"`` a path is read whole by
+:func:`geotrade.read_flows` (every row checked); with ``engine="duckdb"`` the focal-economy
+metrics read only the focal economy's rows (:func:`geotrade.engine.focal.focal_rows`) and
+the all-pairs metrics stream the file year by year (:mod:`geotrade.engine`).
+:mod:`geotrade.metrics.trade` (in-memory pandas) and :mod:`geotrade.engine` (DuckDB and its
+pandas twin) are the implementations behind this module.
 
 Aggregate and special partners follow :mod:`geotrade.schema`: ``WLD``, ``_899`` Areas nes
 and the like count in the totals (``unspecified_usd``) but are never partners.

@@ -98,7 +98,7 @@ def focal_rows(
     except InputFormatError as exc:
         msg = (
             f"the duckdb engine reads canonical parquet/CSV (as `geotrade convert` writes) and "
-            f"BACI files; this file is neither ({exc.message if hasattr(exc, 'message') else exc})"
+            f"BACI files; this file is neither ({exc.message})"
             "; convert it first or use --engine pandas"
         )
         raise InputFormatError(msg, path=p) from exc
