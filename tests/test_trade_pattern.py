@@ -200,3 +200,29 @@ def test_one_public_trade_api_engines_agree_on_a_file(tmp_path):
     pd.testing.assert_frame_equal(t3, ref)
     with pytest.raises(ValueError, match="engine"):
         trade.trade_summary(DEMO, focal="KOR", engine="spark")  # type: ignore[arg-type]
+
+
+def test_real_wits_excerpt_small_shares_keep_their_digits(tmp_path):
+    """Real WITS excerpt (tests/data/real/PROVENANCE.md): Saudi Arabia has 0.019 % of
+    Singapore's 2023 trade in it; its class must not read "0.0 – 0.0"."""
+    import csv as _csv
+
+    from geotrade.builders.trade_pattern import build_trade_pattern
+
+    path = Path(__file__).parent / "data" / "real" / "wits"
+    path = path / "Import_Export_by_Industry_SG_excerpt.csv"
+    flows = geotrade.read_flows(path)
+    p = build_trade_pattern(flows, focal="SGP", years=[2023])
+    g = p.layers["partner_shares_2023"].set_index("iso_a3")
+    # the same share by hand from the raw file (TradeValue in 1000 USD)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = [r for r in _csv.DictReader(fh) if r["Year"] == "2023"]
+    partners = [r for r in rows if r["PartnerISO3"] in set(g.index[g["status"] == "data"])]
+    total = sum(float(r["TradeValue in 1000 USD"]) for r in partners)
+    sau = sum(float(r["TradeValue in 1000 USD"]) for r in partners if r["PartnerISO3"] == "SAU")
+    assert g.loc["SAU", "trade_share_pct"] == pytest.approx(100 * sau / total, rel=1e-9)
+    assert g.loc["SAU", "trade_share_pct"] < 0.1
+    labels = [c.label_en for c in p.styles["partner_shares_2023"].classes]
+    assert not any(lab.startswith("0.0 ") for lab in labels), labels
+    shown = [lab for lab in labels if "0.019" in lab]
+    assert shown, labels

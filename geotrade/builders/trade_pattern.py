@@ -86,6 +86,22 @@ SCHEMA: tuple[str, ...] = (
 _PALETTE = "YlOrRd"
 
 
+def _share_format(bounds: list[float]) -> str:
+    """Legend format with enough decimals that the smallest class bound is not shown as 0.0.
+
+    Examples
+    --------
+    >>> _share_format([0.5, 12.0, 64.5]), _share_format([0.019, 35.5, 64.5])
+    ('{:.1f}', '{:.3f}')
+    """
+    import math
+
+    pos = [abs(float(b)) for b in bounds if b and math.isfinite(float(b))]
+    small = min(pos) if pos else 1.0
+    decimals = 1 if small >= 0.1 else min(4, math.ceil(-math.log10(small)) + 1)
+    return f"{{:.{decimals}f}}"
+
+
 def _partner_table(
     flows: pd.DataFrame,
     *,
@@ -269,7 +285,7 @@ def build_trade_pattern(
             colors=colors,
             title_en=f"Share of {name_en}'s trade, {year} (%)",
             title_zh=f"占{name_zh}贸易额比重，{year}年（%）",
-            fmt="{:.1f}",
+            fmt=_share_format([cls.lower, *cls.bins]),
         )
         if style.nodata is not None:  # the covered countries without a share this year
             from dataclasses import replace
