@@ -107,9 +107,12 @@ def test_section_reports_the_targets_honestly():
         "products": 5000,
         "peak_rss_mb": 500.0,
         "steps": {"betweenness": 20.0},
-        "louvain_sample": 200,
-        "louvain_seconds": 4.8,
-        "louvain_estimate": 120.0,
+        "with_communities": {
+            "seconds": 90.0,
+            "peak_rss_mb": 600.0,
+            "steps": {"communities": 60.0},
+            "louvain_check": {"products": 8, "same": 7, "max_rel_modularity": 0.0},
+        },
     }
     lines = b5._section(
         10, __file__, 20, 1.0, results, True, "same", net, (1.0,), (2.0,), 1, "700MB"
@@ -120,7 +123,9 @@ def test_section_reports_the_targets_honestly():
     assert "MISSED by 20%" in text
     assert "MISSED by 7%" in text  # 1100 MiB > 1 GiB
     assert "3.00× the DuckDB SQL query (target ≤ 2×: MISSED by 50%)" in text
-    assert "total ≈ 150 s = 15.0× the DuckDB SQL query (target ≤ 2×: MISSED by 650%)" in text
+    assert "compiled Louvain): 90.00 s = 9.00× the DuckDB SQL query (target ≤ 2×: MISSED" in text
+    assert "same partition on 7 of 8 products" in text
+    assert "(FAILED)" in text
 
 
 def test_run_end_to_end_at_tiny_size(tmp_path):
@@ -132,4 +137,5 @@ def test_run_end_to_end_at_tiny_size(tmp_path):
     assert "result check passed" in text
     assert "network metrics without communities, every product (150 products" in text
     assert "with Louvain communities too" in text
+    assert "(passed)" in text  # the tiny run's communities equal networkx's
     assert "| geotrade, 700MB |" in text

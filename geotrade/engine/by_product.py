@@ -619,9 +619,9 @@ def network_metrics_by_product(
     nodes_out, summary_out
         Optional parquet files for the two tables.
     communities
-        Also run Louvain (networkx, fixed seed, as :func:`~geotrade.metrics.network.
-        node_metrics`) on every graph: exact but slow (about 0.04 s per product, 200 s
-        for the 5 000 products of a BACI year; ``benchmarks/RESULTS.md``, B5). Without it
+        Also find Louvain communities on every graph (compiled; the same partition as
+        networkx's seeded Louvain, as :func:`~geotrade.metrics.network.node_metrics`
+        finds it; about 1 ms per product, ``benchmarks/RESULTS.md``, B5). Without it
         ``community``, ``communities`` and ``modularity`` are missing.
     threads
         numba threads for the betweenness (``None``: numba's default).
@@ -811,25 +811,29 @@ def network_metrics_by_product(
 
 
 def _louvain_all(nodes, summary, node_ptr, edge_ptr, targets, weights, names, rep) -> None:
-    """Louvain communities of every graph with networkx, built as ``trade_graph`` builds it."""
-    import networkx as nx
+    """Louvain communities of every graph, as ``node_metrics`` finds them on ``trade_graph``.
 
-    from geotrade.metrics.network import _communities
+    The CSR graph is already in ``trade_graph``'s order (sorted nodes, out-edges in CSR
+    order), so the compiled Louvain takes it as it is.
+    """
+    from geotrade.engine._louvain import louvain
+    from geotrade.metrics.network import LOUVAIN_SEED
 
-    iso = nodes["iso3"].to_numpy()
     comm = nodes["community"].to_numpy().copy()
+    n_comm = summary["communities"].to_numpy().copy()
+    modularity = summary["modularity"].to_numpy().copy()
     with rep.task("communities", total=len(summary)) as task:
         for g in range(len(summary)):
             lo, hi = int(node_ptr[g]), int(node_ptr[g + 1])
-            local = iso[lo:hi]
-            graph = nx.DiGraph()
-            graph.add_nodes_from(local)  # names are sorted, as in trade_graph
-            for u in range(lo, hi):
-                for e in range(int(edge_ptr[u]), int(edge_ptr[u + 1])):
-                    graph.add_edge(local[u - lo], local[targets[e]], weight=float(weights[e]))
-            member, q = _communities(graph)
-            comm[lo:hi] = [member[c] for c in local]
-            summary.loc[g, "communities"] = len(set(member.values()))
-            summary.loc[g, "modularity"] = q
+            e_lo, e_hi = int(edge_ptr[lo]), int(edge_ptr[hi])
+            src = np.repeat(np.arange(hi - lo), np.diff(edge_ptr[lo : hi + 1]))
+            member, q = louvain(
+                hi - lo, src, targets[e_lo:e_hi], weights[e_lo:e_hi], seed=LOUVAIN_SEED
+            )
+            comm[lo:hi] = member
+            n_comm[g] = int(member.max()) + 1 if member.size else 0
+            modularity[g] = q
             task.advance()
     nodes["community"] = comm
+    summary["communities"] = n_comm
+    summary["modularity"] = modularity

@@ -15,7 +15,8 @@ mirrored class). Import rows are not used; aggregate or missing reporters/partne
 The directed network of a year has an edge :math:`i \to j` weighted by :math:`X_{ij}` for
 every :math:`X_{ij} > 0`. Node metrics: out/in degree, out/in strength (USD), betweenness
 centrality (normalised, on the unweighted graph, i.e. shortest paths count links),
-community (Louvain on the directed, export-weighted graph, fixed seed). Network metrics:
+community (Louvain on the directed, export-weighted graph, fixed seed: networkx's
+algorithm, compiled in :mod:`geotrade.engine._louvain`, same partition). Network metrics:
 nodes, edges, density :math:`E / (n (n - 1))`, reciprocity (share of edges whose reverse
 edge exists), number of communities and their modularity.
 
@@ -39,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from geotrade.metrics.trade import (
@@ -223,16 +225,24 @@ def trade_graph(pairs: pd.DataFrame, year: int) -> nx.DiGraph:
 
 
 def _communities(g: nx.DiGraph) -> tuple[dict[str, int], float]:
-    import networkx as nx
+    """Louvain communities (compiled, equal to networkx's seeded result) and modularity."""
+    from geotrade.engine._louvain import louvain
 
+    nodes = list(g.nodes)
     if g.number_of_edges() == 0:
-        return {n: i for i, n in enumerate(sorted(g.nodes))}, float("nan")
-    comms = nx.community.louvain_communities(g, weight="weight", seed=LOUVAIN_SEED)
-    # number communities by size (largest first), ties by their first member
-    comms = sorted((sorted(c) for c in comms), key=lambda c: (-len(c), c[0]))
-    member = {n: k for k, c in enumerate(comms) for n in c}
-    q = nx.community.modularity(g, [set(c) for c in comms], weight="weight")
-    return member, float(q)
+        return {n: i for i, n in enumerate(sorted(nodes))}, float("nan")
+    index = {n: i for i, n in enumerate(nodes)}
+    src, dst, w = [], [], []
+    for u, v, wt in g.edges(data="weight"):  # networkx's order: by node, then out-edges
+        src.append(index[u])
+        dst.append(index[v])
+        w.append(wt)
+    member, q = louvain(
+        len(nodes), np.asarray(src), np.asarray(dst), np.asarray(w), seed=LOUVAIN_SEED
+    )
+    # communities are numbered by size, ties by their first node in ``g``'s order; nodes are
+    # sorted labels wherever geotrade builds a graph, so that is the smallest label
+    return {n: int(member[i]) for i, n in enumerate(nodes)}, q
 
 
 def node_metrics(pairs: pd.DataFrame, *, years: Iterable[int] | None = None) -> pd.DataFrame:
