@@ -38,6 +38,7 @@ def _one_graph(g, node_ptr, edge_ptr, targets, out):
         return
     sigma = np.zeros(n, dtype=np.float64)
     delta = np.zeros(n, dtype=np.float64)
+    coef = np.zeros(n, dtype=np.float64)  # (1 + delta[w]) / sigma[w], once w is final
     dist = np.empty(n, dtype=np.int32)
     order = np.empty(n, dtype=np.int32)
     bc = np.zeros(n, dtype=np.float64)
@@ -71,8 +72,9 @@ def _one_graph(g, node_ptr, edge_ptr, targets, out):
             for e in range(edge_ptr[lo + v], edge_ptr[lo + v + 1]):
                 w = targets[e]
                 if dist[w] == dist[v] + 1:
-                    dv += sigma[v] * ((1.0 + delta[w]) / sigma[w])
+                    dv += sigma[v] * coef[w]
             delta[v] = dv
+            coef[v] = (1.0 + dv) / sigma[v]
             if v != s:
                 bc[v] += dv
     scale = 1.0 / ((n - 1) * (n - 2))

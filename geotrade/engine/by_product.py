@@ -624,7 +624,8 @@ def network_metrics_by_product(
         finds it; about 1 ms per product, ``benchmarks/RESULTS.md``, B5). Without it
         ``community``, ``communities`` and ``modularity`` are missing.
     threads
-        numba threads for the betweenness (``None``: numba's default).
+        numba threads for the betweenness, and threads for the communities (``None``:
+        numba's default, the number of cores).
     reporter
         Progress reporter.
 
@@ -788,7 +789,7 @@ def network_metrics_by_product(
     )
     if communities:
         t3 = time.perf_counter()
-        _louvain_all(nodes, summary, node_ptr, edge_ptr, t_local, w, names, rep)
+        _louvain_all(nodes, summary, node_ptr, edge_ptr, t_local, w, rep, threads=threads)
         seconds["communities"] = time.perf_counter() - t3
     else:
         nodes = nodes.drop(columns="community")
@@ -810,20 +811,26 @@ def network_metrics_by_product(
     return {"nodes": nodes, "summary": summary, "products": n_g, "seconds": seconds}
 
 
-def _louvain_all(nodes, summary, node_ptr, edge_ptr, targets, weights, names, rep) -> None:
+def _louvain_all(nodes, summary, node_ptr, edge_ptr, targets, weights, rep, *, threads) -> None:
     """Louvain communities of every graph, as ``node_metrics`` finds them on ``trade_graph``.
 
     The CSR graph is already in ``trade_graph``'s order (sorted nodes, out-edges in CSR
-    order), so the compiled Louvain takes it as it is.
+    order), so the compiled Louvain takes it as it is. The compiled steps release the GIL,
+    so chunks of graphs run in a thread pool; results do not depend on the thread count
+    (every graph has its own seeded generator).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from geotrade.engine._louvain import louvain
     from geotrade.metrics.network import LOUVAIN_SEED
 
     comm = nodes["community"].to_numpy().copy()
     n_comm = summary["communities"].to_numpy().copy()
     modularity = summary["modularity"].to_numpy().copy()
-    with rep.task("communities", total=len(summary)) as task:
-        for g in range(len(summary)):
+    n_g = len(summary)
+
+    def chunk(bounds: tuple[int, int]) -> int:
+        for g in range(*bounds):
             lo, hi = int(node_ptr[g]), int(node_ptr[g + 1])
             e_lo, e_hi = int(edge_ptr[lo]), int(edge_ptr[hi])
             src = np.repeat(np.arange(hi - lo), np.diff(edge_ptr[lo : hi + 1]))
@@ -833,7 +840,18 @@ def _louvain_all(nodes, summary, node_ptr, edge_ptr, targets, weights, names, re
             comm[lo:hi] = member
             n_comm[g] = int(member.max()) + 1 if member.size else 0
             modularity[g] = q
-            task.advance()
+        return bounds[1] - bounds[0]
+
+    workers = max(1, int(threads) if threads is not None else (os.cpu_count() or 1))
+    step = 64
+    parts = [(a, min(a + step, n_g)) for a in range(0, n_g, step)]
+    with rep.task("communities", total=n_g) as task:
+        if n_g:
+            task.advance(chunk((0, 1)))  # compile (or load) the kernels outside the pool
+            parts[0] = (1, parts[0][1])
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for done in pool.map(chunk, parts):
+                task.advance(done)
     nodes["community"] = comm
     summary["communities"] = n_comm
     summary["modularity"] = modularity
