@@ -160,6 +160,7 @@ def test_all_algorithms_are_registered(provider):
             "interdependence",
             "trade_summary",
             "shares",
+            "unit_values",
             "province_capacity_ratio",
             "prefecture_matching",
             "mismatch",
@@ -514,6 +515,27 @@ def test_shares_world_and_partner_basis(provider, tmp_path):
     for flow in ("export", "import"):
         total = sum(float(r["share_pct"]) for r in rows if r["flow"] == flow)
         assert abs(total - 100.0) < 1e-6, flow
+
+
+def test_unit_values_match_the_engine_and_a_hand_computation(provider, tmp_path):
+    require("unit-values")
+    baci = REPO / "tests" / "data" / "flows" / "BACI_HS17_Y2022_V202401.csv"
+    results, context, _ = run(
+        "geotrade:unit_values",
+        {
+            "FLOWS": str(baci),
+            "BY": 2,  # importer
+            "POOL": True,
+            "OUTPUT_CSV": str(tmp_path / "uv.csv"),
+        },
+    )
+    rows = {r["importer"]: r for r in read_csv(results["OUTPUT_CSV"])}
+    # USA buys one row from CHN: v = 10140436.891 thousand USD, q = 250000 t
+    assert float(rows["USA"]["unit_value_usd_per_kg"]) == pytest.approx(
+        10140436.891e3 / 250000e3, rel=1e-9
+    )
+    assert rows["USA"]["hs_code"] == "all"
+    assert list(context.layersToLoadOnCompletion()) == [results["OUTPUT_CSV"]]
 
 
 def test_province_capacity_ratio(provider, tmp_path):

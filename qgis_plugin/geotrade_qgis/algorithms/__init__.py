@@ -8,6 +8,7 @@ from .recycling import MismatchAlgorithm, PrefectureMatchingAlgorithm, ProvinceC
 from .shares import SharesAlgorithm
 from .table_map import TableMapAlgorithm
 from .trade import InterdependenceAlgorithm, TradeSummaryAlgorithm
+from .unit_values import UnitValuesAlgorithm
 
 __all__ = ["ALGORITHMS"]
 
@@ -15,6 +16,7 @@ ALGORITHMS = (
     InterdependenceAlgorithm,
     TradeSummaryAlgorithm,
     SharesAlgorithm,
+    UnitValuesAlgorithm,
     ProvinceCapacityAlgorithm,
     PrefectureMatchingAlgorithm,
     MismatchAlgorithm,

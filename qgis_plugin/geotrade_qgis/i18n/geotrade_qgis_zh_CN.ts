@@ -316,6 +316,10 @@
         <translation>国家组与部门贸易份额</translation>
     </message>
     <message>
+        <source>Unit values (USD per kg)</source>
+        <translation>单位价值（美元/千克）</translation>
+    </message>
+    <message>
         <source>Partner-share maps (GeoPackage)</source>
         <translation>贸易伙伴份额地图（GeoPackage）</translation>
     </message>
