@@ -77,6 +77,22 @@ def _degrees(n, src, dst, w):
     return s_ptr, s_idx, p_ptr, p_idx, out_deg, in_deg
 
 
+def _add_neighbours(u, ptr, idx, other, w, slot, nb_node, nb_w, top):
+    """Append the neighbours of ``u`` along one side (``other`` end of its edges)."""
+    for k in range(ptr[u], ptr[u + 1]):
+        e = idx[k]
+        v = other[e]
+        if v == u:
+            continue
+        if slot[v] < 0:
+            slot[v] = top
+            nb_node[top] = v
+            nb_w[top] = 0.0
+            top += 1
+        nb_w[slot[v]] += w[e]
+    return top
+
+
 def _one_level(n, src, dst, w, order, m):
     """One level of local moves; returns the community (a node number) of every node."""
     s_ptr, s_idx, p_ptr, p_idx, out_deg, in_deg = _degrees(n, src, dst, w)
@@ -88,28 +104,9 @@ def _one_level(n, src, dst, w, order, m):
     top = 0
     for u in range(n):
         start = top
-        for k in range(s_ptr[u], s_ptr[u + 1]):
-            e = s_idx[k]
-            v = dst[e]
-            if v == u:
-                continue
-            if slot[v] < 0:
-                slot[v] = top
-                nb_node[top] = v
-                nb_w[top] = 0.0
-                top += 1
-            nb_w[slot[v]] += w[e]
-        for k in range(p_ptr[u], p_ptr[u + 1]):
-            e = p_idx[k]
-            v = src[e]
-            if v == u:
-                continue
-            if slot[v] < 0:
-                slot[v] = top
-                nb_node[top] = v
-                nb_w[top] = 0.0
-                top += 1
-            nb_w[slot[v]] += w[e]
+        # out-neighbours first, then in-neighbours not yet listed (networkx's dict order)
+        top = _add_neighbours(u, s_ptr, s_idx, dst, w, slot, nb_node, nb_w, top)
+        top = _add_neighbours(u, p_ptr, p_idx, src, w, slot, nb_node, nb_w, top)
         for k in range(start, top):
             slot[nb_node[k]] = -1
         nb_ptr[u + 1] = top
@@ -255,7 +252,9 @@ def _kernels() -> dict[str, object] | None:
         g = globals()
         # replace every helper by its compiled version before any is called, so that the
         # compiled callers find compiled callees
-        for name in ("_stable_by", "_degrees", "_one_level", "_aggregate", "_modularity", "_size"):
+        names = ("_stable_by", "_degrees", "_add_neighbours", "_one_level", "_aggregate",
+                 "_modularity", "_size")  # fmt: skip
+        for name in names:
             g[name] = njit(cache=True, nogil=True)(g[name])
             _K[name] = g[name]
     return _K
