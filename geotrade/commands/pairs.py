@@ -51,8 +51,9 @@ def pairs_cmd(
         bool,
         typer.Option(
             "--communities",
-            help="With --nodes/--summary: Louvain communities too (networkx; slow, about "
-            "200 s for the 5 000 products of a BACI year).",
+            help="With --nodes/--summary: Louvain communities too (compiled, the same "
+            "partition as networkx's seeded Louvain; about 4 s for the 5 000 products of a "
+            "BACI year).",
         ),
     ] = False,
     memory_limit: Annotated[
