@@ -38,6 +38,7 @@ ALGORITHMS = [
     "shares",
     "table_map",
     "trade_summary",
+    "unit_values",
 ]
 
 
@@ -242,6 +243,15 @@ CASES = {
             "FLOWS": DEMO_DATA / "synthetic_li_ion_trade_2012_2022.csv",
             "FOCAL": "CHN",
             "OUTPUT_CSV": t / "s.csv",
+        },
+        ["OUTPUT_CSV"],
+    ),
+    "unit_values": lambda t, p: (
+        {
+            "FLOWS": REPO / "tests" / "data" / "flows" / "BACI_HS17_Y2022_V202401.csv",
+            "BY": 1,
+            "POOL": True,
+            "OUTPUT_CSV": t / "uv.csv",
         },
         ["OUTPUT_CSV"],
     ),

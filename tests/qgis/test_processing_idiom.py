@@ -76,7 +76,8 @@ def test_tables_and_layers_are_pickers_with_field_pickers(provider):
     # files are formats QGIS cannot open as layers (and too big to export); OGHIST.xlsx is a
     # many-sheet workbook read as the World Bank publishes it
     assert sorted(files) == [("interdependence", "FLOWS"), ("shares", "FLOWS"),
-                             ("shares", "INCOME_HISTORY"), ("trade_summary", "FLOWS")]  # fmt: skip
+                             ("shares", "INCOME_HISTORY"), ("trade_summary", "FLOWS"),
+                             ("unit_values", "FLOWS")]  # fmt: skip
     for alg_id, fields in {
         "mismatch": ["DEMAND", "SUPPLY"],
         "model_nb": ["Y", "X"],
