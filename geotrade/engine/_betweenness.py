@@ -6,8 +6,10 @@ directed) gives for that graph: shortest paths count links; each node's score is
 over ordered pairs ``(s, t)``, ``s != v != t``, of the share of shortest ``s -> t`` paths
 through ``v``, divided by ``(n - 1)(n - 2)`` when the graph has ``n > 2`` nodes.
 
-The kernel is a plain loop compiled by numba (``parallel=True``: graphs are spread over the
-threads); without numba the same loop runs in Python (slow, for tiny inputs and tests).
+The kernel is Brandes's algorithm run level by level, with no data-dependent branch in the
+edge loops (faster than the textbook loop on trade graphs, with the same bits), compiled by
+numba (``parallel=True``: graphs are spread over the threads); without numba the same loop
+runs in Python (slow, for tiny inputs and tests).
 
 Examples
 --------
@@ -32,51 +34,73 @@ def _kernel_py(node_ptr, edge_ptr, targets, out):  # pragma: no cover - numba co
 
 
 def _one_graph(g, node_ptr, edge_ptr, targets, out):
+    # Brandes, level by level and without data-dependent branches in the edge loops (the
+    # comparisons ``dist[w] < 0`` and ``dist[w] == dist[v] + 1`` of the textbook loop are
+    # mispredicted about half the time on trade graphs):
+    # * forward: ``m[w]`` is 1.0 while ``w`` is unvisited or on the level being filled, so
+    #   ``sigma[w] += sigma[v] * m[w]`` adds exactly the shortest-path counts; after a level,
+    #   the nodes with ``m == 1`` and ``sigma > 0`` are the next level;
+    # * backward: ``c[w]`` holds ``(1 + delta[w]) / sigma[w]`` for the nodes one level down
+    #   and 0.0 elsewhere, so ``delta[v] = sum(sigma[v] * c[w])`` over all out-edges.
+    # Adding 0.0 changes no sum, so the result is bit for bit the textbook loop's.
     lo = node_ptr[g]
     n = node_ptr[g + 1] - lo
     if n < 3:
         return
     sigma = np.zeros(n, dtype=np.float64)
+    m = np.zeros(n, dtype=np.float64)
+    c = np.zeros(n, dtype=np.float64)
     delta = np.zeros(n, dtype=np.float64)
-    coef = np.zeros(n, dtype=np.float64)  # (1 + delta[w]) / sigma[w], once w is final
-    dist = np.empty(n, dtype=np.int32)
-    order = np.empty(n, dtype=np.int32)
+    order = np.empty(n + 1, dtype=np.int32)  # nodes level by level (one spare slot)
+    start = np.empty(n + 2, dtype=np.int32)  # level L is order[start[L] : start[L + 1]]
     bc = np.zeros(n, dtype=np.float64)
     for s in range(n):
         if edge_ptr[lo + s + 1] == edge_ptr[lo + s]:
             continue  # no out-edge: no path starts here, nothing to add
         for v in range(n):
             sigma[v] = 0.0
-            delta[v] = 0.0
-            dist[v] = -1
+            m[v] = 1.0
+            c[v] = 0.0
         sigma[s] = 1.0
-        dist[s] = 0
+        m[s] = 0.0
         order[0] = s
+        start[0] = 0
+        levels = 0
         head = 0
         tail = 1
-        while head < tail:  # BFS; ``order`` is the queue and, at the end, the visit order
-            v = order[head]
-            head += 1
-            for e in range(edge_ptr[lo + v], edge_ptr[lo + v + 1]):
-                w = targets[e]
-                if dist[w] < 0:
-                    dist[w] = dist[v] + 1
-                    order[tail] = w
-                    tail += 1
-                if dist[w] == dist[v] + 1:
-                    sigma[w] += sigma[v]
-        # dependencies in reverse BFS order: every successor w of v (dist + 1) is final
-        for p in range(tail - 1, -1, -1):
-            v = order[p]
-            dv = 0.0
-            for e in range(edge_ptr[lo + v], edge_ptr[lo + v + 1]):
-                w = targets[e]
-                if dist[w] == dist[v] + 1:
-                    dv += sigma[v] * coef[w]
-            delta[v] = dv
-            coef[v] = (1.0 + dv) / sigma[v]
-            if v != s:
-                bc[v] += dv
+        while head < tail:
+            levels += 1
+            start[levels] = tail
+            for p in range(head, tail):
+                v = order[p]
+                sv = sigma[v]
+                for e in range(edge_ptr[lo + v], edge_ptr[lo + v + 1]):
+                    w = targets[e]
+                    sigma[w] += sv * m[w]
+            head = tail
+            for w in range(n):  # the next level, in node order
+                order[tail] = w
+                tail += (m[w] > 0.0) & (sigma[w] > 0.0)
+            for p in range(head, tail):
+                m[order[p]] = 0.0
+        for level in range(levels - 1, -1, -1):
+            a = start[level]
+            b = start[level + 1]
+            for p in range(a, b):
+                v = order[p]
+                sv = sigma[v]
+                dv = 0.0
+                for e in range(edge_ptr[lo + v], edge_ptr[lo + v + 1]):
+                    dv += sv * c[targets[e]]
+                delta[v] = dv
+            if level + 2 <= levels:
+                for p in range(b, start[level + 2]):
+                    c[order[p]] = 0.0
+            for p in range(a, b):
+                v = order[p]
+                c[v] = (1.0 + delta[v]) / sigma[v]
+                if v != s:
+                    bc[v] += delta[v]
     scale = 1.0 / ((n - 1) * (n - 2))
     for v in range(n):
         out[lo + v] = bc[v] * scale
