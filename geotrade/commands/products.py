@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -53,6 +53,82 @@ def show(
     emit_result(
         "products show",
         {"outputs": outputs, "name": name, "n_codes": len(t), "products": t.to_dict("records")},
+        "\n".join(lines),
+    )
+
+
+def convert(
+    name: Annotated[
+        str, typer.Argument(help="Product list name or CSV file (hs_code[,hs_revision,sector])")
+    ],
+    to: Annotated[
+        str, typer.Option("--to", help="Target HS edition: HS1992 ... HS2022, H0 ... H6.")
+    ],
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", help="Edition of the list's codes (default: its hs_revision)."),
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="conversion: UNSD's Conversion sheet (the usual basket); correlation: every "
+            "published link (the widest basket).",
+        ),
+    ] = "conversion",
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Write the converted list (for --product-list).")
+    ] = None,
+) -> None:
+    """Carry a product list to another HS edition with the UNSD correlation tables.
+
+    Every target code says whether it is exact or wider than the basket (it also holds
+    codes outside it, listed in also_covers). The CSV works as --product-list FILE.
+    """
+    from geotrade.concordance import convert_products
+    from geotrade.io.atomic import atomic_path
+    from geotrade.io.textsafe import neutralise_csv
+    from geotrade.products import resolve_product_list
+
+    if method not in ("conversion", "correlation"):
+        msg = f"expected conversion or correlation, got {method!r}"
+        raise typer.BadParameter(msg, param_hint="--method")
+    m: Literal["conversion", "correlation"] = method  # type: ignore[assignment]
+    t = resolve_product_list(name)
+    path = name if Path(name).is_file() else None
+    conv = convert_products(t, to_revision=to, from_revision=from_, method=m, path=path)
+    out = conv.products
+    outputs: dict[str, str] = {}
+    if csv is not None:
+        with atomic_path(csv) as tmp:
+            neutralise_csv(out).to_csv(tmp, index=False, encoding="utf-8")
+        outputs["csv"] = str(csv)
+    n_exact = int((out["precision"] == "exact").sum())
+    lines = [
+        f"{name}: {len(t)} {conv.from_revision} codes -> {len(out)} {conv.to_revision} codes "
+        f"({conv.method}; {n_exact} exact, {len(out) - n_exact} wider)"
+    ]
+    lines += [
+        f"  {r.hs_code}  {r.precision:<5}  from {r.from_codes.replace(';', ', ')}"
+        + (f"  also holds {len(r.also_covers.split(';'))} other code(s)" if r.also_covers else "")
+        for r in out.itertuples()
+    ]
+    lines += [f"Note: {n}" for n in conv.notes]
+    if csv is not None:
+        lines.append(f"Written to {csv}")
+    emit_result(
+        "products convert",
+        {
+            "outputs": outputs,
+            "name": name,
+            "from_revision": conv.from_revision,
+            "to_revision": conv.to_revision,
+            "method": conv.method,
+            "exact": conv.exact,
+            "unmapped": conv.unmapped,
+            "notes": conv.notes,
+            "products": out.to_dict("records"),
+        },
         "\n".join(lines),
     )
 
@@ -116,4 +192,5 @@ def register(app: typer.Typer) -> None:
     sub.command("list")(list_)
     sub.command("show")(show)
     sub.command("groups")(groups)
+    sub.command("convert")(convert)
     app.add_typer(sub, name="products")
