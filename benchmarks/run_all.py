@@ -9,6 +9,7 @@
 * B5 every product of a BACI year → by-product GL + typology to parquet vs a hand-written
   DuckDB query, with its result check, then the network metrics of every product
   (``bench_b5_all_products.py``; reuses B2's parquet year)
+* B5b the betweenness kernel vs the textbook Brandes loop, same bits (``bench_betweenness.py``)
 
 Synthetic BACI data is generated on first use under ``benchmarks/.data/`` (about 0.5 GB per
 year as CSV + parquet for B2's year, 0.1 GB per year of parquet for B3; not committed) by
@@ -35,7 +36,7 @@ from bench_common import machine_info  # noqa: E402
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", default="B1,B1B,B2,B3,B4,B5", help="comma-separated subset")
+    ap.add_argument("--only", default="B1,B1B,B2,B3,B4,B5,B5B", help="comma-separated subset")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--b3-years", default="2013-2022")
     ap.add_argument("--repeat", type=int, default=3, help="B2 runs per method")
@@ -81,6 +82,10 @@ def main(argv: list[str] | None = None) -> None:
         import bench_b5_all_products
 
         sections.append(bench_b5_all_products.run(repeat=a.repeat))
+    if "B5B" in only:
+        import bench_betweenness
+
+        sections.append(bench_betweenness.run(repeat=a.repeat))
     total = time.perf_counter() - started
     header += [
         f"- Load average at end (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}",
