@@ -472,9 +472,7 @@ def _assign(x: NDArray[np.float64], bins: _Breaks, closed: str) -> NDArray[np.in
     return np.minimum(idx, bins.size - 1).astype(np.int64)
 
 
-def _dedupe(
-    bins: _Breaks, lower: float, closed: str, notes: list[str], scheme: str
-) -> _Breaks:
+def _dedupe(bins: _Breaks, lower: float, closed: str, notes: list[str], scheme: str) -> _Breaks:
     """Make bins strictly ascending and drop classes that cannot hold any value."""
     b = np.unique(bins)
     if closed == "left" and b.size > 1 and b[0] <= lower:

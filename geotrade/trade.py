@@ -221,4 +221,3 @@ def partner_shares(
     yrs = None if years is None else [int(y) for y in years]
     flows = _flows(source, focal=focal, engine=engine, years=yrs)
     return m.partner_shares(flows, focal=focal, flow=flow, years=yrs, hs_codes=hs_codes)
-

@@ -326,9 +326,7 @@ def web_map(
     root.header.add_child(_raw(f"<script>{js}</script>"), name="geotrade_leaflet_js")
     root.header.add_child(_raw(f"<style>{_page_css()}</style>"), name="geotrade_css")
     # branca renders Figure.title unescaped: only this escaped <title> is written
-    root.header.add_child(
-        _raw(f"<title>{_html.escape(title)}</title>"), name="geotrade_title_tag"
-    )
+    root.header.add_child(_raw(f"<title>{_html.escape(title)}</title>"), name="geotrade_title_tag")
 
     legends: list[WebLegend] = []
     geo_layers: list[MacroElement] = []

@@ -93,8 +93,7 @@ ClusterName = Literal["yrd", "prd", "jjj", "cy"]
 #: 《京津冀协同发展规划纲要》 (2015); Chengdu-Chongqing = 重庆 (500000, listed whole) and 15
 #: cities of 四川, 《成渝城市群发展规划》 (2016).
 CITY_CLUSTERS: dict[str, tuple[str, ...]] = {
-    key: tuple(city_cluster_members(key))
-    for key in ("yrd", "prd", "jjj", "cy")
+    key: tuple(city_cluster_members(key)) for key in ("yrd", "prd", "jjj", "cy")
 }
 
 #: Chinese labels of the clusters.
