@@ -43,6 +43,8 @@ __all__ = [
     "concordance_pairs",
     "convert_products",
     "correlation_table",
+    "edition_codes",
+    "revision_substitute",
 ]
 
 #: Where the shipped table comes from (one line, for ``source`` columns and reports).
@@ -324,3 +326,77 @@ def convert_products(
             + (" ..." if len(wider) > 10 else ""),
         )
     return BasketConversion(out, links, a, b, method, notes, unmapped)
+
+
+@functools.lru_cache(maxsize=1)
+def edition_codes() -> dict[str, frozenset[str]]:
+    """Return the HS6 codes of each edition, as the shipped UNSD tables list them.
+
+    HS2022 and HS2017 are the newer sides of their tables; every older edition is the
+    older side of the HS2022 (and HS2017) tables, where each of its codes is linked to
+    where its products went.
+
+    Examples
+    --------
+    >>> codes = edition_codes()
+    >>> "850760" in codes["HS2012"], "850760" in codes["HS2007"], "854142" in codes["HS2017"]
+    (True, False, False)
+    """
+    t = _table()
+    out: dict[str, set[str]] = {r: set() for r in HS_REVISIONS}
+    for (a, b), g in t.groupby(["from_revision", "to_revision"]):
+        out[a].update(g["from_code"])
+        out[b].update(g["to_code"])
+    return {r: frozenset(c) for r, c in out.items()}
+
+
+def revision_substitute(code: str, revision: str) -> tuple[list[str], str] | None:
+    """Codes of ``revision`` that hold ``code``'s products, by the UNSD Conversion sheet.
+
+    For a code that does not exist in ``revision``: going to an older edition, the one
+    code the newer code converts to (a superset when other codes convert to it too); going
+    to a newer edition, every newer code that converts into it. ``None`` when no shipped
+    table links an edition holding ``code`` with ``revision``.
+
+    Returns
+    -------
+    tuple of (list of str, str) or None
+        The substitute codes and a note saying what they are.
+
+    Examples
+    --------
+    >>> revision_substitute("854810", "HS2022")[0]
+    ['854911', '854912', '854913', '854914', '854919']
+    >>> revision_substitute("850760", "HS1996")[0]
+    ['850780']
+    """
+    codes = edition_codes()
+    rev = _revision(revision, "the data")
+    if code in codes[rev]:
+        return [code], f"HS {code} exists in {rev}"
+    have = [r for r in HS_REVISIONS if code in codes[r]]
+    pairs = set(concordance_pairs())
+    # the closest edition that holds the code and has a table with ``rev``
+    for src in sorted(have, key=lambda r: abs(int(r[2:]) - int(rev[2:]))):
+        if (src, rev) not in pairs and (rev, src) not in pairs:
+            continue
+        conv = correlation_table(src, rev, method="conversion")
+        to = sorted(set(conv.loc[conv["from_code"] == code, "to_code"]))
+        if not to:
+            continue
+        table = f"UNSD conversion {max(src, rev)}->{min(src, rev)}"
+        if src > rev:  # older target: one code, which may hold other codes too
+            others = sorted(set(conv.loc[conv["to_code"].isin(to), "from_code"]) - {code})
+            kind = (
+                f"a superset (it also holds {src} {', '.join(others)})"
+                if others
+                else "the same products"
+            )
+        else:
+            kind = "the sum of the codes that convert into it"
+        note = (
+            f"HS {code} ({src}) does not exist in {rev}; HS {' + '.join(to)} was used "
+            f"instead, {kind} (source: {table})"
+        )
+        return to, note
+    return None

@@ -384,6 +384,17 @@ ProductListOption = Annotated[
     ),
 ]
 
+#: ``--lumped``: a code absent from the data's HS revision is replaced by its equivalent there.
+LumpedOption = Annotated[
+    bool,
+    typer.Option(
+        "--lumped",
+        help="Where a code does not exist in the data's HS revision, use its equivalent there "
+        "(the documented concordance, else the UNSD conversion table; 850760 -> 850780 "
+        "before HS2012, a superset) and report the substitution.",
+    ),
+]
+
 
 def _unknown_cb(value: str) -> str:
     v = value.strip().lower()
@@ -514,9 +525,7 @@ PdfOption = Annotated[
 #: ``--csv``: the product's main table.
 CsvOption = Annotated[Path | None, typer.Option("--csv", help="Output CSV of the main table.")]
 #: ``--md``: Markdown report (``--report`` is the older name, kept as an alias).
-MdOption = Annotated[
-    Path | None, typer.Option("--md", "--report", help="Output Markdown report.")
-]
+MdOption = Annotated[Path | None, typer.Option("--md", "--report", help="Output Markdown report.")]
 
 
 def require_output(**outputs: object) -> None:

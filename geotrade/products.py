@@ -24,13 +24,16 @@ citable HS6 description (e.g. cathode/anode active materials) are not shipped; s
 HS revisions
 ------------
 Codes change between HS editions (HS1992, HS1996, HS2002, HS2007, HS2012, HS2017,
-HS2022). :func:`check_hs_codes` knows only what the project's sources state (file
+HS2022). :func:`check_hs_codes` first uses the project's documented facts (file
 ``hs_revisions.csv``): 850760 exists from HS2012 and was part of 850780 "other accumulators"
-before; 854140 was split into 854142/854143 in HS2022. Asking for a code in a revision where
-it does not exist raises :class:`~geotrade.errors.ValidationError` unless ``lumped=True``,
-which substitutes the documented concordance (e.g. 850760 → 850780, a *superset*: it also
-contains other accumulator types) and says so in the returned notes. Pairs the sources say
-nothing about are *unknown*: they pass with a :class:`HsRevisionWarning`.
+before; 854140's photovoltaic part became 854142/854143 in HS2022. Every other code is
+looked up in the shipped UNSD correlation tables (:mod:`geotrade.concordance`), which list
+the codes of every edition from HS1992 to HS2022. Asking for a code in a revision where it
+does not exist raises :class:`~geotrade.errors.ValidationError` unless ``lumped=True``,
+which substitutes the documented concordance or the UNSD conversion (e.g. 850760 → 850780,
+a *superset*: it also contains other accumulator types) and says so in the returned notes.
+Codes in no edition of the tables are *unknown*: they pass with a
+:class:`HsRevisionWarning`.
 
 Examples
 --------
@@ -672,6 +675,15 @@ def check_hs_codes(
     unknown: list[tuple[str, str]] = []
     for code in norm_codes:
         fact = facts.get(code)
+        if fact is None and code != "TOTAL":
+            done = _check_unsd(code, norm_revs, lumped=lumped)
+            if done is not None:  # the UNSD tables know the code
+                problem, code_rows, code_notes = done
+                if problem is not None:
+                    problems.append(problem)
+                rows += code_rows
+                notes += code_notes
+                continue
         absent = [r for r in norm_revs if fact is not None and r in fact.absent_in]
         if absent and not (lumped and fact is not None and fact.lumped_into):
             problems.append(Problem(_absent_message(code, absent, fact), column="hs_code"))
@@ -694,8 +706,9 @@ def check_hs_codes(
         pairs = ", ".join(f"{c} in {r}" for c, r in unknown[:10])
         more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
         warnings.warn(
-            f"existence of HS {pairs}{more} is not documented in the geotrade catalogue "
-            "(geotrade/data/products/hs_revisions.csv); check the WCO correlation tables",
+            f"existence of HS {pairs}{more} is not documented: the code is in no HS edition "
+            "of the shipped UNSD correlation tables (HS1992-HS2022) nor in "
+            "geotrade/data/products/hs_revisions.csv; check the code",
             HsRevisionWarning,
             stacklevel=2,
         )
@@ -703,6 +716,46 @@ def check_hs_codes(
         rows, columns=["hs_code", "hs_revision", "status", "query_codes", "note"], dtype=object
     )
     return HsCheck(table=table, notes=tuple(notes), unknown=tuple(unknown))
+
+
+def _check_unsd(
+    code: str, revs: list[str], *, lumped: bool
+) -> tuple[Problem | None, list[dict[str, str]], list[str]] | None:
+    """Existence of ``code`` in each of ``revs`` from the UNSD tables (``None``: unknown)."""
+    from geotrade.concordance import edition_codes, revision_substitute
+
+    editions = edition_codes()
+    known_in = [r for r in HS_REVISIONS if code in editions[r]]
+    if not known_in:
+        return None
+    absent = [r for r in revs if r not in known_in]
+    subs = {r: revision_substitute(code, r) for r in absent}
+    if absent and (not lumped or any(subs[r] is None for r in absent)):
+        with_sub = [r for r in absent if subs[r] is not None]
+        offer = (
+            "; or pass lumped=True (CLI: --lumped) to use "
+            + "; ".join(f"{' + '.join(subs[r][0])} in {r}" for r in with_sub)  # type: ignore[index]
+            + " instead and report that substitution"
+            if with_sub and not lumped
+            else ""
+        )
+        none = [r for r in absent if subs[r] is None]
+        gap = f"; no shipped UNSD table gives its equivalent in {', '.join(none)}" if none else ""
+        msg = (
+            f"HS {code} does not exist in {', '.join(absent)} (UNSD correlation tables: it is a "
+            f"code of {', '.join(known_in)}); restrict the data to revisions where it exists"
+            f"{offer}{gap}"
+        )
+        return Problem(msg, column="hs_code"), [], []
+    rows, notes = [], []
+    for rev in revs:
+        sub = subs.get(rev)
+        if sub is None:
+            rows.append(_row(code, rev, "exists", (code,), "UNSD correlation tables"))
+        else:
+            rows.append(_row(code, rev, "lumped", tuple(sub[0]), sub[1]))
+            notes.append(sub[1])
+    return None, rows, notes
 
 
 def _row(code: str, rev: str, status: str, query: tuple[str, ...], note: str) -> dict[str, str]:
@@ -737,12 +790,21 @@ def _absent_message(code: str, absent: list[str], fact: _RevisionFact | None) ->
 
 
 def _lumped_note(code: str, revs: list[str], fact: _RevisionFact) -> str:
+    from geotrade.concordance import revision_substitute
+
     target = " + ".join(fact.lumped_into)
     kind = (
         "a lumped superset (it also contains other products)"
         if len(fact.lumped_into) == 1
         else "the sum of its split successors"
     )
+    unsd = {tuple(sub[0]) for r in revs if (sub := revision_substitute(code, r)) is not None}
+    wider = sorted({c for t in unsd for c in t} - set(fact.lumped_into))
+    if len(fact.lumped_into) > 1 and wider:  # UNSD sends part of the code elsewhere too
+        kind = (
+            f"a part of it only: the UNSD conversion also sends HS {code} to "
+            f"{', '.join(wider)}, which is not used"
+        )
     return (
         f"HS {code} does not exist in {', '.join(revs)}; HS {target} was used instead, "
         f"{kind} (source: {fact.source})"

@@ -242,15 +242,56 @@ def test_split_code_across_hs2022():
         check_hs_codes("854140", ["HS2022"])
     check = check_hs_codes("854140", ["HS2022"], lumped=True)
     assert check.query_codes("HS2022") == ["854142", "854143"]
-    assert "sum of its split successors" in check.notes[0]
+    # the documented fact keeps the photovoltaic part; the note says what UNSD adds
+    assert "part of it only" in check.notes[0]
+    assert "854141, 854149" in check.notes[0]
 
 
-def test_unknown_pairs_warn_and_pass():
-    with pytest.warns(HsRevisionWarning, match="282520 in HS1992"):
-        check = check_hs_codes(["282520", "850760"], ["HS1992", "HS2022"], lumped=True)
-    assert ("282520", "HS1992") in check.unknown
+def test_codes_outside_every_edition_warn_and_pass():
+    with pytest.warns(HsRevisionWarning, match="999998 in HS1992"):
+        check = check_hs_codes(["999998", "850760"], ["HS1992", "HS2022"], lumped=True)
+    assert ("999998", "HS1992") in check.unknown
     assert ("850760", "HS2022") not in check.unknown
-    assert check.query_codes("HS1992") == ["282520", "850780"]
+    assert check.query_codes("HS1992") == ["850780", "999998"]
+
+
+def test_unsd_tables_say_where_a_code_exists():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # known to the UNSD tables: no warning
+        check = check_hs_codes(["282520"], ["HS1992", "HS2022"])
+    assert set(check.table["status"]) == {"exists"}
+    # an HS2017 code on HS2022 data: absent, with the UNSD conversion offered
+    with pytest.raises(ValidationError) as ei:
+        check_hs_codes("854810", ["HS2022"])
+    msg = str(ei.value)
+    assert "HS 854810 does not exist in HS2022" in msg
+    assert "854911 + 854912 + 854913 + 854914 + 854919" in msg
+    check = check_hs_codes("854810", ["HS2017", "HS2022"], lumped=True)
+    assert check.query_codes("HS2022") == ["854911", "854912", "854913", "854914", "854919"]
+    assert check.query_codes("HS2017") == ["854810"]
+    assert check.mapping("HS2022")["854913"] == "854810"
+    assert "UNSD conversion HS2022->HS2017" in check.notes[0]
+    # an HS2022 code on HS2017 data: its one converted code, a superset
+    check = check_hs_codes("854143", ["HS2017"], lumped=True)
+    assert check.query_codes("HS2017") == ["854140"]
+    assert "superset" in check.notes[0]
+
+
+def test_documented_revision_facts_agree_with_the_unsd_tables():
+    # hs_revisions.csv comes from the project notes; the UNSD tables are a second source
+    from geotrade.concordance import edition_codes
+
+    facts = pd.read_csv(
+        REPO / "geotrade" / "data" / "products" / "hs_revisions.csv",
+        dtype=str,
+        keep_default_na=False,
+    )
+    editions = edition_codes()
+    for r in facts.itertuples(index=False):
+        for rev in filter(None, r.exists_in.split(";")):
+            assert r.hs_code in editions[rev], (r.hs_code, rev)
+        for rev in filter(None, r.absent_in.split(";")):
+            assert r.hs_code not in editions[rev], (r.hs_code, rev)
 
 
 def test_total_and_invalid_inputs():

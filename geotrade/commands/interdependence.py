@@ -21,6 +21,7 @@ from geotrade.options import (
     GpkgOption,
     HsOption,
     HtmlOption,
+    LumpedOption,
     MirrorOption,
     PdfOption,
     PngOption,
@@ -48,14 +49,7 @@ def interdependence_cmd(
     hs: HsOption = None,
     product_list: ProductListOption = None,
     unknown_codes: UnknownCodesOption = "error",
-    lumped: Annotated[
-        bool,
-        typer.Option(
-            "--lumped",
-            help="Use the documented HS concordance where a code does not exist in the "
-            "data's revision (850760 -> 850780 before HS2012; a superset).",
-        ),
-    ] = False,
+    lumped: LumpedOption = False,
     mirror: MirrorOption = "auto",
     engine: EngineOption = "pandas",
     high: Annotated[float, typer.Option("--high", help="GL <= high: high dependence.")] = 0.2,

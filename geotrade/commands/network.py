@@ -18,6 +18,7 @@ from geotrade.commands._common import emit_result, reporter
 from geotrade.options import (
     EngineOption,
     HsOption,
+    LumpedOption,
     MirrorOption,
     ProductListOption,
     QgzOption,
@@ -38,14 +39,7 @@ def network_cmd(
     hs: HsOption = None,
     product_list: ProductListOption = None,
     unknown_codes: UnknownCodesOption = "error",
-    lumped: Annotated[
-        bool,
-        typer.Option(
-            "--lumped",
-            help="Use the documented HS concordance where a code does not exist in the "
-            "data's revision (850760 -> 850780 before HS2012; a superset).",
-        ),
-    ] = False,
+    lumped: LumpedOption = False,
     nodes: Annotated[Path | None, typer.Option("--nodes", help="Output CSV of nodes.")] = None,
     gpkg: Annotated[Path | None, typer.Option("--gpkg", help="Output GeoPackage.")] = None,
     qgz: QgzOption = None,

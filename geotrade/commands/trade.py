@@ -20,6 +20,7 @@ from geotrade.options import (
     HsOption,
     HtmlOption,
     KOption,
+    LumpedOption,
     MdOption,
     MirrorOption,
     PdfOption,
@@ -326,14 +327,7 @@ def summary(
     hs: HsOption = None,
     product_list: ProductListOption = None,
     unknown_codes: UnknownCodesOption = "error",
-    lumped: Annotated[
-        bool,
-        typer.Option(
-            "--lumped",
-            help="Use the documented HS concordance where a code does not exist in the "
-            "data's revision (850760 -> 850780 before HS2012; a superset).",
-        ),
-    ] = False,
+    lumped: LumpedOption = False,
     top: Annotated[int, typer.Option("--top", min=1, help="Number of leading partners.")] = 5,
     lang: Annotated[str, typer.Option("--lang", help="Partner names: zh or en.")] = "zh",
     csv: CsvOption = None,
