@@ -64,8 +64,8 @@ import functools
 import importlib.metadata
 import os
 import re
+import secrets
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -456,6 +456,9 @@ def _china(*, refresh: bool, reporter: Reporter | None) -> _ChinaLayers:
                 f"cached: {len(layers[0])} prefecture-level units, {len(layers[1])} provinces",
             )
             return layers
+    from geotrade.io.atomic import clean_stale
+
+    clean_stale(path.parent)
     layers = _build_china(rep)
     _write_cache(layers, path)
     _MEMO.clear()
@@ -504,7 +507,11 @@ def _ogr_date() -> Iterator[None]:
 def _write_cache(layers: _ChinaLayers, path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".china-", suffix=".gpkg", dir=path.parent)
+        # the temporary name carries this process id (``.<stem>.<pid>-<hex>.tmp.gpkg``), so a
+        # build killed while writing (e.g. the demo's background build on SIGTERM) leaves a
+        # file that clean_stale removes on the next build
+        tmp = path.parent / f".{path.stem}.{os.getpid()}-{secrets.token_hex(6)}.tmp.gpkg"
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)  # a writability probe
     except OSError as e:
         msg = (
             f"cannot write the China boundary cache ({e.strerror or e}); set "
@@ -512,7 +519,6 @@ def _write_cache(layers: _ChinaLayers, path: Path) -> None:
         )
         raise OutputError(msg, path=path.parent) from e
     os.close(fd)
-    tmp = Path(tmp_name)
     tmp.unlink()  # GDAL creates the file itself
     try:
         with _ogr_date():

@@ -29,7 +29,7 @@ def _cmd(out: Path) -> list[str]:
     return [sys.executable, "-m", "geotrade", "--json", "demo", "--out", str(out)]
 
 
-@pytest.mark.parametrize("stop_at", ["GeoPackages", "static maps"])
+@pytest.mark.parametrize("stop_at", ["recycling GeoPackage and web map", "static maps"])
 def test_sigterm_leaves_previous_outputs_intact(tmp_path, stop_at):
     out = tmp_path / "demo"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -65,3 +65,33 @@ def test_sigterm_leaves_previous_outputs_intact(tmp_path, stop_at):
         time.sleep(0.2)
     alive = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
     assert not alive
+
+
+def test_sigterm_during_the_background_china_build(tmp_path):
+    # cold cache: the China boundaries are built in a thread while the trade product is
+    # written; SIGTERM then must not leave a cache, a temp file or a half-written output
+    out = tmp_path / "demo"
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "GEOTRADE_CACHE_DIR": str(cache)}
+    proc = subprocess.Popen(_cmd(out), stdout=subprocess.PIPE, text=True, env=env)
+    records = []
+    sent = False
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        rec = json.loads(line)
+        records.append(rec)
+        if not sent and rec.get("message") == "trade GeoPackage and web map":
+            proc.send_signal(signal.SIGTERM)
+            sent = True
+    rc = proc.wait(timeout=120)
+    assert sent, records[-3:]
+    assert rc == 130
+    assert records[-1]["code"] == "interrupted"
+    assert not out.exists() or not [p for p in out.iterdir() if p.is_file()]
+    left = sorted(p.name for p in cache.iterdir()) if cache.exists() else []
+    assert not [n for n in left if n.startswith(".")], left
+    # the next run builds the cache (a stale temp file would be removed first) and succeeds
+    done = subprocess.run(_cmd(out), capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert [p.name for p in cache.iterdir() if p.suffix == ".gpkg"]
+    assert not [p.name for p in cache.iterdir() if p.name.startswith(".")]
