@@ -456,42 +456,6 @@ def _submit(pool: ProcessPoolExecutor | None, job: tuple[Any, ...]) -> Future[li
     return done
 
 
-class _ChinaInBackground:
-    """Build (and cache) the China boundary layers in a thread; :meth:`join` waits for it.
-
-    The thread reports to its own :class:`~geotrade.profiling.StageTimer`, not to the
-    command's reporter (one writer per output stream); :meth:`join` adds its timed stages to
-    the command's profile and reports the result as one progress line.
-    """
-
-    def __init__(self) -> None:
-        import threading
-
-        from geotrade.profiling import StageTimer
-
-        self.timer = StageTimer()
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._build, name="china-boundaries", daemon=True)
-        self._thread.start()
-
-    def _build(self) -> None:
-        from geotrade.boundaries import china_provinces
-
-        try:
-            china_provinces(reporter=self.timer)
-        except BaseException as e:  # re-raised in the main thread by join()
-            self.error = e
-
-    def join(self, rep: Reporter) -> None:
-        from geotrade.profiling import StageTimer
-
-        self._thread.join()
-        if self.error is not None:
-            raise self.error
-        if isinstance(rep, StageTimer):
-            rep.merge(self.timer)
-
-
 def _run(
     rep: Reporter,
     out: Path,
@@ -500,11 +464,10 @@ def _run(
     *,
     qgz: bool = False,
 ) -> None:
-    from geotrade.boundaries import cache_path, china_prefectures, china_provinces, world_countries
+    from geotrade.boundaries import china_prefectures, china_provinces, world_countries
     from geotrade.io.atomic import atomic_path
 
-    steps = 9
-    china: _ChinaInBackground | None = None
+    steps = 8
     with rep.task("demo", steps, "reading synthetic demo data") as task:
         flows = _read_trade()
         world = world_countries()
@@ -530,24 +493,7 @@ def _run(
                 )
             )
         pending = [_submit(pool, job) for job in jobs]
-        # Cold start: build the China boundaries (about 5 s, mostly GEOS and Arrow, which
-        # release the GIL) in a thread while the trade product is written. Started only now:
-        # the pool's workers are forked by the submits above, never from a threaded process.
-        if not cache_path().is_file():
-            china = _ChinaInBackground()
-        task.advance(message="trade GeoPackage and web map")
-        from geotrade.builders import write_product
-
-        written_t = write_product(
-            trade,
-            gpkg=out / "li_ion_interdependence.gpkg",
-            html=out / "li_ion_interdependence.html",
-            qgz=out / "li_ion_interdependence.qgz" if qgz else None,
-            layer_labels={f"dependence_{y}": str(y) for y in DEMO_YEARS},
-        )
         task.advance(message="China boundaries (cached after first use)")
-        if china is not None:
-            china.join(rep)
         provinces = china_provinces(reporter=rep)
         prefectures = china_prefectures(reporter=rep)
         task.advance(message="recycling mismatch")
@@ -582,7 +528,16 @@ def _run(
         pending += [_submit(pool, job) for job in jobs]
         result.join_reports = {**t_reports, **r_reports}
 
-        task.advance(message="recycling GeoPackage and web map")
+        task.advance(message="GeoPackages")
+        from geotrade.builders import write_product
+
+        written_t = write_product(
+            trade,
+            gpkg=out / "li_ion_interdependence.gpkg",
+            html=out / "li_ion_interdependence.html",
+            qgz=out / "li_ion_interdependence.qgz" if qgz else None,
+            layer_labels={f"dependence_{y}": str(y) for y in DEMO_YEARS},
+        )
         written_r = write_product(
             recycling,
             gpkg=out / "recycling_mismatch.gpkg",

@@ -105,10 +105,6 @@ class StageTimer(Reporter):
     def __getattr__(self, name: str) -> Any:  # close(), error() of the wrapped reporter
         return getattr(self.inner, name)
 
-    def merge(self, other: StageTimer) -> None:
-        """Add the finished stages of ``other`` (e.g. timed in a background thread)."""
-        self._done.extend(other.stages())
-
     def stages(self) -> list[Stage]:
         """Return the finished stages in the order they began."""
         return sorted(self._done, key=lambda s: s.start)
