@@ -95,6 +95,34 @@ def test_partner_basis_and_sectors_on_the_demo(capsys, tmp_path):
     assert "Energy storage" in text
 
 
+def test_world_basis_sectors_give_the_focal_share_of_world_exports(capsys, tmp_path):
+    # two sectors on a hand-made flow file: CHN's share of each sector's world exports
+    flows = tmp_path / "flows.csv"
+    flows.write_text(
+        "year,reporter_iso3,partner_iso3,flow,hs_code,value_usd\n"
+        "2022,CHN,USA,export,850760,60\n"
+        "2022,DEU,USA,export,850760,40\n"
+        "2022,CHN,DEU,export,854143,10\n"
+        "2022,USA,DEU,export,854143,30\n"
+        "2022,JPN,CHN,export,854143,60\n",
+        encoding="utf-8",
+    )
+    plist = tmp_path / "lct.csv"
+    plist.write_text("hs_code,sector\n850760,storage\n854143,solar\n", encoding="utf-8")
+    csv = tmp_path / "w.csv"
+    args = ["shares", str(flows), "--by", "income3", "--focal", "CHN"]
+    code, rec = run(capsys, [*args, "--product-list", str(plist), "--by-sector", "--csv", str(csv)])
+    assert code == 0, rec
+    sectors = pd.read_csv(tmp_path / "w_sectors.csv").set_index("sector")
+    assert rec["outputs"]["csv_sectors"] == str(tmp_path / "w_sectors.csv")
+    # by hand: storage 100 of which CHN 60; solar 100 of which CHN 10
+    assert sectors.loc["storage", "exports_usd"] == pytest.approx(100)
+    assert sectors.loc["storage", "focal_share_of_world_pct"] == pytest.approx(60.0)
+    assert sectors.loc["solar", "focal_exports_usd"] == pytest.approx(10)
+    assert sectors.loc["solar", "focal_share_of_world_pct"] == pytest.approx(10.0)
+    assert sectors["share_pct"].sum() == pytest.approx(100.0)
+
+
 @pytest.mark.parametrize(
     ("args", "option"),
     [(["--basis", "moon"], "--basis"), (["--by-sector"], "--by-sector"), ([], "--csv")],

@@ -114,6 +114,13 @@ def _sector_table(
     out["share_pct"] = (
         100.0 * out["exports_usd"] / out.groupby("year")["exports_usd"].transform("sum")
     )
+    if basis != "partner":  # the focal economy's share of world exports, sector by sector
+        own = df[df["reporter_iso3"].astype(str).str.upper() == focal]
+        own = own.groupby(["year", "sector"])["value_usd"].sum().rename("focal_exports_usd")
+        out = out.merge(own.reset_index(), on=["year", "sector"], how="left")
+        out["focal_exports_usd"] = out["focal_exports_usd"].fillna(0.0)
+        world = out["exports_usd"].where(out["exports_usd"] > 0)
+        out["focal_share_of_world_pct"] = 100.0 * out["focal_exports_usd"] / world
     return out.sort_values(["year", "exports_usd"], ascending=[True, False]).reset_index(drop=True)
 
 

@@ -81,7 +81,13 @@ def shares_cmd(
     hs: HsOption = None,
     product_list: ProductListOption = None,
     by_sector: Annotated[
-        bool, typer.Option("--by-sector", help="Also exports by sector (product list's sector).")
+        bool,
+        typer.Option(
+            "--by-sector",
+            help="Also exports by sector (the product list's sector column): in --md, as "
+            "<csv>_sectors.csv and <png>_sectors.png; on the world basis with the --focal "
+            "economy's share of world exports in each sector.",
+        ),
     ] = False,
     income_vintage: Annotated[
         str,
@@ -203,6 +209,9 @@ def shares_cmd(
         outputs: dict[str, str] = {}
         if csv is not None:
             outputs["csv"] = str(write_csv(shares, csv))
+            if "sectors" in product.tables:  # next to it, named like the sector chart
+                sectors_csv = csv.with_name(f"{csv.stem}_sectors{csv.suffix}")
+                outputs["csv_sectors"] = str(write_csv(product.tables["sectors"], sectors_csv))
         if md is not None:
             text = [f"# {product.metadata.title_en} / {product.metadata.title_zh}", ""]
             if synthetic:
