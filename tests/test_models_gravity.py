@@ -184,3 +184,29 @@ def test_residual_gpkg_layers_and_symmetric_breaks(tmp_path, panel):
     n_styles = con.execute("select count(*) from layer_styles").fetchone()[0]
     con.close()
     assert n_styles >= 2
+
+
+def test_ols_in_levels_keeps_zeros_and_matches_an_explicit_dummy_regression(panel):
+    # independent reference: statsmodels OLS with partner and year dummies, written here
+    import statsmodels.formula.api as smf
+
+    x = ["edu", "openness"] if "openness" in panel.columns else ["edu"]
+    fit = fit_gravity(panel, y="lct_imports", x=x, method="ols", outcome="level")[0]
+    assert fit.outcome == "level"
+    assert not fit.y_label.startswith("ln ")
+    assert "log of zero" not in set(fit.dropped["reason"])
+    d = panel.dropna(subset=["lct_imports", *x]).copy()
+    ref = smf.ols(f"lct_imports ~ {' + '.join(x)} + C(partner_iso3) + C(year)", data=d).fit()
+    got = fit.coefs.set_index("variable")["coef"]
+    for v in x:
+        assert got[v] == pytest.approx(ref.params[v], rel=1e-8, abs=1e-10)
+    assert fit.n == int(ref.nobs)  # every row, zeros included (no singletons here)
+    assert (panel["lct_imports"] == 0).any()
+    assert fit.to_record()["outcome"] == "level"
+
+
+def test_level_outcome_is_for_ols_only(panel):
+    with pytest.raises(InputFormatError, match="PPML"):
+        fit_gravity(panel, y="lct_imports", x=["edu"], method="ppml", outcome="level")
+    with pytest.raises(InputFormatError, match="log' or 'level"):
+        fit_gravity(panel, y="lct_imports", x=["edu"], method="ols", outcome="sqrt")  # type: ignore[arg-type]

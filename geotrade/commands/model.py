@@ -166,6 +166,14 @@ def gravity(
         str, typer.Option("--cluster", help="Cluster SEs by this column (partner); none = HC1.")
     ] = "partner",
     method: Annotated[str, typer.Option("--method", help="ppml, ols or both.")] = "ppml",
+    outcome: Annotated[
+        str,
+        typer.Option(
+            "--outcome",
+            help="OLS outcome: log (default; zeros dropped and listed) or level (as it is, "
+            "e.g. CO2 per capita in seed 001 Tables 6-10).",
+        ),
+    ] = "log",
     lag: Annotated[bool, typer.Option("--lag", help="Lag regressors by one year.")] = False,
     standardize: Annotated[
         bool, typer.Option("--standardize", help="z-score the regressors.")
@@ -199,6 +207,12 @@ def gravity(
     if method not in ("ppml", "ols", "both") or lang not in ("en", "zh"):
         msg = f"--method must be ppml, ols or both and --lang en or zh; got {method!r}, {lang!r}"
         raise InputFormatError(msg)
+    if outcome not in ("log", "level"):
+        msg = f"expected log or level, got {outcome!r}"
+        raise typer.BadParameter(msg, param_hint="--outcome")
+    if outcome == "level" and method == "ppml":
+        msg = "level is for OLS: add --method ols (or both); PPML already models the level"
+        raise typer.BadParameter(msg, param_hint="--outcome")
     rep = reporter()
     ys = _list(y)
     with rep.task("model gravity", len(ys) + 2, "reading the panel") as t:
@@ -220,6 +234,7 @@ def gravity(
                     id=id,
                     time=time,
                     backend=backend,  # type: ignore[arg-type]
+                    outcome=outcome,  # type: ignore[arg-type]
                 )
         for f in fits:
             for m in f.messages:

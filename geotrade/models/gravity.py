@@ -8,7 +8,10 @@ For partner :math:`i` and year :math:`t`, with regressors :math:`X_{i,t-1}` lagg
 :math:`\eta_t`:
 
 * ``method="ols"``: :math:`\ln y_{it} = \beta' X_{i,t-1} + \phi_i + \eta_t + \varepsilon_{it}`
-  (seed 001 Table 4, "取自然对数"). Zeros have no log and are dropped (listed).
+  (seed 001 Table 4, "取自然对数"). Zeros have no log and are dropped (listed). With
+  ``outcome="level"`` the outcome enters as it is, :math:`y_{it} = \beta' X_{i,t-1} + \phi_i
+  + \eta_t + \varepsilon_{it}`, and zeros are kept (seed 001 Tables 6-10, columns 2-4:
+  CO2 per capita in tonnes, per unit of GDP).
 * ``method="ppml"``: Poisson pseudo-maximum likelihood
   :math:`E[y_{it}] = \exp(\beta' X_{i,t-1} + \phi_i + \eta_t)` (Santos Silva and Tenreyro
   2006), which keeps the zeros and is consistent under heteroskedasticity.
@@ -67,6 +70,8 @@ from geotrade.models import stars
 __all__ = ["GravityFit", "fit_gravity"]
 
 Method = Literal["ppml", "ols", "both"]
+#: OLS outcome: its natural log (the gravity default) or the level as it is.
+Outcome = Literal["log", "level"]
 Backend = Literal["auto", "pyfixest", "statsmodels"]
 
 
@@ -105,17 +110,20 @@ class GravityFit:
     messages: list[str] = field(default_factory=list)
     loglik: float | None = None
     r2_within: float | None = None
+    outcome: Outcome = "log"
 
     @property
     def y_label(self) -> str:
         """Column group label: outcome and estimator."""
-        return f"{'ln ' if self.method == 'ols' else ''}{self.y} ({self.method.upper()})"
+        ln = "ln " if self.method == "ols" and self.outcome == "log" else ""
+        return f"{ln}{self.y} ({self.method.upper()})"
 
     def to_record(self) -> dict[str, Any]:
         """JSON-serialisable summary."""
         return {
             "y": self.y,
             "method": self.method,
+            "outcome": self.outcome if self.method == "ols" else "exp-mean",
             "backend": self.backend,
             "fe": self.fe,
             "cluster": self.cluster,
@@ -330,10 +338,11 @@ def _fit_one(
     backend: str,
     lag: bool,
     standardize: bool,
+    outcome: Outcome = "log",
 ) -> GravityFit:
     dropped = list(dropped0)
     d = d.copy()
-    if method == "ols":
+    if method == "ols" and outcome == "log":
         nonpos = d[y] <= 0
         dropped += _drops(d[nonpos], id, time, "log of zero")
         d = d.loc[~nonpos].copy()
@@ -455,9 +464,12 @@ def _fit_one(
     if method == "ppml":
         fitted["fitted"] = fitted_vals
         fitted["log_fitted"] = np.log(fitted_vals)
-    else:
+    elif outcome == "log":
         fitted["log_fitted"] = fitted_vals
         fitted["fitted"] = np.exp(fitted_vals)
+    else:  # OLS in levels: a fitted value can be <= 0, which has no log
+        fitted["fitted"] = fitted_vals
+        fitted["log_fitted"] = np.log(np.where(fitted_vals > 0, fitted_vals, np.nan))
     dd = pd.DataFrame(dropped, columns=["row", id, time, "reason"])
     dd = dd.sort_values("row", kind="stable").reset_index(drop=True)
     return GravityFit(
@@ -478,6 +490,7 @@ def _fit_one(
         messages=messages,
         loglik=loglik,
         r2_within=r2w,
+        outcome=outcome if method == "ols" else "log",
     )
 
 
@@ -494,6 +507,7 @@ def fit_gravity(
     id: str = "partner_iso3",
     time: str = "year",
     backend: Backend = "auto",
+    outcome: Outcome = "log",
 ) -> list[GravityFit]:
     """Fit gravity regressions of ``y`` on ``x`` with fixed effects (see the module docstring).
 
@@ -523,6 +537,9 @@ def fit_gravity(
         Panel keys.
     backend
         ``"auto"`` (pyfixest), ``"pyfixest"`` or ``"statsmodels"`` (dummy variables).
+    outcome
+        OLS only: ``"log"`` (default, zeros dropped and listed) or ``"level"`` (the outcome
+        as it is, zeros kept). PPML models the level's mean and ignores it.
 
     Returns
     -------
@@ -542,6 +559,12 @@ def fit_gravity(
         raise InputFormatError(msg)
     if not x:
         msg = "give at least one regressor (x)"
+        raise InputFormatError(msg)
+    if outcome not in ("log", "level"):
+        msg = f"outcome must be 'log' or 'level'; got {outcome!r}"
+        raise InputFormatError(msg)
+    if outcome == "level" and method == "ppml":
+        msg = "outcome='level' is for OLS (method 'ols' or 'both'); PPML already models the level"
         raise InputFormatError(msg)
     fes = [_resolve(f, id, time) for f in fe]
     cl = _resolve(cluster, id, time)
@@ -568,6 +591,7 @@ def fit_gravity(
             backend=backend,
             lag=lag,
             standardize=standardize,
+            outcome=outcome,
         )
         for m in methods
     ]
