@@ -371,7 +371,8 @@ def design(
         typer.Option(
             "--wdi",
             help=(
-                "World Bank API_*.csv/.zip files, comma-separated, or a directory (every "
+                "World Bank API_*.csv/.zip files or DataBank CSV exports (Series and "
+                "Country in rows, years in columns), comma-separated, or a directory (every "
                 "API_*.csv, API_*.csv.gz and API_*.zip in it)."
             ),
         ),

@@ -1,4 +1,4 @@
-"""World Bank WDI/WGI bulk CSV files (``API_<indicator>_DS2_en_csv_v2_<n>.csv``).
+"""World Bank WDI/WGI bulk CSV files (``API_<indicator>_DS2_en_csv_v2_<n>.csv``), DataBank CSV.
 
 The file (UTF-8 with BOM, CRLF) starts with four preamble lines ("Data Source", blank,
 "Last Updated Date", blank), then the header ``Country Name, Country Code, Indicator
@@ -10,11 +10,22 @@ aggregates (``WLD``, ``EAS``, ``HIC`` ...) are mixed in with the economies.
 indicator_name, value, is_aggregate``. ``is_aggregate`` comes from the metadata file when
 it is found (empty Region = aggregate), else from geotrade's country table (codes that are
 not economies). Empty cells (years not yet published) are left out.
+
+**DataBank exports** (databank.worldbank.org → Download options → CSV, the only way to get
+archived series such as EN.ATM.CO2E.LF.KT from the WDI Database Archives) are read too, in
+the default layout: header ``Series Name, Series Code, Country Name, Country Code, 2000
+[YR2000], ...``, ``..`` for a missing value, then empty rows and the two footer lines
+``Data from database: ...`` and ``Last Updated: MM/DD/YYYY`` (kept in ``attrs``). The zip
+DataBank sends holds ``<id>_Data.csv`` and ``<id>_Metadata.csv``; the data member is chosen.
+Renamed ISO codes (ZAR, ROM, TMP, BUR; :data:`geotrade.schema.CODE_ALIASES`) are mapped;
+other old World Bank codes stay as they are and show up in the join report. Exports with
+Time or Country in the columns are refused with a message saying which layout to choose.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +35,7 @@ from geotrade.errors import InputFormatError, Problem, ValidationError
 from geotrade.io.canonical import ROW, as_str
 from geotrade.io.numbers import parse_numbers
 from geotrade.io.readers import _tabular
+from geotrade.schema import CODE_ALIASES
 
 __all__ = ["WDI_COLUMNS", "read_wdi"]
 
@@ -38,6 +50,33 @@ WDI_COLUMNS = (
     "is_aggregate",
 )
 _ID_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
+#: DataBank export: "Series" columns are the bulk file's "Indicator" columns.
+_DATABANK_RENAME = {"Series Name": "Indicator Name", "Series Code": "Indicator Code"}
+_DATABANK_YEAR = re.compile(r"^(\d{4}) \[YR(\d{4})\]$")
+
+
+def _from_databank(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """DataBank layout -> the bulk layout (columns renamed, footer rows dropped)."""
+    cols = {str(c).strip(): c for c in df.columns}
+    if "Time" in cols or "Time Code" in cols:
+        msg = (
+            "a DataBank export with Time in the rows; export again with Layout: Time in "
+            "the columns, Series and Country in the rows (the default)"
+        )
+        raise InputFormatError(msg, path=path, row=1, column="Time")
+    rename = {cols[k]: v for k, v in _DATABANK_RENAME.items() if k in cols}
+    for name, c in cols.items():
+        m = _DATABANK_YEAR.match(name)
+        if m is not None and m.group(1) == m.group(2):
+            rename[c] = m.group(1)
+    df = df.rename(columns=rename)
+    code = as_str(df["Country Code"])
+    series = as_str(df["Indicator Code"])
+    footer = code.isna() & series.isna()  # empty rows, "Data from database", "Last Updated"
+    notes = as_str(df.loc[footer, "Indicator Name"]).dropna().tolist()
+    df = df.loc[~footer].copy()
+    df.attrs["databank_footer"] = notes
+    return df
 
 
 def _preamble(path: Path, member: str | None) -> int:
@@ -111,21 +150,30 @@ def read_wdi(path: str | os.PathLike[str], *, member: str | None = None) -> pd.D
     """
     p = Path(path)
     if _tabular.container(p) == "zip" and member is None:
-        member = _tabular.select_member(p, None, patterns=(r"^API_.*\.csv$",))[0]
+        member = _tabular.select_member(p, None, patterns=(r"^API_.*\.csv$", r".*_Data\.csv$"))[0]
     skip = 0 if _tabular.container(p) in ("parquet", "xlsx") else _preamble(p, member)
     tables = list(_tabular.iter_table(p, member=member, skiprows=skip))
     df = pd.concat(tables, ignore_index=True)
+    names = {str(c).strip() for c in df.columns}
+    databank = "Series Code" in names or {"Time", "Time Code"} <= names
+    footer: list[str] = []
+    if databank:
+        df = _from_databank(df, p)
+        footer = df.attrs.get("databank_footer", [])
     missing = [c for c in _ID_COLUMNS if c not in df.columns]
     if missing:
         msg = (
             f"missing column(s) {', '.join(map(repr, missing))}: not a World Bank bulk CSV "
             "(expected 4 preamble lines, then Country Name, Country Code, Indicator Name, "
-            "Indicator Code, 1960, ...)"
+            "Indicator Code, 1960, ...) nor a DataBank export (Series Name, Series Code, "
+            "Country Name, Country Code, 2000 [YR2000], ...)"
         )
         raise InputFormatError(msg, path=p, row=skip + 1, column=missing[0])
     years = [c for c in df.columns if str(c).strip().isdigit() and len(str(c).strip()) == 4]
     long = df.melt(id_vars=[*_ID_COLUMNS, ROW], value_vars=years, var_name="year", value_name="raw")
     text = as_str(long["raw"])
+    if databank:  # DataBank writes ".." for a missing value
+        text = text.mask(text.str.strip() == "..")
     value = pd.Series(parse_numbers(text).values, index=text.index, dtype="float64")
     bad = text.notna() & value.isna()
     if bad.any():
@@ -137,7 +185,7 @@ def read_wdi(path: str | os.PathLike[str], *, member: str | None = None) -> pd.D
         ][:50]
         raise ValidationError(problems)
     keep = text.notna().to_numpy()
-    iso3 = as_str(long["Country Code"]).str.upper()
+    iso3 = as_str(long["Country Code"]).str.upper().replace(CODE_ALIASES)
     regions = _metadata(p, member)
     if regions is not None:
         is_agg = iso3.map(lambda c: not isinstance(regions.get(c), str)).astype(bool)
@@ -156,7 +204,10 @@ def read_wdi(path: str | os.PathLike[str], *, member: str | None = None) -> pd.D
         }
     ).loc[keep]
     out = out.sort_values(["indicator", "iso3", "year"], kind="stable").reset_index(drop=True)
-    out.attrs["format"] = "wdi"
+    out.attrs["format"] = "wdi_databank" if databank else "wdi"
+    if databank:
+        updated = [n for n in footer if n.startswith("Last Updated")]
+        out.attrs["last_updated"] = updated[0].split(":", 1)[1].strip() if updated else None
     out.attrs["path"] = str(p)
     out.attrs["empty_cells"] = int((~keep).sum())
     out.attrs["aggregates_from"] = "metadata file" if regions is not None else "geotrade reference"
