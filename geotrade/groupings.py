@@ -14,8 +14,7 @@ A grouping file lists one membership per row:
 
 Shipped groupings (``geotrade/data/groupings/groupings.csv``, every row cited; see
 ``docs/reference-lists.md``): ``eu`` (28 members with entry year; GBR to 2019), ``us_fta``
-(19 of the 20 U.S. FTA partners with entry-into-force year; Oman is missing because no dated
-source was found), ``msp`` (Minerals Security Partnership country partners by joining year;
+(the 20 U.S. FTA partners with entry-into-force year), ``msp`` (Minerals Security Partnership country partners by joining year;
 the EU itself is a partner but not a country), ``ipef`` (14 members) and ``quad`` (undated,
 seed 002). Income groups, WEO groups and Belt and Road signatories are not shipped here.
 
@@ -55,7 +54,7 @@ GROUPING_COLUMNS: tuple[str, ...] = ("iso3", "group", "from", "to", "source")
 
 _TITLES: dict[str, str] = {
     "eu": "European Union (EEC/EC/EU) member states by entry year",
-    "us_fta": "U.S. free-trade-agreement partners by entry-into-force year (Oman missing)",
+    "us_fta": "U.S. free-trade-agreement partners by entry-into-force year",
     "msp": "Minerals Security Partnership country partners by joining year",
     "ipef": "Indo-Pacific Economic Framework members",
     "quad": "Quad (US, Japan, India, Australia), undated",

@@ -177,7 +177,7 @@ def test_ipef_has_the_14_participants_of_seed_002():
     text = _seed("002")
     assert "14个“印太经济框架”参与方签署了供应链协议" in text
     assert len(members("ipef", 2023)) == 14
-    assert len(members("ipef", 2022)) == 13  # the inaugural 13; Fiji attested from 2023
+    assert len(members("ipef", 2022)) == 14  # the 13 of the launch + Fiji, 27 May 2022
     assert {"IDN", "PHL", "MYS", "VNM"} <= set(members("ipef"))  # named in seed 002
 
 
@@ -191,8 +191,8 @@ def test_msp_partners_by_year():
 
 def test_us_fta_partners():
     t = groupings("us_fta")
-    assert len(t) == 19
-    assert "OMN" not in set(t["iso3"])  # no dated source found: documented as user-supplied
+    assert len(t) == 20
+    assert t.set_index("iso3").loc["OMN", "from"] == 2009  # US Embassy Oman: 1 January 2009
     assert members("us_fta", 1984) == []
     assert members("us_fta", 1985) == ["ISR"]
     assert {"CHL"} <= set(members("us_fta", 2022))  # seed 002: 美国与智利之间有自由贸易协定
@@ -200,7 +200,7 @@ def test_us_fta_partners():
 
 def test_list_groupings_counts():
     t = list_groupings().set_index("name")
-    assert t["n_members"].to_dict() == {"eu": 28, "us_fta": 19, "msp": 14, "ipef": 14, "quad": 4}
+    assert t["n_members"].to_dict() == {"eu": 28, "us_fta": 20, "msp": 14, "ipef": 14, "quad": 4}
     assert not t.loc["quad", "dated"]
 
 
