@@ -656,6 +656,7 @@ class DesignReport:
 
     interpolated: pd.DataFrame = field(default_factory=pd.DataFrame)
     logs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ratios: pd.DataFrame = field(default_factory=pd.DataFrame)
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
     no_coordinates: list[str] = field(default_factory=list)
     distance_source: str = ""
@@ -674,6 +675,7 @@ class DesignReport:
             "n_dropped": len(self.dropped),
             "interpolated": self.interpolated.to_dict(orient="records"),
             "logs": self.logs.to_dict(orient="records"),
+            "ratios": self.ratios.to_dict(orient="records"),
             "no_coordinates": self.no_coordinates,
             "distance_source": self.distance_source,
             "unga": self.unga,
@@ -696,6 +698,7 @@ def build_design(
     unga_focal: str | None = None,
     groups: Mapping[str, pd.DataFrame] | None = None,
     interpolate: Sequence[str] | None = None,
+    ratios: Mapping[str, tuple[str, str, float]] | None = None,
     log: Sequence[str] = (),
     zeros: Zeros = "missing",
     rolling: Sequence[tuple[str, int]] = (),
@@ -711,7 +714,8 @@ def build_design(
     Steps, in order: merge indicators (wide, by ``id``/``time``) → EV trade from ``flows``
     (``ev_trade_usd``) → ``dist_km`` and ``ln_dist`` to ``distance_to`` → UNGA
     ``ideal_point`` and ``ideal_distance`` to ``unga_focal`` → group dummies →
-    interpolation of interior gaps (``interpolate``; default: the indicator columns) → logs
+    interpolation of interior gaps (``interpolate``; default: the indicator columns) → ratios
+    (``ratios``) → logs
     (``ln_<col>``) → rolling SDs (``<col>_rsd<w>``) → lags (``<col>_lag1``) → the ``where``
     filter → listwise deletion on ``required`` → z-scores (``z_<col>``) on the remaining rows.
 
@@ -749,6 +753,11 @@ def build_design(
         ``{dummy name: membership table}`` (see :func:`group_dummy`).
     interpolate
         Columns to interpolate (default: the indicator columns; ``[]`` for none).
+    ratios
+        ``{name: (numerator, denominator, scale)}``: ``name = scale * numerator /
+        denominator`` on the (interpolated) columns, e.g. total reserves in % of GDP
+        ``{"reserves": ("FI.RES.TOTL.CD", "NY.GDP.MKTP.CD", 100.0)}`` (seed 001). A zero or
+        missing denominator gives a missing value, counted in ``DesignReport.ratios``.
     log
         Columns to log into ``ln_<col>`` (zeros per ``zeros``, see :func:`log_values`).
     zeros
@@ -856,6 +865,26 @@ def build_design(
         d, rep.interpolated = interpolate_interior(d, interp, id=id, time=time)
     else:
         rep.interpolated = pd.DataFrame(columns=["variable", "n_filled", "n_missing_left"])
+    ratio_rows = []
+    for name, (num, den, scale) in (ratios or {}).items():
+        _need(d, [num, den], f"the ratio {name}")
+        a = pd.to_numeric(d[num], errors="coerce")
+        b = pd.to_numeric(d[den], errors="coerce")
+        zero = b == 0
+        d[name] = (float(scale) * a / b.where(~zero)).astype("float64")
+        ratio_rows.append(
+            {
+                "variable": name,
+                "numerator": num,
+                "denominator": den,
+                "scale": float(scale),
+                "n_zero_denominator": int(zero.sum()),
+                "n_missing": int(d[name].isna().sum()),
+            }
+        )
+        created.append(name)
+    ratio_cols = ["variable", "numerator", "denominator", "scale", "n_zero_denominator"]
+    rep.ratios = pd.DataFrame(ratio_rows, columns=[*ratio_cols, "n_missing"])
     log_rows = []
     for col in log:
         _need(d, [col], "log")

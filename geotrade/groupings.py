@@ -14,9 +14,10 @@ A grouping file lists one membership per row:
 
 Shipped groupings (``geotrade/data/groupings/groupings.csv``, every row cited; see
 ``docs/reference-lists.md``): ``eu`` (28 members with entry year; GBR to 2019), ``us_fta``
-(the 20 U.S. FTA partners with entry-into-force year), ``msp`` (Minerals Security Partnership country partners by joining year;
-the EU itself is a partner but not a country), ``ipef`` (14 members) and ``quad`` (undated,
-seed 002). Income groups, WEO groups and Belt and Road signatories are not shipped here.
+(the 20 U.S. FTA partners with entry-into-force year), ``msp`` (Minerals Security
+Partnership country partners by joining year; the EU itself is a partner but not a
+country), ``ipef`` (14 members) and ``quad`` (undated, seed 002). Income groups, WEO groups
+and Belt and Road signatories are not shipped here.
 
 Examples
 --------

@@ -201,3 +201,44 @@ def test_build_design_from_handwritten_wdi_files():
     assert design["z_psi"].mean() == pytest.approx(0.0, abs=1e-12)
     assert design["z_psi"].std(ddof=1) == pytest.approx(1.0)
     assert design["ln_dist"].iloc[0] == pytest.approx(math.log(design["dist_km"].iloc[0]))
+
+
+def test_ratio_columns_by_hand_and_before_logs():
+    panel = pd.DataFrame(
+        {
+            "partner_iso3": ["USA", "USA", "DEU", "DEU"],
+            "year": [2020, 2021, 2020, 2021],
+            "res": [10.0, 12.0, 5.0, np.nan],
+            "gdp": [200.0, 0.0, 50.0, 40.0],
+        }
+    )
+    d, rep = cv.build_design(
+        panel, ratios={"reserves": ("res", "gdp", 100.0)}, log=["reserves"], required=[]
+    )
+    d = d.set_index(["partner_iso3", "year"])
+    assert d.loc[("USA", 2020), "reserves"] == pytest.approx(5.0)  # 100 * 10 / 200
+    assert d.loc[("DEU", 2020), "reserves"] == pytest.approx(10.0)
+    assert np.isnan(d.loc[("USA", 2021), "reserves"])  # zero denominator: missing, not inf
+    assert np.isnan(d.loc[("DEU", 2021), "reserves"])  # missing numerator
+    assert d.loc[("DEU", 2020), "ln_reserves"] == pytest.approx(math.log(10.0))
+    r = rep.ratios.set_index("variable").loc["reserves"]
+    assert r["n_zero_denominator"] == 1
+    assert r["n_missing"] == 2
+    assert rep.to_dict()["ratios"][0]["denominator"] == "gdp"
+    with pytest.raises(InputFormatError):
+        cv.build_design(panel, ratios={"x": ("res", "nope", 1.0)})
+
+
+def test_cli_ratio_option(tmp_path, capsys):
+    from geotrade.cli import main
+
+    panel = tmp_path / "p.csv"
+    panel.write_text("partner_iso3,year,res,gdp\nUSA,2020,10,200\nDEU,2020,5,50\n", "utf-8")
+    out = tmp_path / "d.csv"
+    code = main(["model", "design", str(panel), "--out", str(out), "--ratio", "r=res/gdp*100"])
+    assert code == 0, capsys.readouterr()
+    got = pd.read_csv(out).set_index("partner_iso3")["r"].to_dict()
+    assert got == pytest.approx({"USA": 5.0, "DEU": 10.0})
+    code = main(["model", "design", str(panel), "--out", str(out), "--ratio", "r=res"])
+    assert code != 0
+    assert "NAME=A/B" in capsys.readouterr().err

@@ -363,6 +363,27 @@ def _parse_rolling(items: list[str]) -> list[tuple[str, int]]:
     return out
 
 
+def _parse_ratios(items: list[str] | None) -> dict[str, tuple[str, str, float]]:
+    """``--ratio NAME=A/B[*SCALE]`` options as ``{name: (a, b, scale)}``."""
+    out: dict[str, tuple[str, str, float]] = {}
+    for item in items or []:
+        name, eq, expr = item.partition("=")
+        num, slash, rest = expr.partition("/")
+        den, star, scale_text = rest.partition("*")
+        try:
+            scale = float(scale_text) if star else 1.0
+        except ValueError:
+            scale = float("nan")
+        if not (eq and slash and name.strip() and num.strip() and den.strip()) or scale != scale:
+            msg = f"expected NAME=A/B or NAME=A/B*SCALE (e.g. reserves=RES/GDP*100), got {item!r}"
+            raise typer.BadParameter(msg, param_hint="--ratio")
+        if name.strip() in out:
+            msg = f"the ratio {name.strip()!r} is given twice"
+            raise typer.BadParameter(msg, param_hint="--ratio")
+        out[name.strip()] = (num.strip(), den.strip(), scale)
+    return out
+
+
 def design(
     panel: Annotated[Path, typer.Argument(help="Base panel (CSV) with partner and year columns.")],
     out: Annotated[Path, typer.Option("--out", help="Design table to write (CSV).")],
@@ -415,6 +436,14 @@ def design(
     group: Annotated[
         list[str] | None,
         typer.Option("--group", help="Dummy from a membership CSV: NAME=FILE (repeatable)."),
+    ] = None,
+    ratio: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ratio",
+            help="Derived column NAME=A/B or NAME=A/B*SCALE (e.g. reserves=FI.RES.TOTL.CD/"
+            "NY.GDP.MKTP.CD*100), after renaming and interpolation, before --log. Repeatable.",
+        ),
     ] = None,
     log: Annotated[str | None, typer.Option("--log", help="Columns to log (ln_<col>).")] = None,
     zeros: Annotated[str, typer.Option("--zeros", help="ln(0): missing, log1p or error.")] = (
@@ -562,6 +591,7 @@ def design(
             unga_focal=unga_focal,
             groups=groups or None,
             interpolate=[] if no_interpolate else None,
+            ratios=_parse_ratios(ratio),
             log=_list(log),
             zeros=zeros,  # type: ignore[arg-type]
             rolling=rolling,
