@@ -365,3 +365,21 @@ def test_cli_products_show_user_file_and_errors(tmp_path, capsys):
     assert rec["problems"][0]["row"] == 2
     assert main(["--json", "products", "show", "no_such_list"]) == 4
     assert _last_json(capsys)["type"] == "error"
+
+
+def test_products_show_counts_codes_per_sector_against_seed_001(tmp_path, capsys):
+    from geotrade.cli import main
+
+    f = tmp_path / "lct.csv"
+    f.write_text(
+        "hs_code,sector,technology,source\n"
+        "850760,energy_storage,battery,x\n850720,energy_storage,battery,x\n"
+        "854143,power_generation,solar,x\n",
+        encoding="utf-8",
+    )
+    assert main(["products", "show", str(f), "--lct"]) == 0
+    out = capsys.readouterr().out
+    assert "energy_storage               2  (seed 001: 13)  <- differs" in out
+    assert main(["--json", "products", "show", str(f)]) == 0
+    rec = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert rec["sector_counts"] == {"energy_storage": 2, "power_generation": 1}

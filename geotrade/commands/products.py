@@ -47,12 +47,32 @@ def show(
             neutralise_csv(t).to_csv(tmp, index=False, encoding="utf-8")
         outputs["csv"] = str(csv)
     lines = [f"{name}: {len(t)} HS6 codes"]
-    lines += [f"  {r.hs_code}  {r.group:<12} {r.description[:70]}" for r in t.itertuples()]
+    lines += [
+        f"  {r.hs_code}  {r.sector or r.group:<20} {r.description[:60]}" for r in t.itertuples()
+    ]
+    counts = t.loc[t["sector"] != "", "sector"].value_counts().sort_index().to_dict()
+    if counts:  # a transcription check, e.g. against seed 001 Table 1
+        lines.append("Codes per sector:")
+        if lct:
+            from geotrade.products import LCT_SECTOR_COUNTS
+
+            for sec in sorted(set(counts) | set(LCT_SECTOR_COUNTS)):
+                want = LCT_SECTOR_COUNTS.get(sec)
+                mark = "" if want is None or want == counts.get(sec, 0) else "  <- differs"
+                lines.append(f"  {sec:<26} {counts.get(sec, 0):>3}  (seed 001: {want}){mark}")
+        else:
+            lines += [f"  {sec:<26} {n:>3}" for sec, n in counts.items()]
     if csv is not None:
         lines.append(f"Written to {csv}")
     emit_result(
         "products show",
-        {"outputs": outputs, "name": name, "n_codes": len(t), "products": t.to_dict("records")},
+        {
+            "outputs": outputs,
+            "name": name,
+            "n_codes": len(t),
+            "sector_counts": {str(k): int(v) for k, v in counts.items()},
+            "products": t.to_dict("records"),
+        },
         "\n".join(lines),
     )
 
