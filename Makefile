@@ -19,7 +19,7 @@ help:
 	@echo "make test   - install everything needed and run the whole test suite"
 	@echo "make lint   - ruff check"
 	@echo "make plugin - build the QGIS plugin zip into dist/ (install it in QGIS: Plugins > Install from ZIP)"
-	@echo "make bench  - run benchmarks B1-B5 and write benchmarks/RESULTS.md (not part of make test)"
+	@echo "make bench  - run benchmarks B1-B5b and write benchmarks/RESULTS.md (not part of make test)"
 
 $(ENGINE_OK): pyproject.toml hatch_build.py geotrade/_fj_kernel.c
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "geotrade needs Python >= 3.10")'

@@ -1,11 +1,11 @@
-"""Run the benchmark suite B1–B5 and write ``benchmarks/RESULTS.md`` (``make bench``).
+"""Run the benchmark suite B1–B5b and write ``benchmarks/RESULTS.md`` (``make bench``).
 
 * B1 exact natural breaks (``bench_classify.py``)
 * B1b the same in fresh processes and warm, vs ckwrap (``bench_classify_fresh.py``; also
   replaces its section of ``benchmarks/RESULTS_classify.md``)
 * B2 one BACI-size year → all-pairs GL + typology (``bench_b2_pairs.py``)
 * B3 multi-year panel streamed (``bench_b3_panel.py``)
-* B4 ``geotrade demo`` cold wall time (``bench_b4_demo.py``)
+* B4 ``geotrade demo`` cold and warm wall times, three runs each (``bench_b4_demo.py``)
 * B5 every product of a BACI year → by-product GL + typology to parquet vs a hand-written
   DuckDB query, with its result check, then the network metrics of every product
   (``bench_b5_all_products.py``; reuses B2's parquet year)

@@ -29,6 +29,25 @@ def _cmd(out: Path) -> list[str]:
     return [sys.executable, "-m", "geotrade", "--json", "demo", "--out", str(out)]
 
 
+def _terminate_at(out: Path, env: dict[str, str], when) -> tuple[int, list[dict], list | None]:
+    """Run the demo, send SIGTERM at the first JSON record ``when`` accepts.
+
+    Returns the exit code, the records and the child processes at that moment (``None``
+    if no record was accepted).
+    """
+    proc = subprocess.Popen(_cmd(out), stdout=subprocess.PIPE, text=True, env=env)
+    records: list[dict] = []
+    children = None
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        rec = json.loads(line)
+        records.append(rec)
+        if children is None and when(rec):
+            children = psutil.Process(proc.pid).children(recursive=True)
+            proc.send_signal(signal.SIGTERM)
+    return proc.wait(timeout=120), records, children
+
+
 @pytest.mark.parametrize("stop_at", ["GeoPackages", "static maps"])
 def test_sigterm_leaves_previous_outputs_intact(tmp_path, stop_at):
     out = tmp_path / "demo"
@@ -38,19 +57,10 @@ def test_sigterm_leaves_previous_outputs_intact(tmp_path, stop_at):
     before = _snapshot(out)
     assert any(name.endswith(".gpkg") for name in before)
 
-    proc = subprocess.Popen(_cmd(out), stdout=subprocess.PIPE, text=True, env=env)
-    records = []
-    sent = False
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        rec = json.loads(line)
-        records.append(rec)
-        if not sent and rec.get("type") == "progress" and rec.get("message") == stop_at:
-            children = psutil.Process(proc.pid).children(recursive=True)
-            proc.send_signal(signal.SIGTERM)
-            sent = True
-    rc = proc.wait(timeout=120)
-    assert sent, f"never saw progress {stop_at!r}: {records[-3:]}"
+    rc, records, children = _terminate_at(
+        out, env, lambda r: r.get("type") == "progress" and r.get("message") == stop_at
+    )
+    assert children is not None, f"never saw progress {stop_at!r}: {records[-3:]}"
     assert rc == 130
     assert records[-1]["type"] == "error"
     assert records[-1]["code"] == "interrupted"
@@ -73,18 +83,10 @@ def test_sigterm_during_the_china_build(tmp_path):
     out = tmp_path / "demo"
     cache = tmp_path / "cache"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "GEOTRADE_CACHE_DIR": str(cache)}
-    proc = subprocess.Popen(_cmd(out), stdout=subprocess.PIPE, text=True, env=env)
-    records = []
-    sent = False
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        rec = json.loads(line)
-        records.append(rec)
-        if not sent and str(rec.get("message", "")).startswith("simplifying"):
-            proc.send_signal(signal.SIGTERM)
-            sent = True
-    rc = proc.wait(timeout=120)
-    assert sent, records[-3:]
+    rc, records, children = _terminate_at(
+        out, env, lambda r: str(r.get("message", "")).startswith("simplifying")
+    )
+    assert children is not None, records[-3:]
     assert rc == 130
     assert records[-1]["code"] == "interrupted"
     assert not out.exists() or not [p for p in out.iterdir() if p.is_file()]
