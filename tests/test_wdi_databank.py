@@ -33,18 +33,20 @@ def test_real_databank_excerpt_reads_every_number():
     t = read_wdi(REAL)
     ref = _by_hand()
     assert len(t) == len(ref)
-    alias = {"ZAR": "COD"}
+    alias = {"ZAR": "COD", "ADO": "AND"}
     got = {(r.iso3, r.indicator, r.year): r.value for r in t.itertuples()}
     want = {(alias.get(c, c), s, y): v for (c, s, y), v in ref.items()}
     assert got == want
     assert t.attrs["format"] == "wdi_databank"
     assert t.attrs["last_updated"] == "12/22/2015"
     # ".." is missing, not zero: Andorra's exports share is all ".." in this vintage
-    assert not ((t["iso3"] == "ADO") & (t["indicator"] == "NE.EXP.GNFS.ZS")).any()
-    # renamed ISO code mapped (ZAR -> COD); the old World Bank code ADO is left for the join
+    assert not ((t["iso3"] == "AND") & (t["indicator"] == "NE.EXP.GNFS.ZS")).any()
+    # renamed ISO code mapped (ZAR -> COD); the old World Bank code ADO carries the exact
+    # name of an economy ("Andorra"), so it is read as AND and reported
     assert "COD" in set(t["iso3"])
     assert "ZAR" not in set(t["iso3"])
-    assert "ADO" in set(t["iso3"])
+    assert t.attrs["recoded"] == {"ADO": "AND"}
+    assert not t.loc[t["iso3"] == "AND", "is_aggregate"].any()
     agg = dict(zip(t["iso3"], t["is_aggregate"], strict=False))
     assert agg["WLD"]
     assert not agg["CHN"]

@@ -555,7 +555,14 @@ def design(
         if wdi:
             from geotrade.io.readers.wdi import read_wdi
 
-            tidy = pd.concat([read_wdi(f) for f in _wdi_files(wdi)], ignore_index=True)
+            tables = [read_wdi(f) for f in _wdi_files(wdi)]
+            for t_ in tables:
+                for old, new in t_.attrs.get("recoded", {}).items():
+                    rep.log(
+                        f"{t_.attrs.get('path')}: code {old} read as {new} (same country name)",
+                        level="warning",
+                    )
+            tidy = pd.concat(tables, ignore_index=True)
             if "is_aggregate" in tidy.columns:
                 tidy = tidy[~tidy["is_aggregate"].astype(bool)]
         rename = {}

@@ -17,8 +17,10 @@ the default layout: header ``Series Name, Series Code, Country Name, Country Cod
 [YR2000], ...``, ``..`` for a missing value, then empty rows and the two footer lines
 ``Data from database: ...`` and ``Last Updated: MM/DD/YYYY`` (kept in ``attrs``). The zip
 DataBank sends holds ``<id>_Data.csv`` and ``<id>_Metadata.csv``; the data member is chosen.
-Renamed ISO codes (ZAR, ROM, TMP, BUR; :data:`geotrade.schema.CODE_ALIASES`) are mapped;
-other old World Bank codes stay as they are and show up in the join report. Exports with
+Renamed ISO codes (ZAR, ROM, TMP, BUR; :data:`geotrade.schema.CODE_ALIASES`) are mapped. An
+other code that is no economy but carries the exact name of one (``ADO``, "Andorra", in 2015
+exports) gets that economy's code, listed in ``attrs["recoded"]``; anything else keeps its
+code (aggregates stay aggregates). Exports with
 Time or Country in the columns are refused with a message saying which layout to choose.
 """
 
@@ -53,6 +55,31 @@ _ID_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code
 #: DataBank export: "Series" columns are the bulk file's "Indicator" columns.
 _DATABANK_RENAME = {"Series Name": "Indicator Name", "Series Code": "Indicator Code"}
 _DATABANK_YEAR = re.compile(r"^(\d{4}) \[YR(\d{4})\]$")
+
+
+def _recode_by_name(iso3: pd.Series, names: pd.Series) -> dict[str, str]:
+    """Old codes of an economy the file names exactly like a current one (ADO, Andorra).
+
+    A code that is neither an ISO3 economy of geotrade's country table nor one of the
+    renamings in :data:`geotrade.schema.CODE_ALIASES` keeps its rows only if its country name
+    is exactly (case aside) the English name of one economy; World Bank aggregates ("World",
+    "East Asia & Pacific") match no economy and stay aggregates.
+    """
+    ref = reference.countries()
+    known = set(ref["iso3"])
+    by_name: dict[str, str] = {}
+    for col in ("name_en", "name_en_common"):
+        for n, c in zip(ref[col].astype(str), ref["iso3"], strict=True):
+            by_name.setdefault(n.strip().casefold(), c)
+    out: dict[str, str] = {}
+    pairs = pd.DataFrame({"code": iso3, "name": names}).dropna().drop_duplicates()
+    for code, name in pairs.itertuples(index=False):
+        if code in known or code in out:
+            continue
+        hit = by_name.get(str(name).strip().casefold())
+        if hit is not None and hit not in set(iso3):
+            out[code] = hit
+    return out
 
 
 def _from_databank(df: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -186,6 +213,9 @@ def read_wdi(path: str | os.PathLike[str], *, member: str | None = None) -> pd.D
         raise ValidationError(problems)
     keep = text.notna().to_numpy()
     iso3 = as_str(long["Country Code"]).str.upper().replace(CODE_ALIASES)
+    recoded = _recode_by_name(iso3, as_str(long["Country Name"]))
+    if recoded:
+        iso3 = iso3.replace(recoded)
     regions = _metadata(p, member)
     if regions is not None:
         is_agg = iso3.map(lambda c: not isinstance(regions.get(c), str)).astype(bool)
@@ -205,6 +235,7 @@ def read_wdi(path: str | os.PathLike[str], *, member: str | None = None) -> pd.D
     ).loc[keep]
     out = out.sort_values(["indicator", "iso3", "year"], kind="stable").reset_index(drop=True)
     out.attrs["format"] = "wdi_databank" if databank else "wdi"
+    out.attrs["recoded"] = recoded
     if databank:
         updated = [n for n in footer if n.startswith("Last Updated")]
         out.attrs["last_updated"] = updated[0].split(":", 1)[1].strip() if updated else None
