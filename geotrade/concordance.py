@@ -75,7 +75,7 @@ def concordance_pairs() -> list[tuple[str, str]]:
     """
     t = _table()
     pairs = t[["from_revision", "to_revision"]].drop_duplicates()
-    return [tuple(r) for r in pairs.itertuples(index=False)]  # type: ignore[misc]
+    return [(str(a), str(b)) for a, b in pairs.itertuples(index=False)]
 
 
 def _revision(value: object, what: str) -> str:
@@ -259,7 +259,7 @@ def convert_products(
     known = set(correlation_table(a, b)["from_code"])
     links_all = correlation_table(a, b, method=method)
     problems = []
-    codes = []
+    codes: list[str] = []
     for i, raw in enumerate(df["hs_code"]):
         code = normalise_hs_code(raw)
         if code is None or code not in known:
@@ -273,7 +273,7 @@ def convert_products(
                     column="hs_code",
                 )
             )
-        codes.append(code)
+        codes.append(code or str(raw))
     if problems:
         raise ValidationError(problems)
     df["hs_code"] = codes
