@@ -848,6 +848,21 @@ def test_model_gravity(provider, panel, tmp_path):
         assert_styled(layer, gpkg)
 
 
+def test_model_gravity_ols_in_levels(provider, panel, tmp_path):
+    require("model", "gravity")
+    path, _ = panel
+    common = {"INPUT": path, "Y": "lct_imports", "X": "gdp_log,pol_stability", "METHOD": 2}
+    log_md, level_md = tmp_path / "log.md", tmp_path / "level.md"
+    run("geotrade:model_gravity", {**common, "OUTPUT_CSV": str(tmp_path / "a.csv"),
+                                   "OUTPUT_MD": str(log_md)})  # fmt: skip
+    run("geotrade:model_gravity", {**common, "OUTCOME": 2, "OUTPUT_CSV": str(tmp_path / "b.csv"),
+                                   "OUTPUT_MD": str(level_md)})  # fmt: skip
+    assert "ln lct_imports (OLS)" in log_md.read_text(encoding="utf-8")  # 2 = ols
+    level = level_md.read_text(encoding="utf-8")
+    assert "lct_imports (OLS)" in level  # 2 = level: the outcome as it is
+    assert "ln lct_imports" not in level
+
+
 def test_model_nb(provider, panel, tmp_path):
     require("model", "nb")
     path, header = panel

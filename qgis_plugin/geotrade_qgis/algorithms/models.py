@@ -113,6 +113,9 @@ class GravityModelAlgorithm(_ModelBase):
             )
         )
         self.add_choice("METHOD", self.tr("Estimator"), ["ppml", "ols", "both"])
+        self.add_choice(
+            "OUTCOME", self.tr("OLS outcome (log, or level as it is)"), ["log", "level"]
+        )
         self.add_table_outputs()
         self.add_output("OUTPUT_GPKG", self.tr("Residual map"), GPKG_FILTER, optional=True)
         self.add_map_options()
@@ -126,6 +129,7 @@ class GravityModelAlgorithm(_ModelBase):
         self.opt(args, "--fe", self.parameterAsString(parameters, "FE", context).strip())
         self.opt(args, "--cluster", self.parameterAsString(parameters, "CLUSTER", context).strip())
         self.opt(args, "--method", self.choice(parameters, "METHOD", context))
+        self.opt(args, "--outcome", self.choice(parameters, "OUTCOME", context))
         self.opt(args, "--gpkg", paths["OUTPUT_GPKG"])
         result = self.engine(args, feedback)
         out = self.output_paths(result, paths)
