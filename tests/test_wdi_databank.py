@@ -98,3 +98,25 @@ def test_model_design_takes_a_databank_file(tmp_path, capsys):
     ref = _by_hand()
     assert d.loc[("USA", 2001), "gdp"] == pytest.approx(ref[("USA", "NY.GDP.MKTP.CD", 2001)])
     assert d.loc[("COD", 2002), "gdp"] == pytest.approx(ref[("ZAR", "NY.GDP.MKTP.CD", 2002)])
+
+
+def test_a_recoded_code_keeps_its_region_from_the_metadata_file(tmp_path):
+    # handwritten bulk zip in the API_ layout: the metadata file lists the code as the data
+    # file gives it (ADO), so the recoded economy (AND) is still an economy, not an aggregate
+    z = tmp_path / "API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1.zip"
+    data = (
+        '"Data Source","World Development Indicators",\n\n"Last Updated Date","2015-12-22",\n\n'
+        '"Country Name","Country Code","Indicator Name","Indicator Code","2000",\n'
+        '"Andorra","ADO","GDP (current US$)","NY.GDP.MKTP.CD","1401694155.6973",\n'
+        '"World","WLD","GDP (current US$)","NY.GDP.MKTP.CD","33291695779188.9",\n'
+    )
+    meta = '"Country Code","Region","IncomeGroup",\n"ADO","Europe & Central Asia","High income",\n'
+    meta += '"WLD","","",\n'
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1.csv", data)
+        zf.writestr("Metadata_Country_API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1.csv", meta)
+    t = read_wdi(z).set_index("iso3")
+    assert t.attrs["recoded"] == {"ADO": "AND"}
+    assert not t.loc["AND", "is_aggregate"]
+    assert t.loc["WLD", "is_aggregate"]
+    assert t.loc["AND", "value"] == pytest.approx(1401694155.6973)

@@ -20,8 +20,8 @@ DataBank sends holds ``<id>_Data.csv`` and ``<id>_Metadata.csv``; the data membe
 Renamed ISO codes (ZAR, ROM, TMP, BUR; :data:`geotrade.schema.CODE_ALIASES`) are mapped. An
 other code that is no economy but carries the exact name of one (``ADO``, "Andorra", in 2015
 exports) gets that economy's code, listed in ``attrs["recoded"]``; anything else keeps its
-code (aggregates stay aggregates). Exports with
-Time or Country in the columns are refused with a message saying which layout to choose.
+code (aggregates stay aggregates). Other layouts (Time in the rows) are refused with a
+message saying which layout to choose.
 """
 
 from __future__ import annotations
@@ -72,12 +72,13 @@ def _recode_by_name(iso3: pd.Series, names: pd.Series) -> dict[str, str]:
         for n, c in zip(ref[col].astype(str), ref["iso3"], strict=True):
             by_name.setdefault(n.strip().casefold(), c)
     out: dict[str, str] = {}
+    present = set(iso3.dropna())
     pairs = pd.DataFrame({"code": iso3, "name": names}).dropna().drop_duplicates()
     for code, name in pairs.itertuples(index=False):
         if code in known or code in out:
             continue
         hit = by_name.get(str(name).strip().casefold())
-        if hit is not None and hit not in set(iso3):
+        if hit is not None and hit not in present:  # never merge two codes of one file
             out[code] = hit
     return out
 
@@ -212,13 +213,14 @@ def read_wdi(path: str | os.PathLike[str], *, member: str | None = None) -> pd.D
         ][:50]
         raise ValidationError(problems)
     keep = text.notna().to_numpy()
-    iso3 = as_str(long["Country Code"]).str.upper().replace(CODE_ALIASES)
+    as_given = as_str(long["Country Code"]).str.upper()
+    iso3 = as_given.replace(CODE_ALIASES)
     recoded = _recode_by_name(iso3, as_str(long["Country Name"]))
     if recoded:
         iso3 = iso3.replace(recoded)
     regions = _metadata(p, member)
-    if regions is not None:
-        is_agg = iso3.map(lambda c: not isinstance(regions.get(c), str)).astype(bool)
+    if regions is not None:  # the metadata file lists the codes as the data file gives them
+        is_agg = as_given.map(lambda c: not isinstance(regions.get(c), str)).astype(bool)
     else:
         known = set(reference.countries()["iso3"])
         is_agg = ~iso3.isin(known)
