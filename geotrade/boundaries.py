@@ -508,7 +508,7 @@ def _write_cache(layers: _ChinaLayers, path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # the temporary name carries this process id (``.<stem>.<pid>-<hex>.tmp.gpkg``), so a
-        # build killed while writing (e.g. the demo's background build on SIGTERM) leaves a
+        # build killed while writing (e.g. by SIGTERM) leaves a
         # file that clean_stale removes on the next build
         tmp = path.parent / f".{path.stem}.{os.getpid()}-{secrets.token_hex(6)}.tmp.gpkg"
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)  # a writability probe
